@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# forge-tap.sh: runs the Solidity tests and prints one TAP-like line per test.
+set -uo pipefail
+cd "$(dirname "$0")/../contracts"
+out=$(forge test 2>&1)
+status=$?
+echo "$out" | sed 's/^/# /'
+n=0
+while IFS= read -r line; do
+    n=$((n + 1))
+    case "$line" in
+    "[PASS]"*) echo "ok $n - ${line#\[PASS\] }" ;;
+    *) echo "not ok $n - $line" ;;
+    esac
+done < <(echo "$out" | grep -E '^\[(PASS|FAIL)')
+exit $status

@@ -1,0 +1,21 @@
+/*
+** main.c: entry point of the mpavs command-line tool; a table of subcommands.
+*/
+#include "cli.h"
+
+#include <string.h>
+
+#define MPAVS_VERSION "0.1.0"
+
+static const cli_command commands[] = {
+    {"keccak", cli_keccak, "Keccak-256 of hex bytes or of text"},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+        printf("mpavs %s\n", MPAVS_VERSION);
+        return CLI_OK;
+    }
+    return cli_dispatch("mpavs", commands, (int)(sizeof commands / sizeof commands[0]), argc, argv);
+}
