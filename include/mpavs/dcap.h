@@ -42,37 +42,37 @@ enum mp_dcap_check {
     MP_DCAP_PCK_LEAF_SIG = 24,         /* "pck.leaf_signature" */
     MP_DCAP_PCK_VALIDITY = 25,         /* "pck.validity" */
     /* root CA collateral, CRLs and revocation */
-    MP_DCAP_ROOT_CA = 30,                 /* "root_ca.key" */
-    MP_DCAP_ROOT_CRL_SIG = 31,            /* "root_crl.signature" */
-    MP_DCAP_ROOT_CRL_VALIDITY = 32,       /* "root_crl.validity" */
-    MP_DCAP_PCK_CRL_ISSUER = 33,          /* "pck_crl.issuer" */
-    MP_DCAP_PCK_CRL_SIG = 34,             /* "pck_crl.signature" */
-    MP_DCAP_PCK_CRL_VALIDITY = 35,        /* "pck_crl.validity" */
-    MP_DCAP_INTERMEDIATE_REVOKED = 36,    /* "pck.intermediate_revoked" */
-    MP_DCAP_PCK_REVOKED = 37,             /* "pck.revoked" */
+    MP_DCAP_ROOT_CA = 30,              /* "root_ca.key" */
+    MP_DCAP_ROOT_CRL_SIG = 31,         /* "root_crl.signature" */
+    MP_DCAP_ROOT_CRL_VALIDITY = 32,    /* "root_crl.validity" */
+    MP_DCAP_PCK_CRL_ISSUER = 33,       /* "pck_crl.issuer" */
+    MP_DCAP_PCK_CRL_SIG = 34,          /* "pck_crl.signature" */
+    MP_DCAP_PCK_CRL_VALIDITY = 35,     /* "pck_crl.validity" */
+    MP_DCAP_INTERMEDIATE_REVOKED = 36, /* "pck.intermediate_revoked" */
+    MP_DCAP_PCK_REVOKED = 37,          /* "pck.revoked" */
     /* TCB info and QE identity collateral */
-    MP_DCAP_TCB_SIGNING_CHAIN = 40,   /* "tcb_signing.chain" */
-    MP_DCAP_TCB_SIGNING_REVOKED = 41, /* "tcb_signing.revoked" */
-    MP_DCAP_TCB_INFO_SIG = 42,        /* "tcb_info.signature" */
-    MP_DCAP_TCB_INFO_VALIDITY = 43,   /* "tcb_info.validity" */
-    MP_DCAP_QE_IDENTITY_SIG = 44,     /* "qe_identity.signature" */
+    MP_DCAP_TCB_SIGNING_CHAIN = 40,    /* "tcb_signing.chain" */
+    MP_DCAP_TCB_SIGNING_REVOKED = 41,  /* "tcb_signing.revoked" */
+    MP_DCAP_TCB_INFO_SIG = 42,         /* "tcb_info.signature" */
+    MP_DCAP_TCB_INFO_VALIDITY = 43,    /* "tcb_info.validity" */
+    MP_DCAP_QE_IDENTITY_SIG = 44,      /* "qe_identity.signature" */
     MP_DCAP_QE_IDENTITY_VALIDITY = 45, /* "qe_identity.validity" */
     /* PCK certificate content and the QE */
-    MP_DCAP_PCK_EXTENSION = 50,    /* "pck.extension" */
-    MP_DCAP_TCB_INFO_FMSPC = 51,   /* "tcb_info.fmspc" */
-    MP_DCAP_TCB_INFO_PCEID = 52,   /* "tcb_info.pceid" */
-    MP_DCAP_QE_REPORT_SIG = 53,    /* "qe.report_signature" */
-    MP_DCAP_QE_REPORT_DATA = 54,   /* "qe.report_data" */
-    MP_DCAP_QE_MISCSELECT = 55,    /* "qe.miscselect" */
-    MP_DCAP_QE_ATTRIBUTES = 56,    /* "qe.attributes" */
-    MP_DCAP_QE_MRSIGNER = 57,      /* "qe.mrsigner" */
-    MP_DCAP_QE_ISVPRODID = 58,     /* "qe.isvprodid" */
+    MP_DCAP_PCK_EXTENSION = 50,  /* "pck.extension" */
+    MP_DCAP_TCB_INFO_FMSPC = 51, /* "tcb_info.fmspc" */
+    MP_DCAP_TCB_INFO_PCEID = 52, /* "tcb_info.pceid" */
+    MP_DCAP_QE_REPORT_SIG = 53,  /* "qe.report_signature" */
+    MP_DCAP_QE_REPORT_DATA = 54, /* "qe.report_data" */
+    MP_DCAP_QE_MISCSELECT = 55,  /* "qe.miscselect" */
+    MP_DCAP_QE_ATTRIBUTES = 56,  /* "qe.attributes" */
+    MP_DCAP_QE_MRSIGNER = 57,    /* "qe.mrsigner" */
+    MP_DCAP_QE_ISVPRODID = 58,   /* "qe.isvprodid" */
     /* the enclave's report and the TCB status */
-    MP_DCAP_ATT_KEY = 60,          /* "quote.att_key" */
-    MP_DCAP_ISV_REPORT_SIG = 61,   /* "isv.report_signature" */
-    MP_DCAP_QE_TCB = 62,           /* "qe.tcb" */
-    MP_DCAP_TCB_LEVEL = 63,        /* "tcb.level" */
-    MP_DCAP_TCB_REVOKED = 64,      /* "tcb.revoked" */
+    MP_DCAP_ATT_KEY = 60,        /* "quote.att_key" */
+    MP_DCAP_ISV_REPORT_SIG = 61, /* "isv.report_signature" */
+    MP_DCAP_QE_TCB = 62,         /* "qe.tcb" */
+    MP_DCAP_TCB_LEVEL = 63,      /* "tcb.level" */
+    MP_DCAP_TCB_REVOKED = 64,    /* "tcb.revoked" */
     /* relying-party policy */
     MP_DCAP_POLICY_STATUS = 70,    /* "policy.status" */
     MP_DCAP_POLICY_DEBUG = 71,     /* "policy.debug" */
@@ -111,12 +111,12 @@ extern const uint8_t MP_DCAP_INTEL_ROOT_PUBKEY[64];
 
 /** The relying party's policy and trust anchor. */
 typedef struct mp_dcap_policy {
-    uint8_t root_pubkey[64];             /* pinned root public key x||y */
-    unsigned accepted_statuses;          /* bit (1u << status) per accepted mp_tcb_status */
-    bool allow_debug;                    /* accept enclaves with ATTRIBUTES.DEBUG set */
-    const uint8_t (*mrenclaves)[32];     /* allow-list; NULL/0 entries = any */
+    uint8_t root_pubkey[64];         /* pinned root public key x||y */
+    unsigned accepted_statuses;      /* bit (1u << status) per accepted mp_tcb_status */
+    bool allow_debug;                /* accept enclaves with ATTRIBUTES.DEBUG set */
+    const uint8_t (*mrenclaves)[32]; /* allow-list; NULL/0 entries = any */
     size_t n_mrenclaves;
-    const uint8_t (*mrsigners)[32];      /* allow-list; NULL/0 entries = any */
+    const uint8_t (*mrsigners)[32]; /* allow-list; NULL/0 entries = any */
     size_t n_mrsigners;
 } mp_dcap_policy;
 
@@ -137,15 +137,15 @@ MP_WUR int mp_dcap_parse_statuses(unsigned *out, const char *list, mp_err *err);
 /** What verification found, filled as far as it got (fields of a step not
  ** reached are zero; statuses are MP_TCB_UNRECOGNIZED until known). */
 typedef struct mp_dcap_result {
-    int check;            /* 0 when verified, else the first failed check */
-    bool verified;        /* all checks passed (and the policy, if one was applied) */
-    bool parsed;          /* the quote parsed: report fields below are set */
-    int status;           /* converged TCB status */
-    int platform_status;  /* status of the matched TCB info level */
-    int qe_status;        /* status of the matched QE identity level */
+    int check;           /* 0 when verified, else the first failed check */
+    bool verified;       /* all checks passed (and the policy, if one was applied) */
+    bool parsed;         /* the quote parsed: report fields below are set */
+    int status;          /* converged TCB status */
+    int platform_status; /* status of the matched TCB info level */
+    int qe_status;       /* status of the matched QE identity level */
     size_t n_advisory_ids;
     char advisory_ids[MP_DCAP_MAX_ADVISORIES][MP_DCAP_ADVISORY_LEN];
-    bool have_pck;        /* fmspc/pceid/tcb below are set */
+    bool have_pck; /* fmspc/pceid/tcb below are set */
     uint8_t fmspc[6];
     uint8_t pceid[2];
     uint8_t pck_cpusvn[16]; /* the PCK certificate's 16 SGX TCB component SVNs */
