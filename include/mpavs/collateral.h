@@ -51,6 +51,13 @@ bool mp_x509_valid_at(const mp_x509 *c, int64_t at);
 bool mp_x509_issued_by_name(const mp_x509 *c, const mp_x509 *issuer);
 /** Verifies c's signature with the key of issuer_key (x||y). MP_OK or MP_ERR_VERIFY. */
 MP_WUR int mp_x509_verify_signature(const mp_x509 *c, const mp_x509 *issuer, mp_err *err);
+/**
+ * Parses quote certification data of type 5 (a PEM chain in the strict format
+ * of docs/dcap.md, check "pck.chain") into at most max certificates, leaf
+ * first. On failure nothing is left allocated.
+ */
+MP_WUR int mp_x509_chain_from_pem(mp_x509 **certs, size_t max, size_t *n, const uint8_t *data,
+                                  size_t len, mp_err *err);
 /** Raw DER of the certificate. */
 const uint8_t *mp_x509_der(const mp_x509 *c, size_t *len);
 

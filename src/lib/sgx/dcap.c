@@ -86,20 +86,17 @@ static bool cn_has(const mp_x509 *c, const char *phrase)
 /* Check 20: exactly three strict PEM certificates with the SGX roles. */
 static int step_chain_parse(vctx *v)
 {
-    mp_buf ders[MP_PEM_MAX_CERTS] = {MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT};
+    mp_x509 *certs[MP_PEM_MAX_CERTS] = {NULL};
     size_t n = 0;
-    int rc =
-        mp_pem_chain_decode(ders, MP_PEM_MAX_CERTS, &n, v->q.cert_data, v->q.cert_data_len, v->err);
-    if (rc != MP_OK)
-        rc = refail(v, MP_DCAP_PCK_CHAIN);
-    else if (n != CHAIN_LEN)
-        rc = fail(v, MP_DCAP_PCK_CHAIN, "%zu certificates, the chain must have 3", n);
-    for (size_t i = 0; rc == MP_OK && i < CHAIN_LEN; i++)
-        if (mp_x509_from_der(&v->chain[i], ders[i].data, ders[i].len, v->err) != MP_OK)
-            rc = refail(v, MP_DCAP_PCK_CHAIN);
-    for (size_t i = 0; i < MP_PEM_MAX_CERTS; i++)
-        mp_buf_free(&ders[i]);
-    MP_TRY(rc);
+    if (mp_x509_chain_from_pem(certs, MP_PEM_MAX_CERTS, &n, v->q.cert_data, v->q.cert_data_len,
+                               v->err) != MP_OK)
+        return refail(v, MP_DCAP_PCK_CHAIN);
+    if (n != CHAIN_LEN) {
+        for (size_t i = 0; i < n; i++)
+            mp_x509_free(certs[i]);
+        return fail(v, MP_DCAP_PCK_CHAIN, "%zu certificates, the chain must have 3", n);
+    }
+    memcpy(v->chain, certs, sizeof v->chain);
     if (!cn_has(v->chain[LEAF], "SGX PCK Certificate"))
         return fail(v, MP_DCAP_PCK_CHAIN, "leaf CN \"%s\" is not an SGX PCK Certificate",
                     mp_x509_subject_cn(v->chain[LEAF]));

@@ -148,3 +148,29 @@ void mp_pem_cert_encode(mp_buf *out, const uint8_t *der, size_t len)
         out->oom = true;
     mp_buf_free(&b64);
 }
+
+int mp_x509_chain_from_pem(mp_x509 **certs, size_t max, size_t *n, const uint8_t *data, size_t len,
+                           mp_err *err)
+{
+    mp_buf ders[MP_PEM_MAX_CERTS];
+    size_t count = 0, made = 0;
+    if (max > MP_PEM_MAX_CERTS)
+        max = MP_PEM_MAX_CERTS;
+    for (size_t i = 0; i < MP_PEM_MAX_CERTS; i++)
+        ders[i] = (mp_buf)MP_BUF_INIT;
+    int rc = mp_pem_chain_decode(ders, max, &count, data, len, err);
+    while (rc == MP_OK && made < count) {
+        rc = mp_x509_from_der(&certs[made], ders[made].data, ders[made].len, err);
+        if (rc == MP_OK)
+            made++;
+    }
+    if (rc != MP_OK)
+        for (size_t i = 0; i < made; i++) {
+            mp_x509_free(certs[i]);
+            certs[i] = NULL;
+        }
+    for (size_t i = 0; i < MP_PEM_MAX_CERTS; i++)
+        mp_buf_free(&ders[i]);
+    *n = rc == MP_OK ? count : 0;
+    return rc;
+}
