@@ -26,6 +26,7 @@ typedef struct vctx {
     mp_err *err;
     mp_quote q;
     mp_x509 *chain[CHAIN_LEN];
+    bool root_borrowed; /* chain[ROOT] is the collateral's root CA, not ours to free */
     mp_pck_ext ext;
     EVP_PKEY *att_key;
     const mp_tcb_level *tcb_level;
@@ -83,20 +84,38 @@ static bool cn_has(const mp_x509 *c, const char *phrase)
     return strstr(mp_x509_subject_cn(c), phrase) != NULL;
 }
 
+/* The collateral's root CA if its DER equals der (identical bytes parse identically:
+ ** reusing it saves parsing the root of every quote), else NULL. */
+static mp_x509 *same_root(const vctx *v, const mp_buf *der)
+{
+    size_t len;
+    const uint8_t *root = v->col->root_ca ? mp_x509_der(v->col->root_ca, &len) : NULL;
+    return root && len == der->len && memcmp(root, der->data, len) == 0 ? v->col->root_ca : NULL;
+}
+
 /* Check 20: exactly three strict PEM certificates with the SGX roles. */
 static int step_chain_parse(vctx *v)
 {
-    mp_x509 *certs[MP_PEM_MAX_CERTS] = {NULL};
+    mp_buf ders[MP_PEM_MAX_CERTS] = {MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT};
     size_t n = 0;
-    if (mp_x509_chain_from_pem(certs, MP_PEM_MAX_CERTS, &n, v->q.cert_data, v->q.cert_data_len,
-                               v->err) != MP_OK)
-        return refail(v, MP_DCAP_PCK_CHAIN);
-    if (n != CHAIN_LEN) {
-        for (size_t i = 0; i < n; i++)
-            mp_x509_free(certs[i]);
-        return fail(v, MP_DCAP_PCK_CHAIN, "%zu certificates, the chain must have 3", n);
+    int rc =
+        mp_pem_chain_decode(ders, MP_PEM_MAX_CERTS, &n, v->q.cert_data, v->q.cert_data_len, v->err);
+    if (rc != MP_OK)
+        rc = refail(v, MP_DCAP_PCK_CHAIN);
+    else if (n != CHAIN_LEN)
+        rc = fail(v, MP_DCAP_PCK_CHAIN, "%zu certificates, the chain must have 3", n);
+    for (int i = 0; rc == MP_OK && i < CHAIN_LEN; i++) {
+        mp_x509 *borrowed = i == ROOT ? same_root(v, &ders[i]) : NULL;
+        if (borrowed != NULL) {
+            v->chain[i] = borrowed;
+            v->root_borrowed = true;
+        } else if (mp_x509_from_der(&v->chain[i], ders[i].data, ders[i].len, v->err) != MP_OK) {
+            rc = refail(v, MP_DCAP_PCK_CHAIN);
+        }
     }
-    memcpy(v->chain, certs, sizeof v->chain);
+    for (size_t i = 0; i < MP_PEM_MAX_CERTS; i++)
+        mp_buf_free(&ders[i]);
+    MP_TRY(rc);
     if (!cn_has(v->chain[LEAF], "SGX PCK Certificate"))
         return fail(v, MP_DCAP_PCK_CHAIN, "leaf CN \"%s\" is not an SGX PCK Certificate",
                     mp_x509_subject_cn(v->chain[LEAF]));
@@ -183,12 +202,10 @@ static int step_crls(vctx *v)
 
 static int signed_json(vctx *v, int check, const uint8_t *body, size_t len, const uint8_t sig[64])
 {
-    EVP_PKEY *key = NULL;
-    int rc = mp_p256_key_from_raw(&key, mp_x509_pubkey(v->col->tcb_signing), v->err);
-    if (rc == MP_OK)
-        rc = mp_p256_verify_raw(key, body, len, sig, v->err);
-    EVP_PKEY_free(key);
-    return rc == MP_OK ? MP_OK : refail(v, check);
+    EVP_PKEY *key = mp_x509_evp_key(v->col->tcb_signing);
+    if (mp_p256_verify_raw(key, body, len, sig, v->err) != MP_OK)
+        return refail(v, check);
+    return MP_OK;
 }
 
 static int dated(vctx *v, int check, int64_t issue, int64_t next, const char *what)
@@ -236,12 +253,8 @@ static bool masked_eq(const uint8_t *value, const uint8_t *mask, const uint8_t *
 static int step_qe(vctx *v)
 {
     const mp_quote *q = &v->q;
-    EVP_PKEY *pck = NULL;
-    int rc = mp_p256_key_from_raw(&pck, mp_x509_pubkey(v->chain[LEAF]), v->err);
-    if (rc == MP_OK)
-        rc = mp_p256_verify_raw(pck, q->qe.raw, MP_SGX_REPORT_LEN, q->qe_sig, v->err);
-    EVP_PKEY_free(pck);
-    if (rc != MP_OK)
+    if (mp_p256_verify_raw(mp_x509_evp_key(v->chain[LEAF]), q->qe.raw, MP_SGX_REPORT_LEN, q->qe_sig,
+                           v->err) != MP_OK)
         return refail(v, MP_DCAP_QE_REPORT_SIG);
     uint8_t want[64] = {0};
     EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -365,7 +378,8 @@ int mp_dcap_verify_quote(mp_dcap_result *res, const uint8_t *quote, size_t len,
     if (rc == MP_OK)
         rc = step_report(&v);
     for (int i = 0; i < CHAIN_LEN; i++)
-        mp_x509_free(v.chain[i]);
+        if (!(i == ROOT && v.root_borrowed))
+            mp_x509_free(v.chain[i]);
     EVP_PKEY_free(v.att_key);
     res->verified = rc == MP_OK;
     return rc;

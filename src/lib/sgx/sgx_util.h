@@ -84,6 +84,8 @@ void mp_base64_encode(mp_buf *out, const uint8_t *in, size_t len);
 
 /** The OpenSSL certificate inside a wrapper (borrowed). */
 X509 *mp_x509_handle(const mp_x509 *c);
+/** The certificate's public key as an OpenSSL key (borrowed). */
+EVP_PKEY *mp_x509_evp_key(const mp_x509 *c);
 
 /* ---- json.c ---- */
 

@@ -59,13 +59,32 @@ static bool names_equal(const X509_NAME *a, const X509_NAME *b)
     return da != NULL && db != NULL && la == lb && memcmp(da, db, la) == 0;
 }
 
-static int fill_fields(mp_x509 *c, mp_err *err)
+/* The key must be an uncompressed P-256 point; read from the SPKI directly (fast). */
+static int fill_key(mp_x509 *c, mp_err *err)
 {
+    ASN1_OBJECT *alg = NULL;
+    const unsigned char *bits = NULL;
+    int blen = 0, ptype = 0;
+    X509_ALGOR *pa = NULL;
+    const void *pval = NULL;
+    if (X509_PUBKEY_get0_param(&alg, &bits, &blen, &pa, X509_get_X509_PUBKEY(c->x)) != 1 ||
+        pa == NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "certificate has no public key");
+    X509_ALGOR_get0(NULL, &ptype, &pval, pa);
+    if (OBJ_obj2nid(alg) != NID_X9_62_id_ecPublicKey || ptype != V_ASN1_OBJECT ||
+        OBJ_obj2nid(pval) != NID_X9_62_prime256v1 || blen != 65 || bits[0] != 0x04)
+        return MP_FAIL(err, MP_ERR_PARSE, "certificate key is not an uncompressed P-256 key");
+    memcpy(c->pub, bits + 1, 64);
+    /* Decoded by d2i_X509, which rejects points off the curve. */
     c->key = X509_get0_pubkey(c->x);
     if (c->key == NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "certificate has no usable public key");
-    if (mp_p256_key_to_raw(c->pub, c->key, err) != MP_OK)
-        return MP_FAIL(err, MP_ERR_PARSE, "certificate key is not ECDSA P-256");
+        return MP_FAIL(err, MP_ERR_PARSE, "certificate public key is not a valid P-256 point");
+    return MP_OK;
+}
+
+static int fill_fields(mp_x509 *c, mp_err *err)
+{
+    MP_TRY(fill_key(c, err));
     if (!asn1_time_unix(X509_get0_notBefore(c->x), &c->not_before) ||
         !asn1_time_unix(X509_get0_notAfter(c->x), &c->not_after))
         return MP_FAIL(err, MP_ERR_PARSE, "certificate validity dates do not parse");
@@ -76,14 +95,12 @@ static int fill_fields(mp_x509 *c, mp_err *err)
     else if ((size_t)n != strlen(c->cn))
         return MP_FAIL(err, MP_ERR_PARSE, "certificate common name contains a NUL");
     const ASN1_INTEGER *serial = X509_get0_serialNumber(c->x);
-    BIGNUM *bn = serial ? ASN1_INTEGER_to_BN(serial, NULL) : NULL;
-    int len = bn ? BN_num_bytes(bn) : -1;
-    if (bn == NULL || BN_is_negative(bn) || len > (int)sizeof c->serial) {
-        BN_free(bn);
+    int len = serial ? ASN1_STRING_length(serial) : -1;
+    if (serial == NULL || ASN1_STRING_type(serial) != V_ASN1_INTEGER || len <= 0 ||
+        len > (int)sizeof c->serial)
         return MP_FAIL(err, MP_ERR_PARSE, "certificate serial number is unusable");
-    }
-    c->serial_len = (size_t)BN_bn2bin(bn, c->serial);
-    BN_free(bn);
+    c->serial_len = (size_t)len;
+    memcpy(c->serial, ASN1_STRING_get0_data(serial), c->serial_len);
     return MP_OK;
 }
 
@@ -213,6 +230,11 @@ int mp_x509_verify_signature(const mp_x509 *c, const mp_x509 *issuer, mp_err *er
         return MP_FAIL(err, MP_ERR_VERIFY, "signature of \"%s\" does not verify under \"%s\"",
                        c->cn, issuer->cn);
     return MP_OK;
+}
+
+EVP_PKEY *mp_x509_evp_key(const mp_x509 *c)
+{
+    return c->key;
 }
 
 const uint8_t *mp_x509_der(const mp_x509 *c, size_t *len)
