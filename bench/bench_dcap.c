@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define SET1 "tests/vectors/dcap/set1/"
 
@@ -73,6 +74,17 @@ static void collateral_loop(void *arg, size_t iters)
     }
 }
 
+/* CPU time per verification (this process only), so other load on the machine does not
+ * count: the figure that "quotes per second on one core" is about. */
+static double cpu_ns_per_verify(struct job *j, size_t n)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+    verify_loop(j, n);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+    return ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)n;
+}
+
 int main(void)
 {
     struct job j;
@@ -90,10 +102,12 @@ int main(void)
     mp_dcap_policy_init(&j.pol);
     mp_bench_header("SGX DCAP v3 verification (real Intel quote, set1)");
     double ns = mp_bench_ns(verify_loop, &j, 5, 300);
-    mp_bench_row("full verification, collateral parsed", ns, "target <= 1 ms");
+    mp_bench_row("full verification, collateral parsed (wall time)", ns, "target <= 1 ms");
+    double cpu = cpu_ns_per_verify(&j, 2000);
+    mp_bench_row("full verification, collateral parsed (CPU time)", cpu, "target <= 1 ms");
     char qps[64];
-    snprintf(qps, sizeof qps, "%.0f quotes/s", 1e9 / ns);
-    mp_bench_row_text("throughput, one core", qps, NULL);
+    snprintf(qps, sizeof qps, "%.0f quotes/s", 1e9 / cpu);
+    mp_bench_row_text("throughput, one core (from CPU time)", qps, NULL);
     mp_bench_row("quote format parse (checks 10-18)", mp_bench_ns(parse_loop, &j, 5, 50), NULL);
     mp_bench_row("PEM chain parse (3 certificates)", mp_bench_ns(chain_loop, &j, 5, 100), NULL);
     mp_bench_row("collateral load and parse (6 files)", mp_bench_ns(collateral_loop, &j, 3, 200),

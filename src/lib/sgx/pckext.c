@@ -7,7 +7,6 @@
 #include "mpavs/collateral.h"
 #include "sgx/sgx_util.h"
 
-#include <openssl/x509.h>
 #include <string.h>
 
 /* DER content of OID 1.2.840.113741.1.13.1 (the extension and the prefix of its items). */
@@ -134,24 +133,4 @@ int mp_pck_ext_parse(mp_pck_ext *ext, const uint8_t *der, size_t len, mp_err *er
                        : !(seen & 1u << 3) ? "PCEID"
                                            : "TCB");
     return MP_OK;
-}
-
-int mp_pck_ext_from_cert(mp_pck_ext *ext, const mp_x509 *pck, mp_err *err)
-{
-    X509 *x = mp_x509_handle(pck);
-    ASN1_OBJECT *obj = OBJ_txt2obj("1.2.840.113741.1.13.1", 1);
-    if (obj == NULL)
-        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    int at = X509_get_ext_by_OBJ(x, obj, -1);
-    int again = at >= 0 ? X509_get_ext_by_OBJ(x, obj, at) : -1;
-    ASN1_OBJECT_free(obj);
-    if (at < 0)
-        return MP_FAIL(err, MP_ERR_PARSE, "PCK certificate has no SGX extension");
-    if (again >= 0)
-        return MP_FAIL(err, MP_ERR_PARSE, "PCK certificate has two SGX extensions");
-    ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(X509_get_ext(x, at));
-    if (data == NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "SGX extension has no value");
-    return mp_pck_ext_parse(ext, ASN1_STRING_get0_data(data), (size_t)ASN1_STRING_length(data),
-                            err);
 }

@@ -80,10 +80,10 @@ void mp_pem_cert_encode(mp_buf *out, const uint8_t *der, size_t len);
 /** Base64 (standard alphabet, padded) of in, appended to out without line breaks. */
 void mp_base64_encode(mp_buf *out, const uint8_t *in, size_t len);
 
-/* ---- x509.c ---- */
+/* ---- cert.c ---- */
 
-/** The OpenSSL certificate inside a wrapper (borrowed). */
-X509 *mp_x509_handle(const mp_x509 *c);
+/** The raw DER of the subject (subject = true) or issuer Name. */
+const uint8_t *mp_x509_raw_name(const mp_x509 *c, bool subject, size_t *len);
 /** The certificate's public key as an OpenSSL key (borrowed). */
 EVP_PKEY *mp_x509_evp_key(const mp_x509 *c);
 
@@ -116,6 +116,8 @@ void mp_json_advisories_free(char **ids, size_t n);
 
 /** Unix seconds of a UTC calendar time (proleptic Gregorian); no range surprises. */
 int64_t mp_utc_seconds(int year, int month, int day, int hour, int min, int sec);
+/** True if the calendar date exists (month length and leap years). */
+bool mp_utc_date_valid(int year, int month, int day);
 /** Unix seconds of a struct tm read as UTC. */
 int64_t mp_tm_to_unix(const struct tm *tm);
 /** Parses "YYYY-MM-DDTHH:MM:SSZ" (optional fraction .ddd before Z) strictly. */

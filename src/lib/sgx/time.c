@@ -49,6 +49,11 @@ static int days_in_month(int y, int m)
     return m == 2 ? 28 + leap : days[m - 1];
 }
 
+bool mp_utc_date_valid(int year, int month, int day)
+{
+    return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+}
+
 int mp_iso8601_parse(const char *s, int64_t *out, mp_err *err)
 {
     int y, mo, d, h, mi, se;
