@@ -13,6 +13,7 @@
 #include "sgx/sgx_util.h"
 #include "test.h"
 
+#include <openssl/x509.h>
 #include <stdlib.h>
 
 #define SET1 "tests/vectors/dcap/set1/"
@@ -570,6 +571,103 @@ TEST(p256_points)
     EVP_PKEY_free(k);
 }
 
+/* Parses der with byte at `at` replaced (or the length changed); returns the result code. */
+static int cert_variant(const uint8_t *der, size_t len, size_t at, uint8_t value, size_t newlen)
+{
+    uint8_t *copy = calloc(1, newlen + 1);
+    memcpy(copy, der, len < newlen ? len : newlen);
+    if (at < newlen)
+        copy[at] = value;
+    mp_x509 *c = NULL;
+    mp_err err;
+    int rc = mp_x509_from_der(&c, copy, newlen, &err);
+    mp_x509_free(c);
+    free(copy);
+    return rc;
+}
+
+TEST(cert_parser_is_strict)
+{
+    size_t len;
+    uint8_t *der = slurp(SET1 "root_ca.der", &len);
+    mp_x509 *c = NULL;
+    mp_err err;
+    CHECK_OK(mp_x509_from_der(&c, der, len, &err), &err);
+    CHECK(mp_x509_not_after(c) == 2524607999); /* 2049-12-31T23:59:59Z */
+    mp_x509_free(c);
+    CHECK(cert_variant(der, len, len, 0, len) == MP_OK);
+    CHECK(cert_variant(der, len, 572 + 11, 0x03, len) == MP_ERR_PARSE);    /* outer: SHA-384 */
+    CHECK(cert_variant(der, len, 35 + 11, 0x03, len) == MP_ERR_PARSE);     /* inner differs */
+    CHECK(cert_variant(der, len, 12, 0x01, len) == MP_ERR_PARSE);          /* version 2 */
+    CHECK(cert_variant(der, len, 293 + 20, 0x08, len) == MP_ERR_PARSE);    /* another curve */
+    CHECK(cert_variant(der, len, 317, 0x02, len) == MP_ERR_PARSE);         /* compressed point */
+    CHECK(cert_variant(der, len, 381, der[381] ^ 1, len) == MP_ERR_PARSE); /* off the curve */
+    CHECK(cert_variant(der, len, len, 0, len + 1) == MP_ERR_PARSE);        /* trailing byte */
+    CHECK(cert_variant(der, len, len, 0, len - 1) == MP_ERR_PARSE);        /* truncated */
+    CHECK(cert_variant(der, len, 2, 0x03, len) == MP_ERR_PARSE);           /* outer length */
+    /* Serial with a superfluous leading zero byte is not DER; a negative serial is refused. */
+    CHECK(der[13] == 0x02 && der[14] == 0x14 && der[15] == 0x22);
+    CHECK(cert_variant(der, len, 15, 0x00, len) == MP_ERR_PARSE);
+    CHECK(cert_variant(der, len, 15, 0x80, len) == MP_ERR_PARSE);
+    /* February 30th. */
+    uint8_t *p = NULL;
+    for (size_t i = 0; i + 13 <= len && p == NULL; i++)
+        if (memcmp(der + i, "180521104510Z", 13) == 0)
+            p = der + i;
+    CHECK(p != NULL);
+    if (p != NULL) {
+        memcpy(p, "180230104510Z", 13);
+        CHECK(cert_variant(der, len, len, 0, len) == MP_ERR_PARSE);
+        memcpy(p, "180521104510Z", 13);
+    }
+    /* A changed signature still parses but no longer verifies. */
+    der[len - 3] ^= 1;
+    CHECK_OK(mp_x509_from_der(&c, der, len, &err), &err);
+    if (c != NULL)
+        CHECK_RC(mp_x509_verify_signature(c, c, &err), MP_ERR_VERIFY);
+    mp_x509_free(c);
+    free(der);
+}
+
+TEST(cert_generalized_time)
+{
+    /* A certificate valid beyond 2049 carries GeneralizedTime. */
+    EVP_PKEY *key = NULL;
+    mp_err err;
+    CHECK_OK(mp_p256_generate(&key, &err), &err);
+    X509 *x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                               (const unsigned char *)"t", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(x));
+    ASN1_TIME_set(X509_getm_notBefore(x), 1700000000);
+    ASN1_TIME_set(X509_getm_notAfter(x), 2900000000); /* 2061-11-24T..., GeneralizedTime */
+    X509_set_pubkey(x, key);
+    CHECK(X509_sign(x, key, EVP_sha256()) > 0);
+    unsigned char *der = NULL;
+    int len = i2d_X509(x, &der);
+    mp_x509 *c = NULL;
+    CHECK_OK(mp_x509_from_der(&c, der, (size_t)len, &err), &err);
+    if (c != NULL) {
+        CHECK(mp_x509_not_before(c) == 1700000000 && mp_x509_not_after(c) == 2900000000);
+        CHECK_STR(mp_x509_subject_cn(c), "t");
+        CHECK_OK(mp_x509_verify_signature(c, c, &err), &err);
+        size_t sl;
+        CHECK(mp_x509_serial(c, &sl)[0] == 7 && sl == 1);
+    }
+    mp_x509_free(c);
+    /* Signed with SHA-384: refused. */
+    CHECK(X509_sign(x, key, EVP_sha384()) > 0);
+    OPENSSL_free(der);
+    der = NULL;
+    len = i2d_X509(x, &der);
+    CHECK_RC(mp_x509_from_der(&c, der, (size_t)len, &err), MP_ERR_PARSE);
+    OPENSSL_free(der);
+    X509_free(x);
+    EVP_PKEY_free(key);
+}
+
 static const mp_test_case tests[] = {
     MP_TEST(quote_format_checks),
     MP_TEST(pem_chain_is_strict),
@@ -582,5 +680,7 @@ static const mp_test_case tests[] = {
     MP_TEST(dates),
     MP_TEST(certificates_and_crls),
     MP_TEST(p256_points),
+    MP_TEST(cert_parser_is_strict),
+    MP_TEST(cert_generalized_time),
 };
 MP_TEST_MAIN("sgxparse", tests)
