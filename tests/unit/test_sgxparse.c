@@ -161,7 +161,7 @@ TEST(pem_chain_is_strict)
     char *copy = malloc(len + 8);
     /* A CR before a newline. */
     memcpy(copy, pem, len);
-    char *nl = strchr(copy + 30, '\n');
+    char *nl = memchr(copy + 30, '\n', len - 30);
     memmove(nl + 1, nl, len - (size_t)(nl - copy));
     *nl = '\r';
     CHECK(chain_count(copy, len + 1, &n) == MP_ERR_PARSE);
