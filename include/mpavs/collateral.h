@@ -23,17 +23,18 @@
 
 /* ---- certificates and CRLs ------------------------------------------------ */
 
-/** A parsed X.509 certificate with a P-256 key (opaque; wraps OpenSSL's X509). */
+/** A parsed X.509 certificate of Intel's profile with a P-256 key (opaque; own DER parser). */
 typedef struct mp_x509 mp_x509;
 /** A parsed X.509 CRL (opaque). */
 typedef struct mp_crl mp_crl;
 
 /** Parses one DER certificate that spans exactly len bytes; its key must be P-256. */
 MP_WUR int mp_x509_from_der(mp_x509 **out, const uint8_t *der, size_t len, mp_err *err);
-/** Parses a certificate file's content: DER, or PEM (the first certificate). */
+/** Parses a certificate file's content: DER, or PEM (the first certificate), strictly. */
 MP_WUR int mp_x509_load(mp_x509 **out, const uint8_t *data, size_t len, mp_err *err);
 /** Reads a certificate file (DER or PEM). */
 MP_WUR int mp_x509_load_file(mp_x509 **out, const char *path, mp_err *err);
+/** Frees a certificate (NULL allowed). */
 void mp_x509_free(mp_x509 *c);
 
 /** Public key x||y (64 bytes). */
@@ -49,7 +50,7 @@ int64_t mp_x509_not_after(const mp_x509 *c);
 bool mp_x509_valid_at(const mp_x509 *c, int64_t at);
 /** True if c's raw issuer name equals issuer's raw subject name (DER bytes). */
 bool mp_x509_issued_by_name(const mp_x509 *c, const mp_x509 *issuer);
-/** Verifies c's signature with the key of issuer_key (x||y). MP_OK or MP_ERR_VERIFY. */
+/** Verifies c's signature (over its TBS bytes) with issuer's key. MP_OK or MP_ERR_VERIFY. */
 MP_WUR int mp_x509_verify_signature(const mp_x509 *c, const mp_x509 *issuer, mp_err *err);
 /**
  * Parses quote certification data of type 5 (a PEM chain in the strict format
@@ -63,7 +64,9 @@ const uint8_t *mp_x509_der(const mp_x509 *c, size_t *len);
 
 /** Parses a CRL: DER or PEM. */
 MP_WUR int mp_crl_load(mp_crl **out, const uint8_t *data, size_t len, mp_err *err);
+/** Reads a CRL file (DER or PEM). */
 MP_WUR int mp_crl_load_file(mp_crl **out, const char *path, mp_err *err);
+/** Frees a CRL (NULL allowed). */
 void mp_crl_free(mp_crl *crl);
 /** thisUpdate / nextUpdate in Unix seconds (nextUpdate 0 when absent). */
 int64_t mp_crl_this_update(const mp_crl *crl);
@@ -155,10 +158,12 @@ typedef struct mp_qe_identity {
 
 /** Parses a PCS TCB info response {"tcbInfo":{...},"signature":"..."} (v2 or v3, id "SGX"). */
 MP_WUR int mp_tcb_info_parse(mp_tcb_info *ti, const uint8_t *json, size_t len, mp_err *err);
+/** Frees what a parsed TCB info holds; it is zeroed afterwards. */
 void mp_tcb_info_free(mp_tcb_info *ti);
 
 /** Parses a PCS QE identity response {"enclaveIdentity":{...},"signature":"..."} (v2, id "QE"). */
 MP_WUR int mp_qe_identity_parse(mp_qe_identity *qi, const uint8_t *json, size_t len, mp_err *err);
+/** Frees what a parsed QE identity holds; it is zeroed afterwards. */
 void mp_qe_identity_free(mp_qe_identity *qi);
 
 /**
