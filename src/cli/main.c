@@ -9,6 +9,8 @@
 
 static const cli_command commands[] = {
     {"keccak", cli_keccak, "Keccak-256 of hex bytes or of text"},
+    {"quote", cli_quote, "verify or show an SGX DCAP v3 quote"},
+    {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes"},
 };
 
 int main(int argc, char **argv)
