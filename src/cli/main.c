@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     {"keccak", cli_keccak, "Keccak-256 of hex bytes or of text"},
+    {"abi", cli_abi, "ABI encode, decode, selectors, event topics"},
 };
 
 int main(int argc, char **argv)
