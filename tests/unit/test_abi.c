@@ -444,7 +444,7 @@ TEST(json_output)
     CHECK_OK(mp_abi_value_parse_args(&v, p, 5, args, &e), &e);
     char *s = to_json_text(&v);
     CHECK_STR(s, "[\"-5\",\"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed\",[true,false],\"0x00ff\","
-                 "\"caf\\u00e9 \\ufffd!\"]");
+                 "\"caf\\u00E9 \\uFFFD!\"]");
     free(s);
     mp_abi_value_free(&v);
     mp_abi_type_free(p);
