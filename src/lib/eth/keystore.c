@@ -12,6 +12,7 @@
 #include "mpavs/keccak.h"
 #include "mpavs/mem.h"
 #include "mpavs/rand.h"
+#include "mpavs/scrypt.h"
 #include "mpavs/secp.h"
 
 #include <openssl/evp.h>
@@ -179,18 +180,11 @@ static int derive(uint8_t dk[32], const char *password, const ks_crypto *c, mp_e
 {
     size_t plen = strlen(password);
     const mp_keystore_params *p = &c->params;
-    int ok;
-    if (p->kdf == MP_KDF_SCRYPT) {
-        /* OpenSSL counts B (128*r*p) and V (128*r*(n+2)) against maxmem. */
-        uint64_t maxmem = 128ull * p->r * (p->n + 2) + 128ull * p->r * p->p + (1u << 20);
-        ok = EVP_PBE_scrypt(password, plen, c->salt, c->salt_len, p->n, p->r, p->p, maxmem, dk,
-                            32);
-    } else {
-        ok = PKCS5_PBKDF2_HMAC(password, (int)plen, c->salt, (int)c->salt_len, (int)p->c,
-                               EVP_sha256(), 32, dk);
-    }
-    if (!ok)
-        return MP_FAIL(err, MP_ERR_NOMEM, "keystore: the key derivation failed (memory?)");
+    if (p->kdf == MP_KDF_SCRYPT)
+        return mp_scrypt(dk, 32, password, plen, c->salt, c->salt_len, p->n, p->r, p->p, err);
+    if (!PKCS5_PBKDF2_HMAC(password, (int)plen, c->salt, (int)c->salt_len, (int)p->c, EVP_sha256(),
+                           32, dk))
+        return MP_FAIL(err, MP_ERR_NOMEM, "keystore: PBKDF2 failed");
     return MP_OK;
 }
 
