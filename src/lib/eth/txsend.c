@@ -12,6 +12,7 @@
 #include "mpavs/mem.h"
 #include "mpavs/tx.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,9 +38,15 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* Node messages differ in case ("nonce too low", "Nonce too low"); what is lowercase. */
 static bool error_says(const mp_rpc *c, int rc, const char *what)
 {
-    return mp_rc_detail(rc) == MP_RPC_ERROR_OBJECT && strstr(c->last_error.message, what) != NULL;
+    if (mp_rc_detail(rc) != MP_RPC_ERROR_OBJECT)
+        return false;
+    char msg[sizeof c->last_error.message];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (char)tolower((unsigned char)c->last_error.message[i]);
+    return strstr(msg, what) != NULL;
 }
 
 int mp_txsend_init(mp_txsend *s, mp_rpc *rpc, const uint8_t sk[32], const mp_txsend_opts *opts,
