@@ -15,7 +15,7 @@ for f in build/fuzz/fuzz_*; do
     work="build/fuzz/corpus/$name"
     mkdir -p "$work"
     [ -d "tests/fuzz/corpus/$name" ] && cp -rn "tests/fuzz/corpus/$name/." "$work/" 2>/dev/null
-    if "$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    if "$f" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="build/fuzz/crashes/$name-" "$work" >"build/fuzz/$name.log" 2>&1; then
         echo "ok $n - $name ($secs s, $(grep -o 'stat::number_of_executed_units: [0-9]*' "build/fuzz/$name.log" | awk '{print $2}') runs)"
     else

@@ -259,6 +259,8 @@ TEST(decode_rejects)
     raw[n - 67] = 0x1e;
     CHECK_RC(mp_tx_decode(&tx, raw, n, &e), MP_ERR_PARSE);
     CHECK(strstr(e.msg, "v = 30") != NULL);
+    raw[n - 67] = 0x23; /* 35: EIP-155 with chain id 0, which cannot re-encode (found by fuzzing) */
+    CHECK_RC(mp_tx_decode(&tx, raw, n, &e), MP_ERR_PARSE);
 }
 
 TEST(sign_rejects)

@@ -188,7 +188,8 @@ static int decode_legacy(mp_tx *tx, const mp_rlp_item *top, mp_err *err)
     if (v == 27 || v == 28) {
         tx->chain_id = 0;
         tx->y_parity = (int)(v - 27);
-    } else if (v >= 35) {
+    } else if (v >= 37) {
+        /* v = 35/36 would mean chain id 0, which only unprotected (27/28) transactions use. */
         tx->chain_id = (v - 35) / 2;
         tx->y_parity = (int)((v - 35) % 2);
     } else {
