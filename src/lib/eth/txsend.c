@@ -294,8 +294,8 @@ int mp_txsend_send(mp_txsend *s, const mp_txreq *req, mp_eth_receipt *out, uint8
     memset(out, 0, sizeof *out);
     size_t which = 0;
     int rc = prepare(s, req, p, err);
-    if (rc == MP_OK)
-        rc = submit_first(s, p, err);
+    if (rc == MP_OK && (rc = submit_first(s, p, err)) != MP_OK)
+        s->nonce_known = false; /* the node may have taken it anyway: recount next time */
     if (rc == MP_OK) {
         s->next_nonce = p->tx.nonce + 1; /* the pool holds this nonce now */
         rc = wait_mined(s, p, out, &which, err);
