@@ -67,14 +67,14 @@ typedef struct mp_abi_sig {
 /** A value of a type. Scalars live in word, as their 32-byte ABI word (uint and
  ** int big-endian two's complement, address right-aligned, bytesN left-aligned). */
 typedef struct mp_abi_value {
-    const mp_abi_type *type;     /* borrowed: the type tree must outlive the value */
-    uint8_t word[32];            /* scalars, and the topic of a hashed event parameter */
-    uint8_t *bytes;              /* bytes and string content (NUL-terminated, not counted) */
-    size_t len;                  /* its length */
-    struct mp_abi_value *items;  /* elements of arrays, components of tuples */
-    size_t nitems;               /* their count */
-    bool hashed;                 /* an indexed event parameter of a dynamic type or array or
-                                    tuple: only its keccak-256 (in word) is in the log */
+    const mp_abi_type *type;    /* borrowed: the type tree must outlive the value */
+    uint8_t word[32];           /* scalars, and the topic of a hashed event parameter */
+    uint8_t *bytes;             /* bytes and string content (NUL-terminated, not counted) */
+    size_t len;                 /* its length */
+    struct mp_abi_value *items; /* elements of arrays, components of tuples */
+    size_t nitems;              /* their count */
+    bool hashed;                /* an indexed event parameter of a dynamic type or array or
+                                   tuple: only its keccak-256 (in word) is in the log */
 } mp_abi_value;
 
 /* ---- types and signatures ---- */
@@ -120,8 +120,8 @@ MP_WUR int mp_abi_encode(mp_buf *out, const mp_abi_value *v, mp_err *err);
 MP_WUR int mp_abi_encode_packed(mp_buf *out, const mp_abi_value *v, mp_err *err);
 /** Decodes data[0..len) as the encoding of t (a parameter tuple for return
  ** data). On failure out is left empty and err names the problem and offset. */
-MP_WUR int mp_abi_decode(mp_abi_value *out, const mp_abi_type *t, const uint8_t *data,
-                         size_t len, mp_err *err);
+MP_WUR int mp_abi_decode(mp_abi_value *out, const mp_abi_type *t, const uint8_t *data, size_t len,
+                         mp_err *err);
 /** Decodes an event log: topics[0] must be the event's hash, then one topic
  ** per indexed parameter; data holds the other parameters. out becomes a
  ** tuple of all parameters in declaration order. */
@@ -163,14 +163,12 @@ MP_WUR int mp_abi_put_selector(mp_buf *b, const char *sig, mp_err *err);
 MP_WUR int mp_abi_read_word(const uint8_t **w, const uint8_t *data, size_t len, size_t index,
                             mp_err *err);
 /** Reads word index as an unsigned integer that must fit in 64 bits. */
-MP_WUR int mp_abi_read_u64(uint64_t *v, const uint8_t *data, size_t len, size_t index,
-                           mp_err *err);
+MP_WUR int mp_abi_read_u64(uint64_t *v, const uint8_t *data, size_t len, size_t index, mp_err *err);
 /** Reads word index as an address (the top 12 bytes must be zero). */
 MP_WUR int mp_abi_read_address(uint8_t addr[20], const uint8_t *data, size_t len, size_t index,
                                mp_err *err);
 /** Reads word index as a bool (0 or 1). */
-MP_WUR int mp_abi_read_bool(bool *v, const uint8_t *data, size_t len, size_t index,
-                            mp_err *err);
+MP_WUR int mp_abi_read_bool(bool *v, const uint8_t *data, size_t len, size_t index, mp_err *err);
 /** Reads word index as 32 raw bytes (bytes32, uint256). */
 MP_WUR int mp_abi_read_bytes32(uint8_t out[32], const uint8_t *data, size_t len, size_t index,
                                mp_err *err);

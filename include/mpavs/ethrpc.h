@@ -64,9 +64,9 @@ typedef struct mp_eth_receipt {
 } mp_eth_receipt;
 
 typedef struct mp_eth_callmsg {
-    const uint8_t *from;  /* 20 bytes, or NULL */
-    const uint8_t *to;    /* 20 bytes, or NULL for contract creation */
-    const uint8_t *data;  /* calldata */
+    const uint8_t *from; /* 20 bytes, or NULL */
+    const uint8_t *to;   /* 20 bytes, or NULL for contract creation */
+    const uint8_t *data; /* calldata */
     size_t data_len;
     const uint8_t *value; /* 32-byte big-endian wei, or NULL */
     uint64_t gas;         /* 0: let the node choose */
@@ -88,10 +88,10 @@ typedef struct mp_eth_filter {
 
 typedef struct mp_eth_fee_hist {
     uint64_t oldest_block;
-    size_t nblocks;          /* blocks reported */
-    uint64_t *base_fees;     /* nblocks + 1 entries: the last is the next block's */
-    double *gas_used_ratio;  /* nblocks entries */
-    uint64_t *rewards;       /* nblocks * npercentiles, row by row; NULL if none asked */
+    size_t nblocks;         /* blocks reported */
+    uint64_t *base_fees;    /* nblocks + 1 entries: the last is the next block's */
+    double *gas_used_ratio; /* nblocks entries */
+    uint64_t *rewards;      /* nblocks * npercentiles, row by row; NULL if none asked */
     size_t npercentiles;
 } mp_eth_fee_hist;
 
@@ -102,8 +102,7 @@ void mp_eth_fee_history_free(mp_eth_fee_hist *h);
 MP_WUR int mp_eth_chain_id(mp_rpc *c, uint64_t *out, mp_err *err);
 MP_WUR int mp_eth_block_number(mp_rpc *c, uint64_t *out, mp_err *err);
 /** A block header summary by number or tag. MP_ERR_NOTFOUND if there is none. */
-MP_WUR int mp_eth_get_block_by_number(mp_rpc *c, uint64_t number, mp_eth_block *out,
-                                      mp_err *err);
+MP_WUR int mp_eth_get_block_by_number(mp_rpc *c, uint64_t number, mp_eth_block *out, mp_err *err);
 MP_WUR int mp_eth_get_block_by_hash(mp_rpc *c, const uint8_t hash[32], mp_eth_block *out,
                                     mp_err *err);
 /** eth_call at a block: appends the return data to out. */
@@ -114,16 +113,16 @@ MP_WUR int mp_eth_gas_price(mp_rpc *c, uint64_t *out, mp_err *err);
 MP_WUR int mp_eth_max_priority_fee(mp_rpc *c, uint64_t *out, mp_err *err);
 /** eth_feeHistory over nblocks ending at newest, with reward percentiles. */
 MP_WUR int mp_eth_fee_history(mp_rpc *c, uint64_t nblocks, uint64_t newest,
-                              const double *percentiles, size_t npercentiles,
-                              mp_eth_fee_hist *out, mp_err *err);
+                              const double *percentiles, size_t npercentiles, mp_eth_fee_hist *out,
+                              mp_err *err);
 MP_WUR int mp_eth_get_transaction_count(mp_rpc *c, const uint8_t addr[20], uint64_t block,
                                         uint64_t *out, mp_err *err);
 /** Sends a signed raw transaction; writes the hash the node returns. */
-MP_WUR int mp_eth_send_raw_transaction(mp_rpc *c, const uint8_t *raw, size_t len,
-                                       uint8_t hash[32], mp_err *err);
+MP_WUR int mp_eth_send_raw_transaction(mp_rpc *c, const uint8_t *raw, size_t len, uint8_t hash[32],
+                                       mp_err *err);
 /** MP_ERR_NOTFOUND while the transaction is not mined. */
-MP_WUR int mp_eth_get_transaction_receipt(mp_rpc *c, const uint8_t hash[32],
-                                          mp_eth_receipt *out, mp_err *err);
+MP_WUR int mp_eth_get_transaction_receipt(mp_rpc *c, const uint8_t hash[32], mp_eth_receipt *out,
+                                          mp_err *err);
 /** Appends the logs matching f to out. Ranges are split in halves and retried
  ** when the node says the range or the result is too large, down to a single
  ** block; f->max_range caps each query up front. */

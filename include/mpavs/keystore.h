@@ -29,11 +29,11 @@
 enum mp_kdf { MP_KDF_SCRYPT = 0, MP_KDF_PBKDF2 = 1 };
 
 typedef struct mp_keystore_params {
-    int kdf;     /* enum mp_kdf */
-    uint64_t n;  /* scrypt cost, a power of two */
-    uint32_t r;  /* scrypt block size */
-    uint32_t p;  /* scrypt parallelism */
-    uint32_t c;  /* PBKDF2 iterations */
+    int kdf;    /* enum mp_kdf */
+    uint64_t n; /* scrypt cost, a power of two */
+    uint32_t r; /* scrypt block size */
+    uint32_t p; /* scrypt parallelism */
+    uint32_t c; /* PBKDF2 iterations */
 } mp_keystore_params;
 
 /* geth's "standard" parameters: what key files get by default. */
@@ -48,8 +48,7 @@ typedef struct mp_keystore_params {
 /** Encrypts secret[0..len) under password into a new crypto object (*crypto,
  ** a new reference) with a fresh random salt and IV. */
 MP_WUR int mp_keystore_encrypt(json_t **crypto, const uint8_t *secret, size_t len,
-                               const char *password, const mp_keystore_params *params,
-                               mp_err *err);
+                               const char *password, const mp_keystore_params *params, mp_err *err);
 /** Decrypts a crypto object: appends the plaintext to secret (wipe it with
  ** mp_buf_clear). MP_ERR_PASSWORD when the MAC does not match. */
 MP_WUR int mp_keystore_decrypt(mp_buf *secret, const json_t *crypto, const char *password,
@@ -62,8 +61,8 @@ MP_WUR int mp_keystore_eth_dump(char **text, const uint8_t sk[32], const char *p
                                 const mp_keystore_params *params, mp_err *err);
 /** Decrypts a v3 JSON text into sk. Checks version 3, that the key is valid, and
  ** that the address field (if any) is the key's address (MP_ERR_VERIFY if not). */
-MP_WUR int mp_keystore_eth_load(uint8_t sk[32], const char *text, size_t len,
-                                const char *password, mp_err *err);
+MP_WUR int mp_keystore_eth_load(uint8_t sk[32], const char *text, size_t len, const char *password,
+                                mp_err *err);
 /** Writes a v3 key file (mode 0600, atomic replace). */
 MP_WUR int mp_keystore_eth_write(const char *path, const uint8_t sk[32], const char *password,
                                  const mp_keystore_params *params, mp_err *err);

@@ -72,7 +72,6 @@ MP_WUR int mp_rpc_init(mp_rpc *c, const char *url, const mp_rpc_opts *opts, cons
 void mp_rpc_close(mp_rpc *c);
 /** Calls method with params (a JSON array or object; the reference is stolen;
  ** NULL means []). On success *result is a new reference (possibly JSON null). */
-MP_WUR int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result,
-                       mp_err *err);
+MP_WUR int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err);
 
 #endif /* MPAVS_RPC_H */

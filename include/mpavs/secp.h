@@ -46,8 +46,8 @@ MP_WUR int mp_secp_sign65(mp_secp *ctx, uint8_t sig[65], const uint8_t hash[32],
 MP_WUR int mp_secp_recover(uint8_t pub[64], const uint8_t hash[32], const uint8_t sig[64],
                            int recid, mp_err *err);
 /** Recovers the signer's address. MP_ERR_VERIFY if sig is not a valid signature. */
-MP_WUR int mp_secp_recover_address(uint8_t addr[20], const uint8_t hash[32],
-                                   const uint8_t sig[64], int recid, mp_err *err);
+MP_WUR int mp_secp_recover_address(uint8_t addr[20], const uint8_t hash[32], const uint8_t sig[64],
+                                   int recid, mp_err *err);
 /** Same for a 65-byte r || s || v signature (v 27/28 or 0/1); rejects high s. */
 MP_WUR int mp_secp_recover_address65(uint8_t addr[20], const uint8_t hash[32],
                                      const uint8_t sig[65], mp_err *err);

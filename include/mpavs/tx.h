@@ -24,19 +24,19 @@ enum mp_tx_type {
 };
 
 typedef struct mp_tx {
-    int type;                  /* enum mp_tx_type */
-    uint64_t chain_id;         /* required for type 2; 0 = unprotected legacy */
+    int type;          /* enum mp_tx_type */
+    uint64_t chain_id; /* required for type 2; 0 = unprotected legacy */
     uint64_t nonce;
     uint64_t gas_price;        /* legacy only */
     uint64_t max_priority_fee; /* type 2: maxPriorityFeePerGas */
     uint64_t max_fee;          /* type 2: maxFeePerGas */
     uint64_t gas_limit;
-    bool has_to;               /* false: contract creation */
+    bool has_to; /* false: contract creation */
     uint8_t to[20];
-    uint8_t value[32];           /* wei, big-endian */
-    const uint8_t *data;         /* calldata or init code (borrowed) */
+    uint8_t value[32];   /* wei, big-endian */
+    const uint8_t *data; /* calldata or init code (borrowed) */
     size_t data_len;
-    const uint8_t *access_list;  /* type 2: the RLP list as encoded, NULL = empty (borrowed) */
+    const uint8_t *access_list; /* type 2: the RLP list as encoded, NULL = empty (borrowed) */
     size_t access_list_len;
     /* the signature, filled by mp_tx_sign and mp_tx_decode */
     int y_parity; /* recovery id 0 or 1 */

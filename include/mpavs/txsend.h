@@ -44,7 +44,7 @@ typedef struct mp_txsend_opts {
     ((mp_txsend_opts){20, 2, 0, 1000000000ull, 120000, 500, 30000, 25, 5})
 
 typedef struct mp_txsend {
-    mp_rpc *rpc;  /* borrowed */
+    mp_rpc *rpc; /* borrowed */
     mp_secp *secp;
     uint8_t sk[32]; /* wiped by mp_txsend_close */
     uint8_t from[20];

@@ -51,7 +51,8 @@ static int encode_args(const char *text, int argc, char **argv, bool with_select
         if (with_selector && (rc = mp_abi_sig_hash(&sig, h, &err)) == MP_OK)
             mp_buf_append(&out, h, 4);
         if (rc == MP_OK)
-            rc = packed ? mp_abi_encode_packed(&out, &args, &err) : mp_abi_encode(&out, &args, &err);
+            rc =
+                packed ? mp_abi_encode_packed(&out, &args, &err) : mp_abi_encode(&out, &args, &err);
         mp_abi_value_free(&args);
     }
     mp_abi_sig_free(&sig);

@@ -51,12 +51,13 @@ static const char new_usage[] = "mpavs key new --out FILE [--password-file F] [-
 static int key_new(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n"
-               "Creates a secp256k1 key from the OS random source, writes it encrypted to FILE\n"
-               "(Web3 Secret Storage v3, scrypt n=2^18 r=8 p=1, mode 0600) and prints its address.\n"
-               "The password is read from F (first line) or asked twice on the terminal.\n"
-               "--light uses n=2^12, p=6: for tests and throwaway devnet keys only.\n",
-               new_usage);
+        printf(
+            "usage: %s\n"
+            "Creates a secp256k1 key from the OS random source, writes it encrypted to FILE\n"
+            "(Web3 Secret Storage v3, scrypt n=2^18 r=8 p=1, mode 0600) and prints its address.\n"
+            "The password is read from F (first line) or asked twice on the terminal.\n"
+            "--light uses n=2^12, p=6: for tests and throwaway devnet keys only.\n",
+            new_usage);
         return CLI_OK;
     }
     key_args a;

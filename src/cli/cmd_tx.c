@@ -120,8 +120,7 @@ static void print_receipt(const mp_eth_receipt *r)
     char h[67], c[MP_ADDRESS_TEXT_LEN];
     mp_hex_encode0x(h, r->tx_hash, 32);
     printf("{\"tx\":\"%s\",\"block\":%llu,\"status\":%d,\"gas_used\":%llu", h,
-           (unsigned long long)r->block_number, r->status ? 1 : 0,
-           (unsigned long long)r->gas_used);
+           (unsigned long long)r->block_number, r->status ? 1 : 0, (unsigned long long)r->gas_used);
     if (r->has_contract) {
         mp_address_to_checksum(c, r->contract_address);
         printf(",\"contract\":\"%s\"", c);

@@ -14,8 +14,8 @@
 #include <string.h>
 
 static const char *const fallback[] = {
-    "uint256", "(uint8,bytes)", "string[],bytes32", "(uint256,(bool,string)[2])[]", "int8,address",
-    "bytes[][]", "uint64[3],string",
+    "uint256",      "(uint8,bytes)", "string[],bytes32", "(uint256,(bool,string)[2])[]",
+    "int8,address", "bytes[][]",     "uint64[3],string",
 };
 
 static void round_trip(const mp_abi_value *v, const mp_abi_type *t)
@@ -46,6 +46,17 @@ static mp_abi_type *types_of(const char *text, uint8_t pick)
     return NULL;
 }
 
+/* A NUL-terminated copy of n input bytes (strndup may read past n bytes). */
+static char *dup_bytes(const uint8_t *p, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (s) {
+        memcpy(s, p, n);
+        s[n] = 0;
+    }
+    return s;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -55,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     bool text_mode = data[0] == '=';
     size_t tlen = (size_t)(nl - data) - text_mode;
-    char *types = strndup((const char *)data + text_mode, tlen);
+    char *types = dup_bytes(data + text_mode, tlen);
     mp_abi_type *t = types ? types_of(types, data[0]) : NULL;
     const uint8_t *rest = nl + 1;
     size_t rlen = size - (size_t)(rest - data);
@@ -64,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         round_trip(&v, t);
         mp_abi_value_free(&v);
     } else if (t && text_mode && t->nfields == 1) {
-        char *text = strndup((const char *)rest, rlen);
+        char *text = dup_bytes(rest, rlen);
         if (text && mp_abi_value_parse(&v, t->fields[0], text, NULL) == MP_OK) {
             round_trip(&v, t->fields[0]);
             mp_abi_value_free(&v);

@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     mp_rlp_item top;
-    if (mp_rlp_validate(data, size, NULL) == MP_OK && mp_rlp_decode(&top, data, size, NULL) == MP_OK) {
+    if (mp_rlp_validate(data, size, NULL) == MP_OK &&
+        mp_rlp_decode(&top, data, size, NULL) == MP_OK) {
         mp_buf b = MP_BUF_INIT;
         reencode(&b, &top);
         check_same(&b, data, size);

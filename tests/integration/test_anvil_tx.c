@@ -60,7 +60,8 @@ static void logger_runtime(mp_buf *b, const uint8_t topic[32])
 /* Runtime: CODECOPY the revert blob that follows a 12-byte header, REVERT with it. */
 static void reverter_runtime(mp_buf *b, const uint8_t *blob, size_t n)
 {
-    uint8_t hdr[] = {0x60, (uint8_t)n, 0x60, 12, 0x60, 0x00, 0x39, 0x60, (uint8_t)n, 0x60, 0x00, 0xfd};
+    uint8_t hdr[] = {0x60, (uint8_t)n, 0x60,       12,   0x60, 0x00,
+                     0x39, 0x60,       (uint8_t)n, 0x60, 0x00, 0xfd};
     mp_buf_append(b, hdr, sizeof hdr);
     mp_buf_append(b, blob, n);
 }

@@ -138,8 +138,8 @@ static int wait_ready(mp_anvil *a, long timeout_ms, mp_err *err)
         }
         if (waitpid(a->pid, &status, WNOHANG) == a->pid) {
             a->pid = 0;
-            rc = MP_FAIL(err, MP_ERR_IO, "anvil exited during startup (status %d, log: %s)",
-                         status, a->log_path);
+            rc = MP_FAIL(err, MP_ERR_IO, "anvil exited during startup (status %d, log: %s)", status,
+                         a->log_path);
             break;
         }
         sleep_ms(100);

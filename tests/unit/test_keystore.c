@@ -46,9 +46,9 @@ TEST(geth_vectors)
         const char *pw = json_string_value(json_object_get(c, "password"));
         uint8_t sk[32], want[32];
         mp_err e;
-        CHECK_OK(mp_hex_decode_quantity(want, 32, json_string_value(json_object_get(c, "priv")),
-                                        &e),
-                 &e);
+        CHECK_OK(
+            mp_hex_decode_quantity(want, 32, json_string_value(json_object_get(c, "priv")), &e),
+            &e);
         CHECK_OK(mp_keystore_eth_load(sk, text, strlen(text), pw, &e), &e);
         CHECK_MEM(sk, want, 32);
         CHECK_RC(mp_keystore_eth_load(sk, text, strlen(text), "wrong", &e), MP_ERR_PASSWORD);
@@ -71,7 +71,8 @@ TEST(eigensdk_files)
              &e);
     CHECK_OK(mp_u256_from_dec(want, json_string_value(json_object_get(bls, "sk_decimal")), &e), &e);
     CHECK_MEM(sk, want, 32);
-    CHECK(pub != NULL && !strncmp(pub, "E([20770760626397288647989719952430268435412940027317", 50));
+    CHECK(pub != NULL &&
+          !strncmp(pub, "E([20770760626397288647989719952430268435412940027317", 50));
     free(pub);
     free(text);
     text = dump(json_object_get(ecdsa, "keystore"));
@@ -199,8 +200,9 @@ TEST(corruptions)
         {"address", "\"0x0000000000000000000000000000000000000001\"", MP_ERR_VERIFY,
          "is not the key's address"},
         {"address", "\"xyz\"", MP_ERR_PARSE, "address"},
-        {"crypto.ciphertext", "\"1111111111111111111111111111111111111111111111111111111111111111\"",
-         MP_ERR_PASSWORD, "MAC"},
+        {"crypto.ciphertext",
+         "\"1111111111111111111111111111111111111111111111111111111111111111\"", MP_ERR_PASSWORD,
+         "MAC"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         json_t *root = json_loads(text, 0, NULL);
@@ -214,8 +216,8 @@ TEST(corruptions)
         uint8_t out[32];
         int rc = mp_keystore_eth_load(out, bad, strlen(bad), "pw", &e);
         if (mp_rc_class(rc) != cases[i].code || !strstr(e.msg, cases[i].msg))
-            printf("# %s=%s: %s \"%s\"\n", cases[i].path, cases[i].value ? cases[i].value : "(none)",
-                   mp_rc_name(rc), e.msg);
+            printf("# %s=%s: %s \"%s\"\n", cases[i].path,
+                   cases[i].value ? cases[i].value : "(none)", mp_rc_name(rc), e.msg);
         CHECK_RC(rc, cases[i].code);
         CHECK(strstr(e.msg, cases[i].msg) != NULL);
         free(bad);
@@ -274,9 +276,8 @@ TEST(scrypt_rfc7914)
                            strlen(v[i].salt), v[i].n, v[i].r, v[i].p, &e),
                  &e);
         CHECK_MEM(a, want, 64);
-        CHECK_OK(mp_scrypt_portable(b, 64, v[i].pass, strlen(v[i].pass),
-                                    (const uint8_t *)v[i].salt, strlen(v[i].salt), v[i].n, v[i].r,
-                                    v[i].p, &e),
+        CHECK_OK(mp_scrypt_portable(b, 64, v[i].pass, strlen(v[i].pass), (const uint8_t *)v[i].salt,
+                                    strlen(v[i].salt), v[i].n, v[i].r, v[i].p, &e),
                  &e);
         CHECK_MEM(b, want, 64);
     }
@@ -287,9 +288,9 @@ TEST(scrypt_rfc7914)
 }
 
 static const mp_test_case tests[] = {
-    MP_TEST(scrypt_rfc7914),
-    MP_TEST(geth_vectors),  MP_TEST(eigensdk_files), MP_TEST(eth_round_trip),
-    MP_TEST(bls_round_trip), MP_TEST(corruptions),   MP_TEST(param_checks),
+    MP_TEST(scrypt_rfc7914), MP_TEST(geth_vectors),   MP_TEST(eigensdk_files),
+    MP_TEST(eth_round_trip), MP_TEST(bls_round_trip), MP_TEST(corruptions),
+    MP_TEST(param_checks),
 };
 
 MP_TEST_MAIN("keystore", tests)

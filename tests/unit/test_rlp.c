@@ -243,8 +243,8 @@ TEST(huge_lengths)
 }
 
 static const mp_test_case tests[] = {
-    MP_TEST(suite_valid),    MP_TEST(suite_invalid),         MP_TEST(truncated_and_trailing),
-    MP_TEST(integers),       MP_TEST(list_items_and_depth), MP_TEST(huge_lengths),
+    MP_TEST(suite_valid), MP_TEST(suite_invalid),        MP_TEST(truncated_and_trailing),
+    MP_TEST(integers),    MP_TEST(list_items_and_depth), MP_TEST(huge_lengths),
 };
 
 MP_TEST_MAIN("rlp", tests)

@@ -27,12 +27,12 @@ typedef struct stub {
     struct MHD_Daemon *d;
     int port;
     pthread_mutex_t mu;
-    int requests;             /* requests answered so far */
-    int fail_first;           /* answer 503 to this many requests first */
-    int delay_ms;             /* sleep before answering */
-    const char *raw;          /* answer this body verbatim (with raw_status) */
+    int requests;    /* requests answered so far */
+    int fail_first;  /* answer 503 to this many requests first */
+    int delay_ms;    /* sleep before answering */
+    const char *raw; /* answer this body verbatim (with raw_status) */
     unsigned raw_status;
-    uint64_t logs_max_range;  /* eth_getLogs refuses wider ranges */
+    uint64_t logs_max_range; /* eth_getLogs refuses wider ranges */
     int logs_calls;
     const char *block_json;   /* result of eth_getBlockByNumber */
     const char *receipt_json; /* result of eth_getTransactionReceipt */
@@ -59,8 +59,8 @@ static json_t *get_logs(stub *s, json_t *params, json_t **error)
     uint64_t to = strtoull(json_string_value(json_object_get(f, "toBlock")), NULL, 16);
     s->logs_calls++;
     if (to - from + 1 > s->logs_max_range) {
-        *error = json_pack("{s:i, s:s}", "code", -32005,
-                           "message", "query returned more than 10000 results");
+        *error = json_pack("{s:i, s:s}", "code", -32005, "message",
+                           "query returned more than 10000 results");
         return NULL;
     }
     json_t *arr = json_array();
@@ -81,12 +81,12 @@ static json_t *dispatch(stub *s, const char *method, json_t *params, json_t **er
     }
     if (!strcmp(method, "eth_call") || !strcmp(method, "eth_estimateGas")) {
         /* Error("nope") */
-        *error = json_pack("{s:i, s:s, s:s}", "code", 3, "message", "execution reverted: nope",
-                           "data",
-                           "0x08c379a0"
-                           "0000000000000000000000000000000000000000000000000000000000000020"
-                           "0000000000000000000000000000000000000000000000000000000000000004"
-                           "6e6f706500000000000000000000000000000000000000000000000000000000");
+        *error =
+            json_pack("{s:i, s:s, s:s}", "code", 3, "message", "execution reverted: nope", "data",
+                      "0x08c379a0"
+                      "0000000000000000000000000000000000000000000000000000000000000020"
+                      "0000000000000000000000000000000000000000000000000000000000000004"
+                      "6e6f706500000000000000000000000000000000000000000000000000000000");
         return NULL;
     }
     if (!strcmp(method, "eth_getLogs"))
@@ -257,7 +257,8 @@ TEST(no_retry_on_error_object)
     CHECK(mp_rc_class(rc) == MP_ERR_RPC && mp_rc_detail(rc) == MP_RPC_ERROR_OBJECT);
     CHECK(s.requests == 1 && c.retries == 0);
     CHECK(c.last_error.code == -32000 && !strcmp(c.last_error.message, "boom"));
-    CHECK(json_is_string(c.last_error.data) && !strcmp(json_string_value(c.last_error.data), "0x1234"));
+    CHECK(json_is_string(c.last_error.data) &&
+          !strcmp(json_string_value(c.last_error.data), "0x1234"));
     CHECK(strstr(e.msg, "boom") != NULL && strstr(e.msg, "-32000") != NULL);
     rc = mp_rpc_call(&c, "no_such_method", NULL, &res, &e);
     CHECK(mp_rc_detail(rc) == MP_RPC_ERROR_OBJECT && c.last_error.code == -32601);
@@ -401,8 +402,10 @@ TEST(log_redacts_url)
 #define A20 "0x5fbdb2315678afecb367f032d93f642f64180aa3"
 
 static const char good_block[] =
-    "{\"number\":\"0x10\",\"hash\":" "\"" H32 "\"" ",\"parentHash\":\"" H32
-    "\",\"stateRoot\":\"" H32 "\",\"timestamp\":\"0x6553f100\",\"gasLimit\":\"0x1c9c380\","
+    "{\"number\":\"0x10\",\"hash\":"
+    "\"" H32 "\""
+    ",\"parentHash\":\"" H32 "\",\"stateRoot\":\"" H32
+    "\",\"timestamp\":\"0x6553f100\",\"gasLimit\":\"0x1c9c380\","
     "\"gasUsed\":\"0x5208\",\"baseFeePerGas\":\"0x3b9aca00\",\"transactions\":[\"" H32 "\"]}";
 
 TEST(blocks)
@@ -588,10 +591,18 @@ TEST(get_logs_splitting)
 }
 
 static const mp_test_case tests[] = {
-    MP_TEST(call_and_echo),     MP_TEST(retries_on_503),   MP_TEST(no_retry_on_error_object),
-    MP_TEST(timeouts),          MP_TEST(connection_refused), MP_TEST(malformed_bodies),
-    MP_TEST(response_too_large), MP_TEST(log_redacts_url), MP_TEST(blocks),
-    MP_TEST(receipts),          MP_TEST(reverts),          MP_TEST(revert_describe),
+    MP_TEST(call_and_echo),
+    MP_TEST(retries_on_503),
+    MP_TEST(no_retry_on_error_object),
+    MP_TEST(timeouts),
+    MP_TEST(connection_refused),
+    MP_TEST(malformed_bodies),
+    MP_TEST(response_too_large),
+    MP_TEST(log_redacts_url),
+    MP_TEST(blocks),
+    MP_TEST(receipts),
+    MP_TEST(reverts),
+    MP_TEST(revert_describe),
     MP_TEST(get_logs_splitting),
 };
 

@@ -46,8 +46,7 @@ TEST(address_parse_rejects)
     CHECK_RC(mp_address_parse(a, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea", &e), MP_ERR_INVALID);
     CHECK_RC(mp_address_parse(a, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaedff", &e),
              MP_ERR_INVALID);
-    CHECK_RC(mp_address_parse(a, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", &e),
-             MP_ERR_INVALID);
+    CHECK_RC(mp_address_parse(a, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", &e), MP_ERR_INVALID);
     CHECK_RC(mp_address_parse(a, NULL, &e), MP_ERR_INVALID);
     CHECK_OK(mp_address_parse(a, "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", &e), &e);
     CHECK(!mp_address_is_zero(a));
@@ -172,11 +171,12 @@ TEST(u256_text)
     CHECK_STR(dec, max);
     mp_u256_to_dec_signed(dec, v);
     CHECK_STR(dec, "-1");
-    CHECK_RC(mp_u256_from_dec(v,
-                              "115792089237316195423570985008687907853269984665640564039457584007913"
-                              "129639936",
-                              &e),
-             MP_ERR_INVALID);
+    CHECK_RC(
+        mp_u256_from_dec(v,
+                         "115792089237316195423570985008687907853269984665640564039457584007913"
+                         "129639936",
+                         &e),
+        MP_ERR_INVALID);
     CHECK_RC(mp_u256_from_dec(v, "12a", &e), MP_ERR_INVALID);
     CHECK_RC(mp_u256_from_dec(v, "", &e), MP_ERR_INVALID);
     CHECK_RC(mp_u256_from_text(v, "0x", &e), MP_ERR_INVALID);

@@ -46,9 +46,9 @@ TEST(eip155_example)
     CHECK_MEM(h, want, 32);
     /* The signing data itself, hashed, is that hash. */
     uint8_t data[64];
-    size_t n = mp_test_unhex(
-        data, sizeof data,
-        "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080");
+    size_t n = mp_test_unhex(data, sizeof data,
+                             "ec098504a817c800825208943535353535353535353535353535353535353535880de"
+                             "0b6b3a764000080018080");
     mp_keccak256(want, data, n);
     CHECK_MEM(h, want, 32);
     memset(sk, 0x46, 32);
@@ -204,20 +204,33 @@ static void build_1559(mp_buf *b, const char *const fields[12])
 TEST(decode_rejects)
 {
     /* A well-formed baseline: chain 1, nonce 0, fees 1/2, gas 0x5208, to 20 bytes. */
-    const char *good[12] = {"01", "80", "01", "02", "825208",
-                            "94" "3535353535353535353535353535353535353535",
-                            "80", "80", "c0", "80",
-                            "a0" "1111111111111111111111111111111111111111111111111111111111111111",
-                            "a0" "2222222222222222222222222222222222222222222222222222222222222222"};
+    const char *good[12] = {"01",
+                            "80",
+                            "01",
+                            "02",
+                            "825208",
+                            "94"
+                            "3535353535353535353535353535353535353535",
+                            "80",
+                            "80",
+                            "c0",
+                            "80",
+                            "a0"
+                            "1111111111111111111111111111111111111111111111111111111111111111",
+                            "a0"
+                            "2222222222222222222222222222222222222222222222222222222222222222"};
     struct {
         int field;
         const char *value;
         const char *why;
     } bad[] = {
-        {1, "8100", "field 1"},               /* single byte with a header */
-        {1, "820001", "leading zero"},        /* non-canonical integer */
+        {1, "8100", "field 1"},                 /* single byte with a header */
+        {1, "820001", "leading zero"},          /* non-canonical integer */
         {3, "89010000000000000000", "max fee"}, /* above 64 bits */
-        {5, "93" "35353535353535353535353535353535353535", "20 bytes"},
+        {5,
+         "93"
+         "35353535353535353535353535353535353535",
+         "20 bytes"},
         {8, "80", "access list"},
         {9, "02", "parity"},
         {7, "c0", "data"},

@@ -38,14 +38,13 @@ static int bad_word(const mp_abi_type *t, size_t at, const char *why, int code, 
 {
     mp_buf name = MP_BUF_INIT;
     mp_abi_put_type_name(&name, t);
-    int rc = MP_FAIL(err, code, "%s for %s at byte %zu", why,
-                     name.data ? (char *)name.data : "?", at);
+    int rc =
+        MP_FAIL(err, code, "%s for %s at byte %zu", why, name.data ? (char *)name.data : "?", at);
     mp_buf_free(&name);
     return rc;
 }
 
-int mp_abi_check_word(const mp_abi_type *t, const uint8_t w[32], size_t at, int code,
-                      mp_err *err)
+int mp_abi_check_word(const mp_abi_type *t, const uint8_t w[32], size_t at, int code, mp_err *err)
 {
     size_t pad = 0;
     switch (t->kind) {
@@ -374,8 +373,8 @@ static int data_tuple(mp_abi_type *tmp, const mp_abi_type *params, mp_err *err)
     return mp_abi_finalize_type(tmp, err);
 }
 
-static int indexed_value(mp_abi_value *v, const mp_abi_type *t, const uint8_t topic[32],
-                         size_t i, mp_err *err)
+static int indexed_value(mp_abi_value *v, const mp_abi_type *t, const uint8_t topic[32], size_t i,
+                         mp_err *err)
 {
     v->type = t;
     memcpy(v->word, topic, 32);
@@ -400,8 +399,10 @@ static int check_topics(const mp_abi_sig *event, const uint8_t (*topics)[32], si
     if (ntopics == 0 || memcmp(topics[0], want, 32) != 0)
         return MP_FAIL(err, MP_ERR_PARSE, "log topic 0 is not the hash of event %s", event->name);
     if (ntopics != k + 1)
-        return MP_FAIL(err, MP_ERR_PARSE, "event %s has %zu indexed parameters but the log has %zu "
-                       "topics", event->name, k, ntopics);
+        return MP_FAIL(err, MP_ERR_PARSE,
+                       "event %s has %zu indexed parameters but the log has %zu "
+                       "topics",
+                       event->name, k, ntopics);
     *nindexed = k;
     return MP_OK;
 }

@@ -264,7 +264,10 @@ static size_t utf8_seq(const uint8_t *p, size_t n)
     uint8_t c = p[0];
     if (c < 0x80)
         return 1;
-    size_t k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    size_t k = c >= 0xc2 && c <= 0xdf   ? 2
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4
+                                        : 0;
     if (k == 0 || k > n)
         return 0;
     /* The second byte's range excludes overlongs, surrogates and > U+10FFFF. */

@@ -47,8 +47,7 @@ int mp_abi_put_selector(mp_buf *b, const char *sig, mp_err *err)
     return mp_buf_check(b, err);
 }
 
-int mp_abi_read_word(const uint8_t **w, const uint8_t *data, size_t len, size_t index,
-                     mp_err *err)
+int mp_abi_read_word(const uint8_t **w, const uint8_t *data, size_t len, size_t index, mp_err *err)
 {
     if (index >= len / 32)
         return MP_FAIL(err, MP_ERR_PARSE, "return data has %zu words, word %zu was asked for",
@@ -91,8 +90,7 @@ int mp_abi_read_bool(bool *v, const uint8_t *data, size_t len, size_t index, mp_
     return MP_OK;
 }
 
-int mp_abi_read_bytes32(uint8_t out[32], const uint8_t *data, size_t len, size_t index,
-                        mp_err *err)
+int mp_abi_read_bytes32(uint8_t out[32], const uint8_t *data, size_t len, size_t index, mp_err *err)
 {
     const uint8_t *w = NULL;
     MP_TRY(mp_abi_read_word(&w, data, len, index, err));

@@ -102,8 +102,9 @@ static int j_quantity(const jctx *j, const json_t *v, const char *key, uint64_t 
         return jbad(j, key, "is not a 64-bit hex quantity");
     uint64_t x = 0;
     for (size_t i = 0; i < n; i++)
-        x = x << 4 | (uint64_t)(isdigit((unsigned char)d[i]) ? d[i] - '0'
-                                                              : (tolower((unsigned char)d[i]) - 'a' + 10));
+        x = x << 4 |
+            (uint64_t)(isdigit((unsigned char)d[i]) ? d[i] - '0'
+                                                    : (tolower((unsigned char)d[i]) - 'a' + 10));
     *out = x;
     return MP_OK;
 }
@@ -113,8 +114,11 @@ static int j_bytes(const jctx *j, const json_t *v, const char *key, uint8_t *out
     const char *d;
     MP_TRY(j_hex_text(j, v, key, &d));
     if (strlen(d) != 2 * n)
-        return jbad(j, key, n == 32 ? "is not 32 bytes" : n == 20 ? "is not 20 bytes" : "has the "
-                                                                                       "wrong size");
+        return jbad(j, key,
+                    n == 32   ? "is not 32 bytes"
+                    : n == 20 ? "is not 20 bytes"
+                              : "has the "
+                                "wrong size");
     return mp_hex_decode_exact(out, n, d, j->err);
 }
 
@@ -168,8 +172,7 @@ static int f_bool(const jctx *j, const json_t *obj, const char *key, bool *out)
 
 /* ---- calls that return one quantity ---- */
 
-static int call_quantity(mp_rpc *c, const char *method, json_t *params, uint64_t *out,
-                         mp_err *err)
+static int call_quantity(mp_rpc *c, const char *method, json_t *params, uint64_t *out, mp_err *err)
 {
     json_t *res;
     MP_TRY(mp_rpc_call(c, method, params, &res, err));
@@ -199,8 +202,8 @@ int mp_eth_max_priority_fee(mp_rpc *c, uint64_t *out, mp_err *err)
     return call_quantity(c, "eth_maxPriorityFeePerGas", NULL, out, err);
 }
 
-int mp_eth_get_transaction_count(mp_rpc *c, const uint8_t addr[20], uint64_t block,
-                                 uint64_t *out, mp_err *err)
+int mp_eth_get_transaction_count(mp_rpc *c, const uint8_t addr[20], uint64_t block, uint64_t *out,
+                                 mp_err *err)
 {
     return call_quantity(c, "eth_getTransactionCount",
                          json_pack("[o, o]", hex_value(addr, 20), block_param(block)), out, err);
@@ -233,8 +236,7 @@ static int parse_block(const jctx *j, const json_t *b, mp_eth_block *out)
     return MP_OK;
 }
 
-static int get_block(mp_rpc *c, const char *method, json_t *params, mp_eth_block *out,
-                     mp_err *err)
+static int get_block(mp_rpc *c, const char *method, json_t *params, mp_eth_block *out, mp_err *err)
 {
     json_t *res;
     MP_TRY(mp_rpc_call(c, method, params, &res, err));
@@ -361,8 +363,8 @@ static void describe_error_string(char *out, size_t cap, const uint8_t *p, size_
 
 void mp_eth_revert_describe(char *out, size_t cap, const uint8_t *data, size_t len)
 {
-    static const uint8_t err_sel[4] = {0x08, 0xc3, 0x79, 0xa0}, panic_sel[4] = {0x4e, 0x48, 0x7b,
-                                                                                 0x71};
+    static const uint8_t err_sel[4] = {0x08, 0xc3, 0x79, 0xa0},
+                         panic_sel[4] = {0x4e, 0x48, 0x7b, 0x71};
     const uint8_t *p;
     size_t n;
     uint64_t code;
@@ -471,8 +473,8 @@ int mp_eth_send_raw_transaction(mp_rpc *c, const uint8_t *raw, size_t len, uint8
                                 mp_err *err)
 {
     json_t *res;
-    MP_TRY(mp_rpc_call(c, "eth_sendRawTransaction", json_pack("[o]", hex_value(raw, len)), &res,
-                       err));
+    MP_TRY(
+        mp_rpc_call(c, "eth_sendRawTransaction", json_pack("[o]", hex_value(raw, len)), &res, err));
     jctx j = {"eth_sendRawTransaction", err};
     int rc = j_bytes(&j, res, "result", hash, 32);
     json_decref(res);
@@ -587,8 +589,8 @@ int mp_eth_get_transaction_receipt(mp_rpc *c, const uint8_t hash[32], mp_eth_rec
 {
     json_t *res;
     memset(out, 0, sizeof *out);
-    MP_TRY(mp_rpc_call(c, "eth_getTransactionReceipt", json_pack("[o]", hex_value(hash, 32)),
-                       &res, err));
+    MP_TRY(mp_rpc_call(c, "eth_getTransactionReceipt", json_pack("[o]", hex_value(hash, 32)), &res,
+                       err));
     jctx j = {"eth_getTransactionReceipt", err};
     int rc = json_is_null(res) ? MP_FAIL(err, MP_ERR_NOTFOUND, "no receipt yet")
                                : parse_receipt(&j, res, out);
@@ -601,8 +603,8 @@ int mp_eth_get_transaction_receipt(mp_rpc *c, const uint8_t hash[32], mp_eth_rec
 int mp_eth_get_code(mp_rpc *c, const uint8_t addr[20], uint64_t block, mp_buf *out, mp_err *err)
 {
     json_t *res;
-    MP_TRY(mp_rpc_call(c, "eth_getCode", json_pack("[o, o]", hex_value(addr, 20), block_param(block)),
-                       &res, err));
+    MP_TRY(mp_rpc_call(c, "eth_getCode",
+                       json_pack("[o, o]", hex_value(addr, 20), block_param(block)), &res, err));
     jctx j = {"eth_getCode", err};
     int rc = j_data(&j, res, "result", out);
     json_decref(res);
@@ -649,8 +651,9 @@ static bool too_big(const mp_rpc *c, int rc)
         return true;
     if (mp_rc_detail(rc) != MP_RPC_ERROR_OBJECT)
         return false;
-    static const char *const hints[] = {"more than", "too large", "too many", "block range",
-                                        "range", "limit", "exceed", "response size", "max results"};
+    static const char *const hints[] = {"more than",   "too large",     "too many",
+                                        "block range", "range",         "limit",
+                                        "exceed",      "response size", "max results"};
     char msg[sizeof c->last_error.message];
     for (size_t i = 0; i < sizeof msg; i++)
         msg[i] = (char)tolower((unsigned char)c->last_error.message[i]);
@@ -700,8 +703,8 @@ int mp_eth_get_logs(mp_rpc *c, const mp_eth_filter *f, mp_eth_logs *out, mp_err 
             return MP_FAIL(err, MP_ERR_INVALID, "eth_getLogs: fromBlock %llu is after toBlock %llu",
                            (unsigned long long)f->from_block, (unsigned long long)f->to_block);
         for (uint64_t start = f->from_block; rc == MP_OK; start += f->max_range) {
-            uint64_t end = f->to_block - start < f->max_range - 1 ? f->to_block
-                                                                  : start + f->max_range - 1;
+            uint64_t end =
+                f->to_block - start < f->max_range - 1 ? f->to_block : start + f->max_range - 1;
             rc = logs_split(c, f, start, end, out, err);
             if (end == f->to_block)
                 break;

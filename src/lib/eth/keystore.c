@@ -62,10 +62,10 @@ static int get_uint(uint64_t *out, const json_t *obj, const char *path, const ch
 {
     json_t *v;
     MP_TRY(get_field(&v, obj, path, key, err));
-    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-        (uint64_t)json_integer_value(v) < min || (uint64_t)json_integer_value(v) > max)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be an integer in [%llu, %llu]",
-                       path, key, (unsigned long long)min, (unsigned long long)max);
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < min ||
+        (uint64_t)json_integer_value(v) > max)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be an integer in [%llu, %llu]", path,
+                       key, (unsigned long long)min, (unsigned long long)max);
     *out = (uint64_t)json_integer_value(v);
     return MP_OK;
 }
@@ -126,8 +126,10 @@ static int parse_pbkdf2(ks_crypto *c, const json_t *kp, mp_err *err)
     uint64_t iters;
     MP_TRY(get_string(&prf, kp, "crypto.kdfparams.", "prf", err));
     if (strcmp(prf, "hmac-sha256") != 0)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.kdfparams.prf \"%.20s\" is not "
-                       "hmac-sha256", prf);
+        return MP_FAIL(err, MP_ERR_PARSE,
+                       "keystore: crypto.kdfparams.prf \"%.20s\" is not "
+                       "hmac-sha256",
+                       prf);
     MP_TRY(get_uint(&iters, kp, "crypto.kdfparams.", "c", 1, MAX_PBKDF2_ITERS, err));
     c->params.kdf = MP_KDF_PBKDF2;
     c->params.c = (uint32_t)iters;
@@ -168,8 +170,8 @@ static int crypto_parse(ks_crypto *c, const json_t *crypto, mp_err *err)
     if (!json_is_object(cp))
         return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.cipherparams must be an object");
     MP_TRY(get_hex_exact(c->iv, 16, cp, "crypto.cipherparams.", "iv", err));
-    MP_TRY(get_hex(c->ciphertext, MAX_CIPHERTEXT, &c->ct_len, crypto, "crypto.", "ciphertext",
-                   err));
+    MP_TRY(
+        get_hex(c->ciphertext, MAX_CIPHERTEXT, &c->ct_len, crypto, "crypto.", "ciphertext", err));
     MP_TRY(get_hex_exact(c->mac, 32, crypto, "crypto.", "mac", err));
     return parse_kdf(c, crypto, err);
 }
@@ -213,8 +215,7 @@ static int aes_ctr(uint8_t *out, const uint8_t *in, size_t n, const uint8_t key[
     return MP_OK;
 }
 
-static int decrypt_checked(mp_buf *secret, const ks_crypto *c, const char *password,
-                           mp_err *err)
+static int decrypt_checked(mp_buf *secret, const ks_crypto *c, const char *password, mp_err *err)
 {
     uint8_t dk[32], mac[32];
     MP_TRY(derive(dk, password, c, err));
@@ -224,8 +225,8 @@ static int decrypt_checked(mp_buf *secret, const ks_crypto *c, const char *passw
         rc = MP_FAIL(err, MP_ERR_PASSWORD, "wrong password (the keystore MAC does not match)");
     else if (mp_buf_reserve(secret, c->ct_len) != MP_OK)
         rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    else if ((rc = aes_ctr(secret->data + secret->len, c->ciphertext, c->ct_len, dk, c->iv,
-                           err)) == MP_OK)
+    else if ((rc = aes_ctr(secret->data + secret->len, c->ciphertext, c->ct_len, dk, c->iv, err)) ==
+             MP_OK)
         secret->len += c->ct_len;
     mp_memzero(dk, sizeof dk);
     return rc;
@@ -280,9 +281,9 @@ static json_t *kdfparams_json(const ks_crypto *c)
 static json_t *crypto_json(const ks_crypto *c)
 {
     return json_pack("{s:s, s:o, s:{s:o}, s:s, s:o, s:o}", "cipher", "aes-128-ctr", "ciphertext",
-                     hex_json(c->ciphertext, c->ct_len), "cipherparams", "iv",
-                     hex_json(c->iv, 16), "kdf", c->params.kdf == MP_KDF_SCRYPT ? "scrypt" : "pbkdf2",
-                     "kdfparams", kdfparams_json(c), "mac", hex_json(c->mac, 32));
+                     hex_json(c->ciphertext, c->ct_len), "cipherparams", "iv", hex_json(c->iv, 16),
+                     "kdf", c->params.kdf == MP_KDF_SCRYPT ? "scrypt" : "pbkdf2", "kdfparams",
+                     kdfparams_json(c), "mac", hex_json(c->mac, 32));
 }
 
 static int encrypt_into(ks_crypto *c, const uint8_t *secret, size_t len, const char *password,
@@ -356,8 +357,7 @@ static int uuid4(char out[37], mp_err *err)
 
 /* Decrypts root's "crypto" (geth also reads "Crypto") into a secret of at most
  ** 32 bytes, left-padded to 32 as geth does for old short keys. */
-static int decrypt_secret32(uint8_t sk[32], const json_t *root, const char *password,
-                            mp_err *err)
+static int decrypt_secret32(uint8_t sk[32], const json_t *root, const char *password, mp_err *err)
 {
     const json_t *crypto = json_object_get(root, "crypto");
     if (crypto == NULL)
@@ -405,8 +405,10 @@ static int check_address_field(const json_t *root, const uint8_t sk[32], mp_err 
         char w[MP_ADDRESS_TEXT_LEN], g[MP_ADDRESS_TEXT_LEN];
         mp_address_to_checksum(w, want);
         mp_address_to_checksum(g, got);
-        return MP_FAIL(err, MP_ERR_VERIFY, "keystore: the address field %s is not the key's "
-                       "address %s", w, g);
+        return MP_FAIL(err, MP_ERR_VERIFY,
+                       "keystore: the address field %s is not the key's "
+                       "address %s",
+                       w, g);
     }
     return MP_OK;
 }

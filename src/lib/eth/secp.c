@@ -180,7 +180,10 @@ int mp_secp_recover_address65(uint8_t addr[20], const uint8_t hash[32], const ui
 void mp_secp_personal_hash(uint8_t out[32], const void *msg, size_t len)
 {
     char prefix[64];
-    int n = snprintf(prefix, sizeof prefix, "\x19" "Ethereum Signed Message:\n%zu", len);
+    int n = snprintf(prefix, sizeof prefix,
+                     "\x19"
+                     "Ethereum Signed Message:\n%zu",
+                     len);
     mp_keccak k;
     mp_keccak_init(&k);
     mp_keccak_update(&k, prefix, (size_t)n);

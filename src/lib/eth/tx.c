@@ -193,8 +193,10 @@ static int decode_legacy(mp_tx *tx, const mp_rlp_item *top, mp_err *err)
         tx->chain_id = (v - 35) / 2;
         tx->y_parity = (int)((v - 35) % 2);
     } else {
-        return MP_FAIL(err, MP_ERR_PARSE, "legacy transaction v = %llu is neither 27/28 nor "
-                       "EIP-155", (unsigned long long)v);
+        return MP_FAIL(err, MP_ERR_PARSE,
+                       "legacy transaction v = %llu is neither 27/28 nor "
+                       "EIP-155",
+                       (unsigned long long)v);
     }
     return signature_fields(&f[7], tx, err);
 }

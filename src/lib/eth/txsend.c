@@ -105,7 +105,8 @@ static int fees(mp_txsend *s, uint64_t *tip, uint64_t *max_fee, mp_err *err)
     mp_eth_block b;
     MP_TRY(mp_eth_get_block_by_number(s->rpc, MP_BLOCK_LATEST, &b, err));
     if (!b.has_base_fee)
-        return MP_FAIL(err, MP_ERR_INVALID, "the node's latest block has no base fee "
+        return MP_FAIL(err, MP_ERR_INVALID,
+                       "the node's latest block has no base fee "
                        "(no EIP-1559)");
     int rc = mp_eth_max_priority_fee(s->rpc, tip, err);
     if (mp_rc_detail(rc) == MP_RPC_ERROR_OBJECT)

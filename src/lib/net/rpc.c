@@ -48,8 +48,7 @@ static void redact_url(char *out, size_t cap, const char *url)
     snprintf(out, cap, "%.*s%.*s", (int)scheme, url, (int)hlen, host);
 }
 
-int mp_rpc_init(mp_rpc *c, const char *url, const mp_rpc_opts *opts, const mp_log *log,
-                mp_err *err)
+int mp_rpc_init(mp_rpc *c, const char *url, const mp_rpc_opts *opts, const mp_log *log, mp_err *err)
 {
     memset(c, 0, sizeof *c);
     if (url == NULL || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
@@ -146,11 +145,12 @@ static attempt_result attempt(mp_rpc *c, const char *method, const char *req, ui
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     attempt_result ar = FINAL;
     if (sink.too_large) {
-        *rc = MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_TOO_LARGE), "%s: response too large (over %zu bytes)", method,
-                      c->opts.max_response);
+        *rc = MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_TOO_LARGE),
+                      "%s: response too large (over %zu bytes)", method, c->opts.max_response);
     } else if (cc != CURLE_OK) {
-        *rc = MP_FAIL(err, cc == CURLE_OPERATION_TIMEDOUT ? MP_ERR_TIMEOUT
-                                                          : MP_RC(MP_ERR_RPC, MP_RPC_TRANSPORT),
+        *rc = MP_FAIL(err,
+                      cc == CURLE_OPERATION_TIMEDOUT ? MP_ERR_TIMEOUT
+                                                     : MP_RC(MP_ERR_RPC, MP_RPC_TRANSPORT),
                       "%s: %s", method, curl_easy_strerror(cc));
         ar = RETRY;
     } else if (retryable_status(status)) {
@@ -182,8 +182,7 @@ static char *build_request(const char *method, json_t *params, uint64_t id)
     return text;
 }
 
-static void log_call(const mp_rpc *c, const char *method, int attempt_no, int rc,
-                     const mp_err *err)
+static void log_call(const mp_rpc *c, const char *method, int attempt_no, int rc, const mp_err *err)
 {
     if (!mp_log_on(c->log, MP_LOG_DEBUG))
         return;
