@@ -38,8 +38,9 @@ static int bad_word(const mp_abi_type *t, size_t at, const char *why, int code, 
 {
     mp_buf name = MP_BUF_INIT;
     mp_abi_put_type_name(&name, t);
-    int rc =
-        MP_FAIL(err, code, "%s for %s at byte %zu", why, name.data ? (char *)name.data : "?", at);
+    const char *tn = name.data ? (char *)name.data : "?";
+    int rc = at == MP_ABI_NO_OFFSET ? MP_FAIL(err, code, "%s for %s", why, tn)
+                                    : MP_FAIL(err, code, "%s for %s at byte %zu", why, tn, at);
     mp_buf_free(&name);
     return rc;
 }
@@ -127,7 +128,7 @@ static int encode_value(mp_buf *out, const mp_abi_value *v, mp_err *err)
     if (t == NULL)
         return MP_FAIL(err, MP_ERR_MISUSE, "value without a type");
     if (mp_abi_is_word(t)) {
-        MP_TRY(mp_abi_check_word(t, v->word, out->len, MP_ERR_INVALID, err));
+        MP_TRY(mp_abi_check_word(t, v->word, MP_ABI_NO_OFFSET, MP_ERR_INVALID, err));
         mp_buf_append(out, v->word, 32);
         return mp_buf_check(out, err);
     }
@@ -166,7 +167,7 @@ int mp_abi_encode(mp_buf *out, const mp_abi_value *v, mp_err *err)
 static int packed_scalar(mp_buf *out, const mp_abi_value *v, mp_err *err)
 {
     const mp_abi_type *t = v->type;
-    MP_TRY(mp_abi_check_word(t, v->word, 0, MP_ERR_INVALID, err));
+    MP_TRY(mp_abi_check_word(t, v->word, MP_ABI_NO_OFFSET, MP_ERR_INVALID, err));
     switch (t->kind) {
     case MP_ABI_UINT:
     case MP_ABI_INT:
@@ -204,7 +205,8 @@ static int packed_value(mp_buf *out, const mp_abi_value *v, bool top, mp_err *er
             MP_TRY(check_count(v, t->length, err));
         /* Solidity pads array elements to 32 bytes even in packed mode. */
         for (size_t i = 0; i < v->nitems; i++) {
-            MP_TRY(mp_abi_check_word(t->elem, v->items[i].word, 0, MP_ERR_INVALID, err));
+            MP_TRY(mp_abi_check_word(t->elem, v->items[i].word, MP_ABI_NO_OFFSET, MP_ERR_INVALID,
+                                     err));
             mp_buf_append(out, v->items[i].word, 32);
         }
         return mp_buf_check(out, err);

@@ -7,6 +7,7 @@
 #include "mpavs/abi.h"
 
 #define MP_ABI_MAX_STATIC (1u << 30) /* largest static encoding we accept for one type */
+#define MP_ABI_NO_OFFSET  SIZE_MAX   /* a value checked outside any encoding */
 
 /** Computes dynamic, head_size and depth of t from its children (already
  ** finalised); fails when a limit is exceeded. */
@@ -16,7 +17,7 @@ size_t mp_abi_seq_head(const mp_abi_type *t);
 /** True for types encoded as one word (uint, int, address, bool, bytesN). */
 bool mp_abi_is_word(const mp_abi_type *t);
 /** Checks that w is a valid word of scalar type t (range and padding);
- ** at is the byte offset for the message, code the error to fail with
+ ** at is the byte offset for the message (or MP_ABI_NO_OFFSET), code the error to fail with
  ** (MP_ERR_PARSE when decoding, MP_ERR_INVALID for values given to encode). */
 MP_WUR int mp_abi_check_word(const mp_abi_type *t, const uint8_t w[32], size_t at, int code,
                              mp_err *err);

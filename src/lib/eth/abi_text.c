@@ -53,7 +53,7 @@ static int scalar_from_text(mp_abi_value *v, const mp_abi_type *t, const char *t
     switch (t->kind) {
     case MP_ABI_UINT:
         MP_TRY(mp_u256_from_text(v->word, tok, err));
-        return mp_abi_check_word(t, v->word, 0, MP_ERR_INVALID, err) == MP_OK
+        return mp_abi_check_word(t, v->word, MP_ABI_NO_OFFSET, MP_ERR_INVALID, err) == MP_OK
                    ? MP_OK
                    : MP_FAIL(err, MP_ERR_INVALID, "%s does not fit in uint%u", tok, t->size);
     case MP_ABI_INT:
