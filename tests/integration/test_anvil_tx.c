@@ -228,6 +228,35 @@ TEST(nonce_resync)
     mp_eth_receipt_free(&r);
 }
 
+TEST(node_queries)
+{
+    CHECK(W.deployed);
+    mp_err e;
+    uint64_t head, price, tip;
+    mp_eth_block latest, by_hash;
+    CHECK_OK(mp_eth_block_number(&W.rpc, &head, &e), &e);
+    CHECK(head >= W.deploy_block + 2);
+    CHECK_OK(mp_eth_get_block_by_number(&W.rpc, MP_BLOCK_LATEST, &latest, &e), &e);
+    CHECK(latest.number == head && latest.has_base_fee && latest.ntx == 1);
+    CHECK_OK(mp_eth_get_block_by_hash(&W.rpc, latest.hash, &by_hash, &e), &e);
+    CHECK(by_hash.number == head && !memcmp(by_hash.parent_hash, latest.parent_hash, 32));
+    CHECK_RC(mp_eth_get_block_by_number(&W.rpc, head + 1000, &by_hash, &e), MP_ERR_NOTFOUND);
+    CHECK_OK(mp_eth_gas_price(&W.rpc, &price, &e), &e);
+    CHECK_OK(mp_eth_max_priority_fee(&W.rpc, &tip, &e), &e);
+    CHECK(price >= latest.base_fee && tip > 0);
+    double pct[2] = {25, 75};
+    mp_eth_fee_hist h;
+    CHECK_OK(mp_eth_fee_history(&W.rpc, 3, MP_BLOCK_LATEST, pct, 2, &h, &e), &e);
+    CHECK(h.nblocks == 3 && h.oldest_block == head - 2 && h.npercentiles == 2);
+    CHECK(h.base_fees[2] == latest.base_fee && h.rewards != NULL);
+    mp_eth_fee_history_free(&h);
+    mp_buf code = MP_BUF_INIT;
+    uint8_t nobody[20] = {0x99};
+    CHECK_OK(mp_eth_get_code(&W.rpc, nobody, MP_BLOCK_LATEST, &code, &e), &e);
+    CHECK(code.len == 0);
+    mp_buf_free(&code);
+}
+
 static void *mine_later(void *arg)
 {
     const char *url = arg;
@@ -290,7 +319,7 @@ TEST(bump_when_stuck)
 
 static const mp_test_case tests[] = {
     MP_TEST(deploy_contracts), MP_TEST(call_and_get_logs), MP_TEST(revert_reasons),
-    MP_TEST(nonce_resync),     MP_TEST(bump_when_stuck),
+    MP_TEST(nonce_resync),     MP_TEST(node_queries),      MP_TEST(bump_when_stuck),
 };
 
 static int setup(mp_err *e)
