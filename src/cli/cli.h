@@ -38,5 +38,8 @@ int cli_dispatch(const char *group, const cli_command *cmds, int n, int argc, ch
 int cli_keccak(int argc, char **argv);
 int cli_quote(int argc, char **argv);
 int cli_simca(int argc, char **argv);
+int cli_abi(int argc, char **argv);
+int cli_key(int argc, char **argv);
+int cli_tx(int argc, char **argv);
 
 #endif /* MPAVS_CLI_H */

@@ -11,6 +11,9 @@ static const cli_command commands[] = {
     {"keccak", cli_keccak, "Keccak-256 of hex bytes or of text"},
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote"},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes"},
+    {"abi", cli_abi, "ABI encode, decode, selectors, event topics"},
+    {"key", cli_key, "Ethereum key files: create, show"},
+    {"tx", cli_tx, "send a transaction and wait for its receipt"},
 };
 
 int main(int argc, char **argv)

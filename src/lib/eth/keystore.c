@@ -1,0 +1,546 @@
+/*
+** keystore.c: Web3 Secret Storage v3 and the EigenLayer BLS container
+** (see include/mpavs/keystore.h).
+**
+** Layers: crypto_parse() turns the JSON crypto object into a checked struct;
+** derive() runs the KDF; decrypt_checked() verifies the MAC in constant time
+** and decrypts. The two file formats only add their own outer fields.
+*/
+#include "mpavs/keystore.h"
+#include "mpavs/address.h"
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/mem.h"
+#include "mpavs/rand.h"
+#include "mpavs/scrypt.h"
+#include "mpavs/secp.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SALT         256
+#define MAX_CIPHERTEXT   1024
+#define MAX_SCRYPT_MEM   (1ull << 30)
+#define MAX_SCRYPT_P     64
+#define MAX_PBKDF2_ITERS 10000000u
+
+typedef struct ks_crypto {
+    mp_keystore_params params;
+    uint8_t salt[MAX_SALT];
+    size_t salt_len;
+    uint8_t iv[16];
+    uint8_t ciphertext[MAX_CIPHERTEXT];
+    size_t ct_len;
+    uint8_t mac[32];
+} ks_crypto;
+
+/* ---- parsing the crypto object ---- */
+
+static int get_field(json_t **out, const json_t *obj, const char *path, const char *key,
+                     mp_err *err)
+{
+    *out = json_object_get(obj, key);
+    if (*out == NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s is missing", path, key);
+    return MP_OK;
+}
+
+static int get_string(const char **out, const json_t *obj, const char *path, const char *key,
+                      mp_err *err)
+{
+    json_t *v;
+    MP_TRY(get_field(&v, obj, path, key, err));
+    if (!json_is_string(v))
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be a string", path, key);
+    *out = json_string_value(v);
+    return MP_OK;
+}
+
+static int get_uint(uint64_t *out, const json_t *obj, const char *path, const char *key,
+                    uint64_t min, uint64_t max, mp_err *err)
+{
+    json_t *v;
+    MP_TRY(get_field(&v, obj, path, key, err));
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < min ||
+        (uint64_t)json_integer_value(v) > max)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be an integer in [%llu, %llu]", path,
+                       key, (unsigned long long)min, (unsigned long long)max);
+    *out = (uint64_t)json_integer_value(v);
+    return MP_OK;
+}
+
+/* Hex of 1..max bytes ("0x" allowed) into out. */
+static int get_hex(uint8_t *out, size_t max, size_t *n, const json_t *obj, const char *path,
+                   const char *key, mp_err *err)
+{
+    const char *s;
+    MP_TRY(get_string(&s, obj, path, key, err));
+    mp_buf b = MP_BUF_INIT;
+    int rc = mp_hex_decode_buf(&b, s, err);
+    if (rc == MP_OK && (b.len == 0 || b.len > max))
+        rc = MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must hold 1 to %zu bytes, has %zu", path,
+                     key, max, b.len);
+    else if (rc != MP_OK)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s is not hex", path, key);
+    if (rc == MP_OK) {
+        memcpy(out, b.data, b.len);
+        *n = b.len;
+    }
+    mp_buf_free(&b);
+    return rc;
+}
+
+static int get_hex_exact(uint8_t *out, size_t len, const json_t *obj, const char *path,
+                         const char *key, mp_err *err)
+{
+    size_t n;
+    MP_TRY(get_hex(out, len, &n, obj, path, key, err));
+    if (n != len)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be %zu bytes, has %zu", path, key,
+                       len, n);
+    return MP_OK;
+}
+
+static int parse_scrypt(ks_crypto *c, const json_t *kp, mp_err *err)
+{
+    const char *P = "crypto.kdfparams.";
+    uint64_t n, r, p;
+    MP_TRY(get_uint(&n, kp, P, "n", 2, 1ull << 32, err));
+    if (n & (n - 1))
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.kdfparams.n must be a power of two");
+    MP_TRY(get_uint(&r, kp, P, "r", 1, 1024, err));
+    MP_TRY(get_uint(&p, kp, P, "p", 1, MAX_SCRYPT_P, err));
+    if (128 * r * n > MAX_SCRYPT_MEM)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: scrypt n*r asks for more than 1 GiB");
+    c->params.kdf = MP_KDF_SCRYPT;
+    c->params.n = n;
+    c->params.r = (uint32_t)r;
+    c->params.p = (uint32_t)p;
+    return MP_OK;
+}
+
+static int parse_pbkdf2(ks_crypto *c, const json_t *kp, mp_err *err)
+{
+    const char *prf;
+    uint64_t iters;
+    MP_TRY(get_string(&prf, kp, "crypto.kdfparams.", "prf", err));
+    if (strcmp(prf, "hmac-sha256") != 0)
+        return MP_FAIL(err, MP_ERR_PARSE,
+                       "keystore: crypto.kdfparams.prf \"%.20s\" is not "
+                       "hmac-sha256",
+                       prf);
+    MP_TRY(get_uint(&iters, kp, "crypto.kdfparams.", "c", 1, MAX_PBKDF2_ITERS, err));
+    c->params.kdf = MP_KDF_PBKDF2;
+    c->params.c = (uint32_t)iters;
+    return MP_OK;
+}
+
+static int parse_kdf(ks_crypto *c, const json_t *crypto, mp_err *err)
+{
+    const char *kdf;
+    json_t *kp;
+    uint64_t dklen;
+    MP_TRY(get_string(&kdf, crypto, "crypto.", "kdf", err));
+    MP_TRY(get_field(&kp, crypto, "crypto.", "kdfparams", err));
+    if (!json_is_object(kp))
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.kdfparams must be an object");
+    MP_TRY(get_uint(&dklen, kp, "crypto.kdfparams.", "dklen", 32, 32, err));
+    MP_TRY(get_hex(c->salt, MAX_SALT, &c->salt_len, kp, "crypto.kdfparams.", "salt", err));
+    if (!strcmp(kdf, "scrypt"))
+        return parse_scrypt(c, kp, err);
+    if (!strcmp(kdf, "pbkdf2"))
+        return parse_pbkdf2(c, kp, err);
+    return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.kdf \"%.20s\" is not scrypt or pbkdf2",
+                   kdf);
+}
+
+static int crypto_parse(ks_crypto *c, const json_t *crypto, mp_err *err)
+{
+    const char *cipher;
+    json_t *cp;
+    memset(c, 0, sizeof *c);
+    if (!json_is_object(crypto))
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto must be an object");
+    MP_TRY(get_string(&cipher, crypto, "crypto.", "cipher", err));
+    if (strcmp(cipher, "aes-128-ctr") != 0)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.cipher \"%.20s\" is not aes-128-ctr",
+                       cipher);
+    MP_TRY(get_field(&cp, crypto, "crypto.", "cipherparams", err));
+    if (!json_is_object(cp))
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.cipherparams must be an object");
+    MP_TRY(get_hex_exact(c->iv, 16, cp, "crypto.cipherparams.", "iv", err));
+    MP_TRY(
+        get_hex(c->ciphertext, MAX_CIPHERTEXT, &c->ct_len, crypto, "crypto.", "ciphertext", err));
+    MP_TRY(get_hex_exact(c->mac, 32, crypto, "crypto.", "mac", err));
+    return parse_kdf(c, crypto, err);
+}
+
+/* ---- KDF, MAC, cipher ---- */
+
+static int derive(uint8_t dk[32], const char *password, const ks_crypto *c, mp_err *err)
+{
+    size_t plen = strlen(password);
+    const mp_keystore_params *p = &c->params;
+    if (p->kdf == MP_KDF_SCRYPT)
+        return mp_scrypt(dk, 32, password, plen, c->salt, c->salt_len, p->n, p->r, p->p, err);
+    if (!PKCS5_PBKDF2_HMAC(password, (int)plen, c->salt, (int)c->salt_len, (int)p->c, EVP_sha256(),
+                           32, dk))
+        return MP_FAIL(err, MP_ERR_NOMEM, "keystore: PBKDF2 failed");
+    return MP_OK;
+}
+
+static void compute_mac(uint8_t mac[32], const uint8_t dk[32], const uint8_t *ct, size_t n)
+{
+    mp_keccak k;
+    mp_keccak_init(&k);
+    mp_keccak_update(&k, dk + 16, 16);
+    mp_keccak_update(&k, ct, n);
+    mp_keccak_final(&k, mac);
+    mp_memzero(&k, sizeof k);
+}
+
+/* AES-128-CTR is its own inverse. */
+static int aes_ctr(uint8_t *out, const uint8_t *in, size_t n, const uint8_t key[16],
+                   const uint8_t iv[16], mp_err *err)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int len = 0, fin = 0;
+    int ok = ctx != NULL && EVP_EncryptInit_ex(ctx, EVP_aes_128_ctr(), NULL, key, iv) == 1 &&
+             EVP_EncryptUpdate(ctx, out, &len, in, (int)n) == 1 &&
+             EVP_EncryptFinal_ex(ctx, out + len, &fin) == 1;
+    EVP_CIPHER_CTX_free(ctx);
+    if (!ok)
+        return MP_FAIL(err, MP_ERR_NOMEM, "keystore: AES-128-CTR failed");
+    return MP_OK;
+}
+
+static int decrypt_checked(mp_buf *secret, const ks_crypto *c, const char *password, mp_err *err)
+{
+    uint8_t dk[32], mac[32];
+    MP_TRY(derive(dk, password, c, err));
+    compute_mac(mac, dk, c->ciphertext, c->ct_len);
+    int rc = MP_OK;
+    if (!mp_ct_memeq(mac, c->mac, 32))
+        rc = MP_FAIL(err, MP_ERR_PASSWORD, "wrong password (the keystore MAC does not match)");
+    else if (mp_buf_reserve(secret, c->ct_len) != MP_OK)
+        rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    else if ((rc = aes_ctr(secret->data + secret->len, c->ciphertext, c->ct_len, dk, c->iv, err)) ==
+             MP_OK)
+        secret->len += c->ct_len;
+    mp_memzero(dk, sizeof dk);
+    return rc;
+}
+
+int mp_keystore_decrypt(mp_buf *secret, const json_t *crypto, const char *password, mp_err *err)
+{
+    ks_crypto *c = malloc(sizeof *c);
+    if (c == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    int rc = crypto_parse(c, crypto, err);
+    if (rc == MP_OK)
+        rc = decrypt_checked(secret, c, password, err);
+    free(c);
+    return rc;
+}
+
+/* ---- encryption ---- */
+
+static int check_params(const mp_keystore_params *p, mp_err *err)
+{
+    bool ok = p->kdf == MP_KDF_PBKDF2
+                  ? p->c >= 1 && p->c <= MAX_PBKDF2_ITERS
+                  : p->kdf == MP_KDF_SCRYPT && p->n >= 2 && !(p->n & (p->n - 1)) && p->r >= 1 &&
+                        p->p >= 1 && p->p <= MAX_SCRYPT_P && 128 * p->r * p->n <= MAX_SCRYPT_MEM;
+    if (!ok)
+        return MP_FAIL(err, MP_ERR_INVALID, "keystore: KDF parameters out of range");
+    return MP_OK;
+}
+
+static json_t *hex_json(const uint8_t *p, size_t n)
+{
+    char *h = malloc(2 * n + 1);
+    if (h == NULL)
+        return NULL;
+    mp_hex_encode(h, p, n);
+    json_t *j = json_string(h);
+    free(h);
+    return j;
+}
+
+static json_t *kdfparams_json(const ks_crypto *c)
+{
+    const mp_keystore_params *p = &c->params;
+    if (p->kdf == MP_KDF_PBKDF2)
+        return json_pack("{s:i, s:i, s:s, s:o}", "c", (json_int_t)p->c, "dklen", 32, "prf",
+                         "hmac-sha256", "salt", hex_json(c->salt, c->salt_len));
+    return json_pack("{s:i, s:I, s:i, s:i, s:o}", "dklen", 32, "n", (json_int_t)p->n, "p",
+                     (int)p->p, "r", (int)p->r, "salt", hex_json(c->salt, c->salt_len));
+}
+
+static json_t *crypto_json(const ks_crypto *c)
+{
+    return json_pack("{s:s, s:o, s:{s:o}, s:s, s:o, s:o}", "cipher", "aes-128-ctr", "ciphertext",
+                     hex_json(c->ciphertext, c->ct_len), "cipherparams", "iv", hex_json(c->iv, 16),
+                     "kdf", c->params.kdf == MP_KDF_SCRYPT ? "scrypt" : "pbkdf2", "kdfparams",
+                     kdfparams_json(c), "mac", hex_json(c->mac, 32));
+}
+
+static int encrypt_into(ks_crypto *c, const uint8_t *secret, size_t len, const char *password,
+                        mp_err *err)
+{
+    uint8_t dk[32];
+    c->salt_len = 32;
+    MP_TRY(mp_rand_bytes(c->salt, 32, err));
+    MP_TRY(mp_rand_bytes(c->iv, 16, err));
+    MP_TRY(derive(dk, password, c, err));
+    int rc = aes_ctr(c->ciphertext, secret, len, dk, c->iv, err);
+    c->ct_len = len;
+    if (rc == MP_OK)
+        compute_mac(c->mac, dk, c->ciphertext, len);
+    mp_memzero(dk, sizeof dk);
+    return rc;
+}
+
+int mp_keystore_encrypt(json_t **crypto, const uint8_t *secret, size_t len, const char *password,
+                        const mp_keystore_params *params, mp_err *err)
+{
+    MP_ARG_CHECK(err, len > 0 && len <= MAX_CIPHERTEXT && password != NULL);
+    MP_TRY(check_params(params, err));
+    ks_crypto *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    c->params = *params;
+    int rc = encrypt_into(c, secret, len, password, err);
+    if (rc == MP_OK && (*crypto = crypto_json(c)) == NULL)
+        rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory building the keystore JSON");
+    free(c); /* holds only ciphertext, salt and IV: nothing secret */
+    return rc;
+}
+
+/* ---- files ---- */
+
+static int parse_doc(json_t **root, const char *text, size_t len, mp_err *err)
+{
+    json_error_t je;
+    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (*root == NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: not JSON (line %d: %s)", je.line, je.text);
+    if (!json_is_object(*root)) {
+        json_decref(*root);
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: the file must hold a JSON object");
+    }
+    return MP_OK;
+}
+
+static int dump_doc(char **text, json_t *root, mp_err *err)
+{
+    *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(root);
+    if (*text == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory writing the keystore");
+    return MP_OK;
+}
+
+/* A UUID version 4, as geth puts in "id". */
+static int uuid4(char out[37], mp_err *err)
+{
+    uint8_t u[16];
+    MP_TRY(mp_rand_bytes(u, 16, err));
+    u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+    u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+    char h[33];
+    mp_hex_encode(h, u, 16);
+    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+    return MP_OK;
+}
+
+/* Decrypts root's "crypto" (geth also reads "Crypto") into a secret of at most
+ ** 32 bytes, left-padded to 32 as geth does for old short keys. */
+static int decrypt_secret32(uint8_t sk[32], const json_t *root, const char *password, mp_err *err)
+{
+    const json_t *crypto = json_object_get(root, "crypto");
+    if (crypto == NULL)
+        crypto = json_object_get(root, "Crypto");
+    if (crypto == NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto is missing");
+    mp_buf secret = MP_BUF_INIT;
+    int rc = mp_keystore_decrypt(&secret, crypto, password, err);
+    if (rc == MP_OK && secret.len > 32)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "keystore: the secret is %zu bytes, expected 32",
+                     secret.len);
+    if (rc == MP_OK) {
+        memset(sk, 0, 32 - secret.len);
+        memcpy(sk + 32 - secret.len, secret.data, secret.len);
+    }
+    mp_buf_clear(&secret);
+    return rc;
+}
+
+int mp_keystore_eth_dump(char **text, const uint8_t sk[32], const char *password,
+                         const mp_keystore_params *params, mp_err *err)
+{
+    uint8_t addr[20];
+    char addr_hex[41], id[37];
+    json_t *crypto;
+    MP_TRY(mp_secp_address(NULL, addr, sk, err));
+    MP_TRY(uuid4(id, err));
+    MP_TRY(mp_keystore_encrypt(&crypto, sk, 32, password, params, err));
+    mp_hex_encode(addr_hex, addr, 20);
+    json_t *root = json_pack("{s:s, s:o, s:s, s:i}", "address", addr_hex, "crypto", crypto, "id",
+                             id, "version", 3);
+    return dump_doc(text, root, err);
+}
+
+static int check_address_field(const json_t *root, const uint8_t sk[32], mp_err *err)
+{
+    json_t *a = json_object_get(root, "address");
+    if (a == NULL)
+        return MP_OK;
+    uint8_t want[20], got[20];
+    if (!json_is_string(a) || mp_address_parse(want, json_string_value(a), NULL) != MP_OK)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: address must be 40 hex digits");
+    MP_TRY(mp_secp_address(NULL, got, sk, err));
+    if (memcmp(want, got, 20) != 0) {
+        char w[MP_ADDRESS_TEXT_LEN], g[MP_ADDRESS_TEXT_LEN];
+        mp_address_to_checksum(w, want);
+        mp_address_to_checksum(g, got);
+        return MP_FAIL(err, MP_ERR_VERIFY,
+                       "keystore: the address field %s is not the key's "
+                       "address %s",
+                       w, g);
+    }
+    return MP_OK;
+}
+
+static int eth_from_root(uint8_t sk[32], const json_t *root, const char *password, mp_err *err)
+{
+    json_t *v = json_object_get(root, "version");
+    if (!json_is_integer(v) || json_integer_value(v) != 3)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: version must be 3");
+    MP_TRY(decrypt_secret32(sk, root, password, err));
+    int rc = mp_secp_key_check(sk, err);
+    if (rc == MP_OK)
+        rc = check_address_field(root, sk, err);
+    if (rc != MP_OK)
+        mp_memzero(sk, 32);
+    return rc;
+}
+
+int mp_keystore_eth_load(uint8_t sk[32], const char *text, size_t len, const char *password,
+                         mp_err *err)
+{
+    json_t *root;
+    MP_TRY(parse_doc(&root, text, len, err));
+    int rc = eth_from_root(sk, root, password, err);
+    json_decref(root);
+    return rc;
+}
+
+static int write_text(const char *path, char *text, mp_err *err)
+{
+    int rc = mp_file_write_atomic(path, text, strlen(text), 0600, err);
+    free(text);
+    return rc;
+}
+
+int mp_keystore_eth_write(const char *path, const uint8_t sk[32], const char *password,
+                          const mp_keystore_params *params, mp_err *err)
+{
+    char *text;
+    MP_TRY(mp_keystore_eth_dump(&text, sk, password, params, err));
+    return write_text(path, text, err);
+}
+
+int mp_keystore_eth_read(uint8_t sk[32], const char *path, const char *password, mp_err *err)
+{
+    uint8_t *data;
+    size_t len;
+    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
+    int rc = mp_keystore_eth_load(sk, (const char *)data, len, password, err);
+    free(data);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", path);
+    return rc;
+}
+
+int mp_keystore_eth_address(uint8_t addr[20], const char *path, mp_err *err)
+{
+    uint8_t *data;
+    size_t len;
+    json_t *root;
+    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
+    int rc = parse_doc(&root, (const char *)data, len, err);
+    free(data);
+    if (rc != MP_OK)
+        return rc;
+    json_t *a = json_object_get(root, "address");
+    if (a == NULL)
+        rc = MP_FAIL(err, MP_ERR_NOTFOUND, "%s has no address field", path);
+    else if (!json_is_string(a) || mp_address_parse(addr, json_string_value(a), NULL) != MP_OK)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "%s: address must be 40 hex digits", path);
+    json_decref(root);
+    return rc;
+}
+
+/* ---- BLS container ---- */
+
+static int check_pubkey_text(const char *s, mp_err *err)
+{
+    size_t n = strlen(s);
+    if (n < 7 || strncmp(s, "E([", 3) != 0 || strcmp(s + n - 2, "])") != 0)
+        return MP_FAIL(err, MP_ERR_PARSE, "keystore: pubKey must look like \"E([x,y])\"");
+    return MP_OK;
+}
+
+int mp_keystore_bls_dump(char **text, const uint8_t sk[32], const char *pubkey,
+                         const char *password, const mp_keystore_params *params, mp_err *err)
+{
+    MP_ARG_CHECK(err, pubkey != NULL);
+    MP_TRY(check_pubkey_text(pubkey, err));
+    json_t *crypto;
+    MP_TRY(mp_keystore_encrypt(&crypto, sk, 32, password, params, err));
+    return dump_doc(text, json_pack("{s:s, s:o}", "pubKey", pubkey, "crypto", crypto), err);
+}
+
+int mp_keystore_bls_load(uint8_t sk[32], char **pubkey, const char *text, size_t len,
+                         const char *password, mp_err *err)
+{
+    json_t *root;
+    MP_TRY(parse_doc(&root, text, len, err));
+    json_t *pk = json_object_get(root, "pubKey");
+    int rc = MP_OK;
+    if (pk == NULL || !json_is_string(pk))
+        rc = MP_FAIL(err, MP_ERR_PARSE, "keystore: pubKey is missing or not a string");
+    else
+        rc = check_pubkey_text(json_string_value(pk), err);
+    if (rc == MP_OK)
+        rc = decrypt_secret32(sk, root, password, err);
+    if (rc == MP_OK && pubkey && (*pubkey = strdup(json_string_value(pk))) == NULL) {
+        mp_memzero(sk, 32);
+        rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    }
+    json_decref(root);
+    return rc;
+}
+
+int mp_keystore_bls_write(const char *path, const uint8_t sk[32], const char *pubkey,
+                          const char *password, const mp_keystore_params *params, mp_err *err)
+{
+    char *text;
+    MP_TRY(mp_keystore_bls_dump(&text, sk, pubkey, password, params, err));
+    return write_text(path, text, err);
+}
+
+int mp_keystore_bls_read(uint8_t sk[32], char **pubkey, const char *path, const char *password,
+                         mp_err *err)
+{
+    uint8_t *data;
+    size_t len;
+    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
+    int rc = mp_keystore_bls_load(sk, pubkey, (const char *)data, len, password, err);
+    free(data);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", path);
+    return rc;
+}
