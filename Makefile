@@ -19,6 +19,14 @@ export MPAVS_SUBMAKE := 1
 endif
 
 ROOT := $(CURDIR)
+# V=1 shows full compiler command lines.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
 B := build
 export PATH := $(ROOT)/node_modules/.bin:$(PATH)
 
@@ -61,6 +69,9 @@ BENCH_BINS := $(patsubst bench/%.c,$(B)/rel/bench/%,$(BENCH_SRC))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 SAN_PROGS := $(foreach d,$(PROG_DIRS),$(B)/san/bin/$(call prog_name,$(d)))
 
+# Keep objects of pattern-built binaries (make would delete them as intermediates).
+.SECONDARY:
+
 .PHONY: all setup test tests bench devnet fuzz fmt fmt-check clean
 all: $(PROGS)
 
@@ -72,15 +83,18 @@ $(SETUP): scripts/setup.sh package-lock.json
 # ---- objects -------------------------------------------------------------
 $(B)/rel/obj/%.o: %.c | $(SETUP)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(REL_FLAGS) $(INC) -Itests/support $(DEPS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CSTD) $(WARN) $(REL_FLAGS) $(INC) -Itests/support $(DEPS) -c $< -o $@
 
 $(B)/san/obj/%.o: %.c | $(SETUP)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(SAN_FLAGS) $(INC) -Itests/support $(DEPS) -c $< -o $@
+	$(call say,CC-SAN,$<)
+	$(Q)$(CC) $(CSTD) $(WARN) $(SAN_FLAGS) $(INC) -Itests/support $(DEPS) -c $< -o $@
 
 $(B)/fuzz/obj/%.o: %.c | $(SETUP)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) $(INC) -Itests/support $(DEPS) -c $< -o $@
+	$(call say,CC-FUZ,$<)
+	$(Q)$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) $(INC) -Itests/support $(DEPS) -c $< -o $@
 
 lib_objs = $(patsubst %.c,$(B)/$(1)/obj/%.o,$(LIB_SRC))
 $(REL_LIB): $(call lib_objs,rel)
@@ -94,10 +108,12 @@ $(FUZZ_LIB): $(call lib_objs,fuzz)
 define PROG_RULES
 $(B)/bin/$(call prog_name,$(1)): $(patsubst %.c,$(B)/rel/obj/%.o,$(wildcard $(1)/*.c)) $(REL_LIB)
 	@mkdir -p $$(@D)
-	$(CC) $(REL_FLAGS) -o $$@ $$^ $(LIBS)
+	$(call say,LINK,$$@)
+	$(Q)$(CC) $(REL_FLAGS) -o $$@ $$^ $(LIBS)
 $(B)/san/bin/$(call prog_name,$(1)): $(patsubst %.c,$(B)/san/obj/%.o,$(wildcard $(1)/*.c)) $(SAN_LIB)
 	@mkdir -p $$(@D)
-	$(CC) $(SAN_FLAGS) -o $$@ $$^ $(LIBS)
+	$(call say,LINK,$$@)
+	$(Q)$(CC) $(SAN_FLAGS) -o $$@ $$^ $(LIBS)
 endef
 $(foreach d,$(PROG_DIRS),$(eval $(call PROG_RULES,$(d))))
 
@@ -105,7 +121,8 @@ $(foreach d,$(PROG_DIRS),$(eval $(call PROG_RULES,$(d))))
 SAN_SUPPORT := $(patsubst %.c,$(B)/san/obj/%.o,$(SUPPORT_SRC))
 $(B)/san/tests/%: $(B)/san/obj/tests/%.o $(SAN_SUPPORT) $(SAN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
 tests: $(PROGS) $(SAN_PROGS) $(UNIT_BINS) $(INTEG_BINS) $(if $(FUZZ_SRC),$(FUZZ_BINS))
 
@@ -117,7 +134,8 @@ test: $(SETUP)
 # ---- benchmarks --------------------------------------------------------------
 $(B)/rel/bench/%: $(B)/rel/obj/bench/%.o $(B)/rel/obj/bench/bench.o $(REL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
 
 bench: $(BENCH_BINS) $(PROGS)
 	@scripts/run-bench.sh
@@ -125,7 +143,8 @@ bench: $(BENCH_BINS) $(PROGS)
 # ---- fuzzing -----------------------------------------------------------------
 $(B)/fuzz/%: $(B)/fuzz/obj/tests/fuzz/%.o $(FUZZ_LIB)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@scripts/run-fuzz.sh $${FUZZ_SECONDS:-300}

@@ -62,8 +62,9 @@ typedef struct mp_err {
 int mp_err_set(mp_err *err, int code, const char *file, int line, const char *fmt, ...)
     MP_PRINTF(5, 6);
 
-/** Prefixes err->msg with "prefix: ", keeping code/file/line; returns err->code. */
-int mp_err_wrap(mp_err *err, const char *fmt, ...) MP_PRINTF(2, 3);
+/** Prefixes err->msg with "prefix: ", keeping code/file/line (no-op for NULL).
+ ** Use it after a failed call, then return that call's code. */
+void mp_err_wrap(mp_err *err, const char *fmt, ...) MP_PRINTF(2, 3);
 
 /** A short stable name for a code's class, e.g. "parse" for MP_ERR_PARSE. */
 const char *mp_rc_name(int code);

@@ -21,10 +21,10 @@ int mp_err_set(mp_err *err, int code, const char *file, int line, const char *fm
     return code;
 }
 
-int mp_err_wrap(mp_err *err, const char *fmt, ...)
+void mp_err_wrap(mp_err *err, const char *fmt, ...)
 {
     if (err == NULL)
-        return MP_ERR_INVALID;
+        return;
     char prefix[MP_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
@@ -34,7 +34,6 @@ int mp_err_wrap(mp_err *err, const char *fmt, ...)
     char joined[2 * MP_ERR_MSG_MAX + 2];
     snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
     snprintf(err->msg, sizeof err->msg, "%.*s", MP_ERR_MSG_MAX - 1, joined);
-    return err->code;
 }
 
 const char *mp_rc_name(int code)
