@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {Ownable2StepUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+
+import {ITEELivenessVerifier} from "../interfaces/ITEELivenessVerifier.sol";
+import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
+import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
+import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
+import {BN254} from "../libraries/BN254.sol";
+import {TEE} from "../libraries/TEE.sol";
+
+/// @title TEELivenessVerifier
+/// @notice Records that an operator's TEE prover is alive: the prover's attestation quote must
+///         verify under the attestation verifier of its TEE type, must be fresh (its report data
+///         names a block at most maxBlockAge old, checked with blockhash), must not have been
+///         used before, and must bind the operator's BLS key and the enclave's address:
+///         REPORTDATA[0:12] = 0, REPORTDATA[12:32] = enclave address,
+///         REPORTDATA[32:64] = keccak256(abi.encode(ReportData)).
+/// @dev Operator identity: the operator is the address registered in the RegistryCoordinator
+///      with the BLS key named in the report data, and only that address (or the single
+///      submitter it names with setLivenessSubmitter) may submit. Without this, anyone with a
+///      genuine enclave could bind a victim's key to their own enclave and overwrite the
+///      victim's record. Records are keyed by operator id so that MultiProverServiceManager
+///      reads one slot per signer. Upgradeable (transparent proxy), ERC-7201 storage.
+contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2StepUpgradeable {
+    /// @custom:storage-location erc7201:mpavs.storage.TEELivenessVerifier
+    struct Layout {
+        uint64 validitySeconds;
+        uint32 maxBlockAge;
+        mapping(bytes32 => LivenessRecord) records;
+        mapping(bytes32 => bool) usedQuotes;
+        mapping(uint8 => IAttestationVerifier) verifiers;
+        mapping(address => address) submitters;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("mpavs.storage.TEELivenessVerifier")) - 1)) & ~0xff
+    bytes32 private constant LAYOUT_SLOT =
+        0x403d267cba777f245de54b83d8c5958ecdf10042d56364fd75c0fec31ff90d00;
+
+    /// @notice The registry coordinator (operator registration status).
+    IRegistryCoordinator public immutable registryCoordinator;
+    /// @notice The BLS APK registry (BLS key -> operator address).
+    IBLSApkRegistry public immutable blsApkRegistry;
+
+    /// @param coordinator The registry coordinator.
+    constructor(
+        IRegistryCoordinator coordinator
+    ) {
+        registryCoordinator = coordinator;
+        blsApkRegistry = coordinator.blsApkRegistry();
+        _disableInitializers();
+    }
+
+    /// @notice Sets owner, validity period, reference block age and the attestation verifiers.
+    /// @param initialOwner The owner.
+    /// @param validitySeconds_ Seconds an attestation keeps an operator live.
+    /// @param maxBlockAge_ Maximum reference block age (1..256).
+    /// @param teeTypes TEE types to configure.
+    /// @param verifiers Their attestation verifiers, one per type.
+    function initialize(
+        address initialOwner,
+        uint64 validitySeconds_,
+        uint32 maxBlockAge_,
+        uint8[] calldata teeTypes,
+        IAttestationVerifier[] calldata verifiers
+    ) external initializer {
+        __Ownable_init(initialOwner);
+        _setValiditySeconds(validitySeconds_);
+        _setMaxBlockAge(maxBlockAge_);
+        if (teeTypes.length != verifiers.length) revert InvalidParameter();
+        for (uint256 i = 0; i < teeTypes.length; i++) {
+            _setAttestationVerifier(teeTypes[i], verifiers[i]);
+        }
+    }
+
+    // ---- operators ----
+
+    /// @inheritdoc ITEELivenessVerifier
+    function submitLivenessProof(
+        ReportData calldata data,
+        bytes calldata quote
+    ) external {
+        Layout storage $ = _layout();
+        uint8 teeType = TEE.quoteTeeType(quote);
+        IAttestationVerifier verifier = $.verifiers[teeType];
+        if (address(verifier) == address(0)) revert AttestationVerifierNotSet(teeType);
+        _checkReferenceBlock(data.referenceBlockNumber, data.referenceBlockHash, $.maxBlockAge);
+
+        (address operator, bytes32 operatorId) = _authorizedOperator($, data.pubkey);
+
+        bytes32 quoteHash = keccak256(quote);
+        if ($.usedQuotes[quoteHash]) revert QuoteAlreadyUsed(quoteHash);
+        $.usedQuotes[quoteHash] = true;
+
+        address enclave = _checkReportData(verifier.verifyAttestation(quote), data);
+        $.records[operatorId] = LivenessRecord({
+            enclave: enclave,
+            attestedAt: uint40(block.timestamp),
+            teeType: teeType,
+            referenceBlockNumber: uint32(data.referenceBlockNumber)
+        });
+        _emitSubmitted(data, operator, operatorId, enclave, teeType, quoteHash);
+    }
+
+    function _emitSubmitted(
+        ReportData calldata data,
+        address operator,
+        bytes32 operatorId,
+        address enclave,
+        uint8 teeType,
+        bytes32 quoteHash
+    ) internal {
+        emit LivenessProofSubmitted(
+            operator,
+            operatorId,
+            enclave,
+            teeType,
+            data.referenceBlockNumber,
+            data.proverUrlHash,
+            quoteHash
+        );
+    }
+
+    /// @dev The registered operator of this BLS key, if the caller may act for it.
+    function _authorizedOperator(
+        Layout storage $,
+        BN254.G1Point calldata pubkey
+    ) internal view returns (address operator, bytes32 operatorId) {
+        BN254.G1Point memory key = pubkey;
+        operatorId = BN254.hashG1Point(key);
+        operator = blsApkRegistry.getOperatorFromPubkeyHash(operatorId);
+        if (
+            operator == address(0)
+                || registryCoordinator.getOperatorStatus(operator)
+                    != IRegistryCoordinator.OperatorStatus.REGISTERED
+        ) revert OperatorNotRegistered(operatorId);
+        if (msg.sender != operator && msg.sender != $.submitters[operator]) {
+            revert UnauthorizedSubmitter(msg.sender, operator);
+        }
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function setLivenessSubmitter(
+        address submitter
+    ) external {
+        _layout().submitters[msg.sender] = submitter;
+        emit LivenessSubmitterUpdated(msg.sender, submitter);
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function revokeLiveness(
+        address operator
+    ) external {
+        Layout storage $ = _layout();
+        if (msg.sender != operator && msg.sender != $.submitters[operator] && msg.sender != owner()) {
+            revert UnauthorizedRevoker(msg.sender);
+        }
+        bytes32 operatorId = blsApkRegistry.getOperatorId(operator);
+        delete $.records[operatorId];
+        emit LivenessRevoked(operatorId, msg.sender);
+    }
+
+    // ---- owner ----
+
+    /// @inheritdoc ITEELivenessVerifier
+    function setAttestationVerifier(
+        uint8 teeType,
+        IAttestationVerifier verifier
+    ) external onlyOwner {
+        _setAttestationVerifier(teeType, verifier);
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function setValiditySeconds(
+        uint64 seconds_
+    ) external onlyOwner {
+        _setValiditySeconds(seconds_);
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function setMaxBlockAge(
+        uint32 blocks
+    ) external onlyOwner {
+        _setMaxBlockAge(blocks);
+    }
+
+    // ---- views ----
+
+    /// @inheritdoc ITEELivenessVerifier
+    function verifyLivenessProof(
+        address operator,
+        address enclave
+    ) external view returns (bool) {
+        Layout storage $ = _layout();
+        LivenessRecord memory r = $.records[blsApkRegistry.getOperatorId(operator)];
+        return r.enclave == enclave && enclave != address(0)
+            && uint256(r.attestedAt) + $.validitySeconds > block.timestamp;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function isLive(
+        bytes32 operatorId
+    ) external view returns (bool) {
+        Layout storage $ = _layout();
+        LivenessRecord memory r = $.records[operatorId];
+        return r.enclave != address(0) && uint256(r.attestedAt) + $.validitySeconds > block.timestamp;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function firstNotLive(
+        bytes32[] calldata operatorIds,
+        uint8 teeType
+    ) external view returns (uint256) {
+        Layout storage $ = _layout();
+        // Attested at or after this timestamp means still live.
+        uint256 liveSince = block.timestamp >= $.validitySeconds
+            ? block.timestamp - $.validitySeconds + 1
+            : 0;
+        for (uint256 i = 0; i < operatorIds.length; i++) {
+            LivenessRecord storage r = $.records[operatorIds[i]];
+            if (r.enclave == address(0) || r.attestedAt < liveSince || r.teeType != teeType) {
+                return i;
+            }
+        }
+        return operatorIds.length;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function getLivenessRecord(
+        bytes32 operatorId
+    ) external view returns (LivenessRecord memory) {
+        return _layout().records[operatorId];
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function isQuoteUsed(
+        bytes32 quoteHash
+    ) external view returns (bool) {
+        return _layout().usedQuotes[quoteHash];
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function attestationVerifier(
+        uint8 teeType
+    ) external view returns (IAttestationVerifier) {
+        return _layout().verifiers[teeType];
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function validitySeconds() external view returns (uint64) {
+        return _layout().validitySeconds;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function maxBlockAge() external view returns (uint32) {
+        return _layout().maxBlockAge;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function livenessSubmitter(
+        address operator
+    ) external view returns (address) {
+        return _layout().submitters[operator];
+    }
+
+    // ---- internal ----
+
+    function _checkReferenceBlock(
+        uint256 number,
+        bytes32 hash,
+        uint32 maxAge
+    ) internal view {
+        if (number >= block.number) revert ReferenceBlockNotInPast(number, block.number);
+        if (block.number - number > maxAge) {
+            revert ReferenceBlockTooOld(number, block.number, maxAge);
+        }
+        bytes32 actual = blockhash(number);
+        if (actual != hash) revert ReferenceBlockHashMismatch(actual, hash);
+    }
+
+    /// @dev Checks the report data layout and binding; returns the enclave address.
+    function _checkReportData(
+        bytes memory reportData,
+        ReportData calldata data
+    ) internal pure returns (address enclave) {
+        if (reportData.length != 64) revert ReportDataMalformed();
+        bytes32 first;
+        bytes32 second;
+        assembly ("memory-safe") {
+            first := mload(add(reportData, 0x20))
+            second := mload(add(reportData, 0x40))
+        }
+        if (uint256(first) >> 160 != 0) revert ReportDataMalformed();
+        enclave = address(uint160(uint256(first)));
+        if (enclave == address(0)) revert ReportDataMalformed();
+        bytes32 expected = keccak256(abi.encode(data));
+        if (second != expected) revert ReportDataMismatch(expected, second);
+    }
+
+    function _setAttestationVerifier(
+        uint8 teeType,
+        IAttestationVerifier verifier
+    ) internal {
+        if (teeType == TEE.NONE) revert InvalidParameter();
+        Layout storage $ = _layout();
+        emit AttestationVerifierUpdated(teeType, address($.verifiers[teeType]), address(verifier));
+        $.verifiers[teeType] = verifier;
+    }
+
+    function _setValiditySeconds(
+        uint64 seconds_
+    ) internal {
+        if (seconds_ == 0) revert InvalidParameter();
+        Layout storage $ = _layout();
+        emit ValiditySecondsUpdated($.validitySeconds, seconds_);
+        $.validitySeconds = seconds_;
+    }
+
+    function _setMaxBlockAge(
+        uint32 blocks
+    ) internal {
+        if (blocks == 0 || blocks > 256) revert InvalidParameter();
+        Layout storage $ = _layout();
+        emit MaxBlockAgeUpdated($.maxBlockAge, blocks);
+        $.maxBlockAge = blocks;
+    }
+
+    function _layout() private pure returns (Layout storage $) {
+        assembly {
+            $.slot := LAYOUT_SLOT
+        }
+    }
+}
