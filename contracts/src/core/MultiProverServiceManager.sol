@@ -4,7 +4,6 @@ pragma solidity ^0.8.24;
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {Ownable2StepUpgradeable} from
     "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 
 import {IMultiProverServiceManager} from "../interfaces/IMultiProverServiceManager.sol";
 import {IServiceManager} from "../interfaces/IServiceManager.sol";
@@ -12,6 +11,7 @@ import {ITEELivenessVerifier} from "../interfaces/ITEELivenessVerifier.sol";
 import {IAVSDirectory} from "../interfaces/IAVSDirectory.sol";
 import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
+import {IOperatorNumberRegistry} from "../interfaces/IOperatorNumberRegistry.sol";
 import {IStakeRegistry} from "../interfaces/IStakeRegistry.sol";
 import {ISignatureUtils} from "../interfaces/ISignatureUtils.sol";
 import {BLSSignatureChecker} from "../middleware/BLSSignatureChecker.sol";
@@ -35,8 +35,7 @@ contract MultiProverServiceManager is
     IServiceManager,
     BLSSignatureChecker,
     Initializable,
-    Ownable2StepUpgradeable,
-    PausableUpgradeable
+    Ownable2StepUpgradeable
 {
     /// @notice EIP-712-style type hash of the signed header (chain id and service manager
     ///         included, so a signature is bound to one deployment).
@@ -45,6 +44,16 @@ contract MultiProverServiceManager is
     );
     /// @notice Thresholds are percentages.
     uint8 public constant THRESHOLD_DENOMINATOR = 100;
+    /// @notice Most quorums a committee may have (its packed form fits one slot).
+    uint8 public constant MAX_COMMITTEE_QUORUMS = 10;
+
+    /// @dev A committee as stored: `packed` is read with one SLOAD per confirmation. Byte 0 is
+    ///      the quorum count n (1..10); bytes 1+3k, 2+3k, 3+3k are quorum k's number, threshold
+    ///      percentage and TEE type (copied from quorumTeeType, which never changes once set).
+    struct StoredCommittee {
+        bytes32 packed;
+        string description;
+    }
 
     /// @custom:storage-location erc7201:mpavs.storage.MultiProverServiceManager
     struct Layout {
@@ -52,8 +61,9 @@ contract MultiProverServiceManager is
         ITEELivenessVerifier livenessVerifier;
         uint32 maxReferenceBlockAge;
         bool staleStakesForbidden;
+        bool paused;
         address pauser;
-        mapping(uint256 => Committee) committees;
+        mapping(uint256 => StoredCommittee) committees;
         mapping(uint8 => uint8) quorumTeeType;
         mapping(bytes32 => bytes32) confirmedStateHash;
         mapping(bytes32 => mapping(bytes32 => bool)) conflictRecorded;
@@ -64,8 +74,8 @@ contract MultiProverServiceManager is
     bytes32 private constant LAYOUT_SLOT =
         0x812a649fcec36ac85434c37608ea19a6a9560e412c95630ce3fa4fb1cd264c00;
 
-    /// @notice The index registry (lists a quorum's operators at the reference block).
-    IIndexRegistry public immutable indexRegistry;
+    /// @notice The index registry (lists a quorum's operator numbers at the reference block).
+    IOperatorNumberRegistry public immutable indexRegistry;
     IAVSDirectory internal immutable _avsDirectory;
 
     modifier onlyRegistryCoordinator() {
@@ -79,7 +89,7 @@ contract MultiProverServiceManager is
         IRegistryCoordinator coordinator,
         IAVSDirectory directory
     ) BLSSignatureChecker(coordinator) {
-        indexRegistry = coordinator.indexRegistry();
+        indexRegistry = IOperatorNumberRegistry(address(coordinator.indexRegistry()));
         _avsDirectory = directory;
         _disableInitializers();
     }
@@ -96,7 +106,6 @@ contract MultiProverServiceManager is
         uint32 maxReferenceBlockAge_
     ) external initializer {
         __Ownable_init(initialOwner);
-        __Pausable_init();
         _setPauser(initialPauser);
         _setLivenessVerifier(verifier);
         _setMaxReferenceBlockAge(maxReferenceBlockAge_);
@@ -107,9 +116,10 @@ contract MultiProverServiceManager is
     /// @inheritdoc IMultiProverServiceManager
     function confirmState(
         StateHeader calldata header,
-        NonSignerStakesAndSignature memory params
-    ) external whenNotPaused returns (bytes32 digest) {
+        NonSignerStakesAndSignature calldata params
+    ) external returns (bytes32 digest) {
         Layout storage $ = _layout();
+        if ($.paused) revert EnforcedPause();
         bytes32 metadataHash = keccak256(header.metadata);
         bytes32 stateHash = keccak256(header.state);
         bytes32 key = _stateKey(header.identifier, metadataHash);
@@ -168,25 +178,48 @@ contract MultiProverServiceManager is
         );
     }
 
+    /// @dev A committee unpacked for one confirmation.
+    struct Unpacked {
+        bytes quorums;
+        bytes thresholds;
+        bytes teeTypes;
+        uint256 bitmap;
+    }
+
     /// @dev The three checks of a confirmation for the header's committee: signature (with the
     ///      stake totals), thresholds, liveness of the signers. Returns the signatory record hash.
     function _verify(
         Layout storage $,
         StateHeader calldata header,
         bytes32 digest,
-        NonSignerStakesAndSignature memory params
+        NonSignerStakesAndSignature calldata params
     ) internal view returns (bytes32 signatoryRecordHash) {
-        Committee storage committee = $.committees[header.identifier];
-        bytes memory quorums = committee.quorumNumbers;
-        if (quorums.length == 0) revert CommitteeNotFound(header.identifier);
+        Unpacked memory c = _unpack($.committees[header.identifier].packed);
+        if (c.quorums.length == 0) revert CommitteeNotFound(header.identifier);
         uint32 ref = header.referenceBlockNumber;
         _checkReferenceBlock(ref, $.maxReferenceBlockAge);
         QuorumStakeTotals memory totals;
         bytes32[] memory nonSigners;
         (totals, signatoryRecordHash, nonSigners) =
-            _checkSignatures(digest, quorums, ref, params, $.staleStakesForbidden);
-        _checkThresholds(quorums, committee.thresholdPercentages, totals);
-        _checkSignersLive(quorums, ref, nonSigners, $);
+            _checkSignatures(digest, c.quorums, ref, params, c.bitmap, $.staleStakesForbidden);
+        _checkThresholds(c.quorums, c.thresholds, totals);
+        _checkSignersLive(c.quorums, c.teeTypes, ref, nonSigners, $.livenessVerifier);
+    }
+
+    /// @dev Splits a packed committee into its quorums, thresholds, TEE types and quorum bitmap.
+    function _unpack(
+        bytes32 packed
+    ) internal pure returns (Unpacked memory c) {
+        uint256 n = uint8(packed[0]);
+        c.quorums = new bytes(n);
+        c.thresholds = new bytes(n);
+        c.teeTypes = new bytes(n);
+        for (uint256 k = 0; k < n; k++) {
+            c.quorums[k] = packed[1 + 3 * k];
+            c.thresholds[k] = packed[2 + 3 * k];
+            c.teeTypes[k] = packed[3 + 3 * k];
+            c.bitmap |= uint256(1) << uint8(packed[1 + 3 * k]);
+        }
     }
 
     function _checkReferenceBlock(
@@ -219,43 +252,47 @@ contract MultiProverServiceManager is
         }
     }
 
-    /// @dev Lists each quorum's operators at the reference block, drops the non-signers
-    ///      (binary search in the ascending non-signer ids) and requires the rest to be live.
+    /// @dev Lists each quorum's operators (by number) at the reference block, drops the
+    ///      non-signers and requires the rest to be live with the quorum's TEE type.
     function _checkSignersLive(
         bytes memory quorums,
+        bytes memory teeTypes,
         uint32 referenceBlockNumber,
         bytes32[] memory nonSigners,
-        Layout storage $
+        ITEELivenessVerifier verifier
     ) internal view {
-        ITEELivenessVerifier verifier = $.livenessVerifier;
+        uint256[] memory excluded = _nonSignerNumberBitmap(nonSigners);
         for (uint256 i = 0; i < quorums.length; i++) {
             uint8 q = uint8(quorums[i]);
-            bytes32[] memory signers = indexRegistry.getOperatorListAtBlockNumber(q, referenceBlockNumber);
-            uint256 n;
-            for (uint256 j = 0; j < signers.length; j++) {
-                if (!_contains(nonSigners, signers[j])) signers[n++] = signers[j];
+            uint32[] memory signers =
+                indexRegistry.getOperatorNumbersAtBlockNumber(q, referenceBlockNumber);
+            if (excluded.length != 0) {
+                uint256 n;
+                for (uint256 j = 0; j < signers.length; j++) {
+                    uint32 num = signers[j];
+                    if ((excluded[num >> 8] >> (num & 0xff)) & 1 == 0) signers[n++] = num;
+                }
+                assembly ("memory-safe") {
+                    mstore(signers, n)
+                }
             }
-            assembly ("memory-safe") {
-                mstore(signers, n)
+            uint256 bad = verifier.firstNotLive(signers, uint8(teeTypes[i]));
+            if (bad < signers.length) {
+                revert SignerNotLive(indexRegistry.operatorIdByNumber(signers[bad]), q);
             }
-            uint256 bad = verifier.firstNotLive(signers, $.quorumTeeType[q]);
-            if (bad < n) revert SignerNotLive(signers[bad], q);
         }
     }
 
-    function _contains(
-        bytes32[] memory sorted,
-        bytes32 x
-    ) internal pure returns (bool) {
-        uint256 lo;
-        uint256 hi = sorted.length;
-        while (lo < hi) {
-            uint256 mid = (lo + hi) >> 1;
-            if (sorted[mid] == x) return true;
-            if (uint256(sorted[mid]) < uint256(x)) lo = mid + 1;
-            else hi = mid;
+    /// @dev A bitmap (in memory, bit k = operator number k) of the non-signers' numbers.
+    function _nonSignerNumberBitmap(
+        bytes32[] memory nonSigners
+    ) internal view returns (uint256[] memory bitmap) {
+        if (nonSigners.length == 0) return bitmap;
+        uint32[] memory numbers = indexRegistry.operatorNumbersOf(nonSigners);
+        bitmap = new uint256[]((uint256(indexRegistry.operatorNumberCount()) >> 8) + 1);
+        for (uint256 j = 0; j < numbers.length; j++) {
+            bitmap[numbers[j] >> 8] |= uint256(1) << (numbers[j] & 0xff);
         }
-        return false;
     }
 
     function _digest(
@@ -361,20 +398,24 @@ contract MultiProverServiceManager is
         bytes calldata thresholdPercentages,
         string calldata description
     ) external onlyOwner {
-        if (identifier == 0 || quorumNumbers.length == 0) revert InvalidCommittee();
-        if (thresholdPercentages.length != quorumNumbers.length) revert InvalidCommittee();
+        uint256 n = quorumNumbers.length;
+        if (identifier == 0 || n == 0 || n > MAX_COMMITTEE_QUORUMS) revert InvalidCommittee();
+        if (thresholdPercentages.length != n) revert InvalidCommittee();
         BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, registryCoordinator.quorumCount());
         Layout storage $ = _layout();
-        for (uint256 i = 0; i < quorumNumbers.length; i++) {
-            uint8 t = uint8(thresholdPercentages[i]);
-            if (t == 0 || t > THRESHOLD_DENOMINATOR) revert InvalidCommittee();
-            if ($.quorumTeeType[uint8(quorumNumbers[i])] == 0) revert InvalidCommittee();
+        bytes memory packed = new bytes(32);
+        packed[0] = bytes1(uint8(n));
+        for (uint256 k = 0; k < n; k++) {
+            uint8 q = uint8(quorumNumbers[k]);
+            uint8 t = uint8(thresholdPercentages[k]);
+            uint8 tee = $.quorumTeeType[q];
+            if (t == 0 || t > THRESHOLD_DENOMINATOR || tee == 0) revert InvalidCommittee();
+            packed[1 + 3 * k] = bytes1(q);
+            packed[2 + 3 * k] = bytes1(t);
+            packed[3 + 3 * k] = bytes1(tee);
         }
-        $.committees[identifier] = Committee({
-            quorumNumbers: quorumNumbers,
-            thresholdPercentages: thresholdPercentages,
-            description: description
-        });
+        $.committees[identifier] =
+            StoredCommittee({packed: bytes32(packed), description: description});
         emit CommitteeUpdated(identifier, quorumNumbers, thresholdPercentages, description);
     }
 
@@ -383,7 +424,7 @@ contract MultiProverServiceManager is
         uint256 identifier
     ) external onlyOwner {
         Layout storage $ = _layout();
-        if ($.committees[identifier].quorumNumbers.length == 0) revert CommitteeNotFound(identifier);
+        if ($.committees[identifier].packed == bytes32(0)) revert CommitteeNotFound(identifier);
         delete $.committees[identifier];
         emit CommitteeRemoved(identifier);
     }
@@ -396,7 +437,9 @@ contract MultiProverServiceManager is
         if (quorumNumber >= registryCoordinator.quorumCount() || teeType == 0) {
             revert InvalidParameter();
         }
-        _layout().quorumTeeType[quorumNumber] = teeType;
+        Layout storage $ = _layout();
+        if ($.quorumTeeType[quorumNumber] != 0) revert QuorumTeeTypeAlreadySet(quorumNumber);
+        $.quorumTeeType[quorumNumber] = teeType;
         emit QuorumTeeTypeUpdated(quorumNumber, teeType);
     }
 
@@ -431,13 +474,19 @@ contract MultiProverServiceManager is
 
     /// @inheritdoc IMultiProverServiceManager
     function pause() external {
-        if (msg.sender != _layout().pauser && msg.sender != owner()) revert OnlyPauser();
-        _pause();
+        Layout storage $ = _layout();
+        if (msg.sender != $.pauser && msg.sender != owner()) revert OnlyPauser();
+        if ($.paused) revert EnforcedPause();
+        $.paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @inheritdoc IMultiProverServiceManager
     function unpause() external onlyOwner {
-        _unpause();
+        Layout storage $ = _layout();
+        if (!$.paused) revert ExpectedPause();
+        $.paused = false;
+        emit Unpaused(msg.sender);
     }
 
     function _setPauser(
@@ -509,8 +558,13 @@ contract MultiProverServiceManager is
     /// @inheritdoc IMultiProverServiceManager
     function getCommittee(
         uint256 identifier
-    ) external view returns (Committee memory) {
-        return _layout().committees[identifier];
+    ) external view returns (Committee memory c) {
+        StoredCommittee storage stored = _layout().committees[identifier];
+        Unpacked memory u = _unpack(stored.packed);
+        c.quorumNumbers = u.quorums;
+        c.thresholdPercentages = u.thresholds;
+        c.teeTypes = u.teeTypes;
+        c.description = stored.description;
     }
 
     /// @inheritdoc IMultiProverServiceManager
@@ -533,6 +587,11 @@ contract MultiProverServiceManager is
     /// @inheritdoc IMultiProverServiceManager
     function pauser() external view returns (address) {
         return _layout().pauser;
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
+    function paused() external view returns (bool) {
+        return _layout().paused;
     }
 
     /// @notice Whether stakes must have been refreshed within the withdrawal delay of the

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
-import {Ownable2StepUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {ITEELivenessVerifier} from "../interfaces/ITEELivenessVerifier.sol";
 import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
 import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
+import {IOperatorNumberRegistry} from "../interfaces/IOperatorNumberRegistry.sol";
 import {BN254} from "../libraries/BN254.sol";
 import {TEE} from "../libraries/TEE.sol";
 
@@ -23,10 +23,14 @@ import {TEE} from "../libraries/TEE.sol";
 ///      with the BLS key named in the report data, and only that address (or the single
 ///      submitter it names with setLivenessSubmitter) may submit. Without this, anyone with a
 ///      genuine enclave could bind a victim's key to their own enclave and overwrite the
-///      victim's record. Records are keyed by operator id so that MultiProverServiceManager
-///      reads one slot per signer. Upgradeable (transparent proxy), ERC-7201 storage.
-contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2StepUpgradeable {
-    /// @custom:storage-location erc7201:mpavs.storage.TEELivenessVerifier
+///      victim's record. Records are kept twice: in full by operator id (one slot: enclave,
+///      attestedAt, TEE type, reference block) and, for the service manager's per-signer check,
+///      as 48-bit entries (attestedAt, TEE type) packed 5 per slot by operator number.
+///      Not behind a proxy: the service manager reads it on every confirmation, and a proxy
+///      would add ~5,000 gas there. It is replaced, not upgraded: deploy a new one and point
+///      the service manager at it (setLivenessVerifier); operators re-attest within one
+///      validity period. Policy (verifiers per TEE type, periods) is owner-settable in place.
+contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
     struct Layout {
         uint64 validitySeconds;
         uint32 maxBlockAge;
@@ -36,38 +40,36 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2Ste
         mapping(address => address) submitters;
     }
 
-    // keccak256(abi.encode(uint256(keccak256("mpavs.storage.TEELivenessVerifier")) - 1)) & ~0xff
-    bytes32 private constant LAYOUT_SLOT =
-        0x403d267cba777f245de54b83d8c5958ecdf10042d56364fd75c0fec31ff90d00;
+    Layout private _state;
+
+    /// @dev Base of the packed liveness table: entry of operator number k in slot base + k / 5,
+    ///      bits 48 * (k % 5): uint40 attestedAt, then uint8 TEE type.
+    uint256 private constant HOT_BASE = uint256(keccak256("mpavs.TEELivenessVerifier.liveTable"));
 
     /// @notice The registry coordinator (operator registration status).
     IRegistryCoordinator public immutable registryCoordinator;
     /// @notice The BLS APK registry (BLS key -> operator address).
     IBLSApkRegistry public immutable blsApkRegistry;
+    /// @notice The index registry (operator id -> operator number).
+    IOperatorNumberRegistry public immutable operatorNumbers;
 
     /// @param coordinator The registry coordinator.
-    constructor(
-        IRegistryCoordinator coordinator
-    ) {
-        registryCoordinator = coordinator;
-        blsApkRegistry = coordinator.blsApkRegistry();
-        _disableInitializers();
-    }
-
-    /// @notice Sets owner, validity period, reference block age and the attestation verifiers.
     /// @param initialOwner The owner.
     /// @param validitySeconds_ Seconds an attestation keeps an operator live.
     /// @param maxBlockAge_ Maximum reference block age (1..256).
     /// @param teeTypes TEE types to configure.
     /// @param verifiers Their attestation verifiers, one per type.
-    function initialize(
+    constructor(
+        IRegistryCoordinator coordinator,
         address initialOwner,
         uint64 validitySeconds_,
         uint32 maxBlockAge_,
-        uint8[] calldata teeTypes,
-        IAttestationVerifier[] calldata verifiers
-    ) external initializer {
-        __Ownable_init(initialOwner);
+        uint8[] memory teeTypes,
+        IAttestationVerifier[] memory verifiers
+    ) Ownable(initialOwner) {
+        registryCoordinator = coordinator;
+        blsApkRegistry = coordinator.blsApkRegistry();
+        operatorNumbers = IOperatorNumberRegistry(address(coordinator.indexRegistry()));
         _setValiditySeconds(validitySeconds_);
         _setMaxBlockAge(maxBlockAge_);
         if (teeTypes.length != verifiers.length) revert InvalidParameter();
@@ -102,6 +104,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2Ste
             teeType: teeType,
             referenceBlockNumber: uint32(data.referenceBlockNumber)
         });
+        _setTableEntry(operatorNumbers.operatorNumber(operatorId), block.timestamp, teeType);
         _emitSubmitted(data, operator, operatorId, enclave, teeType, quoteHash);
     }
 
@@ -160,6 +163,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2Ste
         }
         bytes32 operatorId = blsApkRegistry.getOperatorId(operator);
         delete $.records[operatorId];
+        _setTableEntry(operatorNumbers.operatorNumber(operatorId), 0, 0);
         emit LivenessRevoked(operatorId, msg.sender);
     }
 
@@ -211,21 +215,29 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2Ste
 
     /// @inheritdoc ITEELivenessVerifier
     function firstNotLive(
-        bytes32[] calldata operatorIds,
+        uint32[] calldata numbers,
         uint8 teeType
     ) external view returns (uint256) {
-        Layout storage $ = _layout();
+        uint256 validity = _layout().validitySeconds;
         // Attested at or after this timestamp means still live.
-        uint256 liveSince = block.timestamp >= $.validitySeconds
-            ? block.timestamp - $.validitySeconds + 1
-            : 0;
-        for (uint256 i = 0; i < operatorIds.length; i++) {
-            LivenessRecord storage r = $.records[operatorIds[i]];
-            if (r.enclave == address(0) || r.attestedAt < liveSince || r.teeType != teeType) {
-                return i;
+        uint256 liveSince = block.timestamp >= validity ? block.timestamp - validity + 1 : 0;
+        uint256 n = numbers.length;
+        uint256 loadedSlot = type(uint256).max;
+        uint256 w;
+        for (uint256 i = 0; i < n; i++) {
+            uint256 number = numbers[i];
+            uint256 slot = HOT_BASE + number / 5;
+            if (slot != loadedSlot) {
+                assembly ("memory-safe") {
+                    w := sload(slot)
+                }
+                loadedSlot = slot;
             }
+            uint256 entry = w >> (48 * (number % 5));
+            uint256 attestedAt = uint40(entry);
+            if (attestedAt == 0 || attestedAt < liveSince || uint8(entry >> 40) != teeType) return i;
         }
-        return operatorIds.length;
+        return n;
     }
 
     /// @inheritdoc ITEELivenessVerifier
@@ -300,6 +312,22 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2Ste
         if (second != expected) revert ReportDataMismatch(expected, second);
     }
 
+    /// @dev Writes the packed liveness entry of an operator number (0 = no number, nothing to do).
+    function _setTableEntry(
+        uint256 number,
+        uint256 attestedAt,
+        uint8 teeType
+    ) internal {
+        if (number == 0) return;
+        uint256 slot = HOT_BASE + number / 5;
+        uint256 shift = 48 * (number % 5);
+        uint256 entry = (uint256(teeType) << 40) | uint40(attestedAt);
+        assembly ("memory-safe") {
+            let w := and(sload(slot), not(shl(shift, 0xffffffffffff)))
+            sstore(slot, or(w, shl(shift, entry)))
+        }
+    }
+
     function _setAttestationVerifier(
         uint8 teeType,
         IAttestationVerifier verifier
@@ -328,9 +356,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Initializable, Ownable2Ste
         $.maxBlockAge = blocks;
     }
 
-    function _layout() private pure returns (Layout storage $) {
-        assembly {
-            $.slot := LAYOUT_SLOT
-        }
+    function _layout() private view returns (Layout storage $) {
+        $ = _state;
     }
 }

@@ -86,9 +86,9 @@ interface IBLSSignatureChecker {
     /// @return signatoryRecordHash keccak256(abi.encodePacked(referenceBlockNumber, nonSignerPubkeyHashes)).
     function checkSignatures(
         bytes32 msgHash,
-        bytes memory quorumNumbers,
+        bytes calldata quorumNumbers,
         uint32 referenceBlockNumber,
-        NonSignerStakesAndSignature memory params
+        NonSignerStakesAndSignature calldata params
     ) external view returns (QuorumStakeTotals memory totals, bytes32 signatoryRecordHash);
 
     /// @notice The pairing check e(sigma + gamma*apk, -G2) * e(H(m) + gamma*G1, apkG2) == 1 with

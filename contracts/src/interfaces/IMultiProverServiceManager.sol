@@ -24,12 +24,14 @@ interface IMultiProverServiceManager {
     }
 
     /// @notice A committee: the quorums whose signatures confirm a state of its identifier.
-    /// @param quorumNumbers Strictly ascending quorum numbers.
+    /// @param quorumNumbers Strictly ascending quorum numbers (at most 10).
     /// @param thresholdPercentages Per quorum, the percentage (1..100) of its stake that must sign.
+    /// @param teeTypes Per quorum, the TEE type its signers must be live with.
     /// @param description Human-readable name.
     struct Committee {
         bytes quorumNumbers;
         bytes thresholdPercentages;
+        bytes teeTypes;
         string description;
     }
 
@@ -95,12 +97,24 @@ interface IMultiProverServiceManager {
     /// @param previous Old pauser.
     /// @param current New pauser.
     event PauserUpdated(address previous, address current);
+    /// @notice Confirmations were paused.
+    /// @param account Who paused.
+    event Paused(address account);
+    /// @notice Confirmations were resumed.
+    /// @param account Who resumed.
+    event Unpaused(address account);
 
     /// @notice No committee has this identifier.
     error CommitteeNotFound(uint256 identifier);
-    /// @notice Committee parameters are invalid (empty, unsorted, unknown quorum, bad threshold,
-    ///         quorum without TEE type, identifier 0).
+    /// @notice Committee parameters are invalid (empty, more than 10 quorums, unsorted, unknown
+    ///         quorum, bad threshold, quorum without TEE type, identifier 0).
     error InvalidCommittee();
+    /// @notice A quorum's TEE type is set once and never changes.
+    error QuorumTeeTypeAlreadySet(uint8 quorumNumber);
+    /// @notice Confirmations are paused.
+    error EnforcedPause();
+    /// @notice The contract is not paused.
+    error ExpectedPause();
     /// @notice A parameter is zero or out of range.
     error InvalidParameter();
     /// @notice The reference block is not before the current block.
@@ -132,7 +146,7 @@ interface IMultiProverServiceManager {
     /// @return digest The digest that was verified.
     function confirmState(
         StateHeader calldata header,
-        IBLSSignatureChecker.NonSignerStakesAndSignature memory params
+        IBLSSignatureChecker.NonSignerStakesAndSignature calldata params
     ) external returns (bytes32 digest);
 
     /// @notice The digest operators sign for `header` on this deployment.
@@ -188,9 +202,12 @@ interface IMultiProverServiceManager {
     /// @notice The pauser.
     function pauser() external view returns (address);
 
+    /// @notice Whether confirmations are paused.
+    function paused() external view returns (bool);
+
     /// @notice Creates or replaces a committee. Owner only.
     /// @param identifier The committee identifier (nonzero).
-    /// @param quorumNumbers Strictly ascending existing quorums, each with a TEE type.
+    /// @param quorumNumbers 1 to 10 strictly ascending existing quorums, each with a TEE type.
     /// @param thresholdPercentages Per quorum, 1..100.
     /// @param description Human-readable name.
     function setCommittee(
@@ -206,7 +223,7 @@ interface IMultiProverServiceManager {
         uint256 identifier
     ) external;
 
-    /// @notice Sets the TEE type of a quorum. Owner only.
+    /// @notice Sets the TEE type of a quorum, once (a quorum's TEE type never changes). Owner only.
     /// @param quorumNumber An existing quorum.
     /// @param teeType A nonzero TEE type (TEE.INTEL_SGX, ...).
     function setQuorumTeeType(

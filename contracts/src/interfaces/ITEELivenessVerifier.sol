@@ -119,12 +119,14 @@ interface ITEELivenessVerifier {
         bytes32 operatorId
     ) external view returns (bool);
 
-    /// @notice Index of the first operator id that is not live with TEE type `teeType`, or
-    ///         operatorIds.length if all are.
-    /// @param operatorIds The operator ids.
+    /// @notice Index of the first operator that is not live with TEE type `teeType`, or
+    ///         operatorNumbers.length if all are. Operators are given by their numbers in the
+    ///         IndexRegistry (IOperatorNumberRegistry); a packed table (5 operators per slot)
+    ///         makes this the cheap per-signer check of every confirmation.
+    /// @param operatorNumbers The operators' numbers.
     /// @param teeType The TEE type each must have been attested with.
     function firstNotLive(
-        bytes32[] calldata operatorIds,
+        uint32[] calldata operatorNumbers,
         uint8 teeType
     ) external view returns (uint256);
 

@@ -204,12 +204,16 @@ library BN254 {
     /// @dev Variable time (about two modexp calls on average); the input is public.
     function hashToG1(
         bytes32 digest
-    ) internal view returns (G1Point memory) {
+    ) internal view returns (G1Point memory point) {
         uint256 x = uint256(digest) % FP_MODULUS;
         while (true) {
             uint256 beta = addmod(mulmod(mulmod(x, x, FP_MODULUS), x, FP_MODULUS), 3, FP_MODULUS);
             uint256 y = expMod(beta, SQRT_EXPONENT, FP_MODULUS);
-            if (mulmod(y, y, FP_MODULUS) == beta) return G1Point(x, y);
+            if (mulmod(y, y, FP_MODULUS) == beta) {
+                point.X = x;
+                point.Y = y;
+                return point;
+            }
             // About half of all x are abscissas of curve points, so the loop ends quickly.
             x = addmod(x, 1, FP_MODULUS);
         }

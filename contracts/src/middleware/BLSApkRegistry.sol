@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IBLSApkRegistry} from "../interfaces/IBLSApkRegistry.sol";
 import {BN254} from "../libraries/BN254.sol";
+import {HistoryWord} from "../libraries/HistoryWord.sol";
 
 /// @title BLSApkRegistry
 /// @notice Records each operator's BLS key pair (G1 and G2 halves, proven to share one secret)
@@ -240,13 +241,17 @@ contract BLSApkRegistry is IBLSApkRegistry {
         uint256 index
     ) external view returns (bytes24) {
         ApkUpdate[] storage history = apkHistory[quorumNumber];
-        if (index >= history.length) revert HistoryIndexOutOfBounds();
-        ApkUpdate memory u = history[index];
-        if (blockNumber < u.updateBlockNumber) revert BlockNumberTooRecent();
-        if (u.nextUpdateBlockNumber != 0 && blockNumber >= u.nextUpdateBlockNumber) {
-            revert BlockNumberNotLatest();
+        uint256 slot;
+        assembly ("memory-safe") {
+            slot := history.slot
         }
-        return u.apkHash;
+        // ApkUpdate packs apkHash (low 24 bytes), updateBlockNumber, nextUpdateBlockNumber.
+        uint256 w = HistoryWord.at(slot, index);
+        if (w == 0) revert HistoryIndexOutOfBounds();
+        if (blockNumber < uint32(w >> 192)) revert BlockNumberTooRecent();
+        uint32 next = uint32(w >> 224);
+        if (next != 0 && blockNumber >= next) revert BlockNumberNotLatest();
+        return bytes24(uint192(w));
     }
 
     /// @inheritdoc IBLSApkRegistry

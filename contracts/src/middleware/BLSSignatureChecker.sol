@@ -51,12 +51,14 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
     /// @inheritdoc IBLSSignatureChecker
     function checkSignatures(
         bytes32 msgHash,
-        bytes memory quorumNumbers,
+        bytes calldata quorumNumbers,
         uint32 referenceBlockNumber,
-        NonSignerStakesAndSignature memory params
+        NonSignerStakesAndSignature calldata params
     ) public view returns (QuorumStakeTotals memory totals, bytes32 signatoryRecordHash) {
+        uint256 signingBitmap =
+            BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, registryCoordinator.quorumCount());
         (totals, signatoryRecordHash,) = _checkSignatures(
-            msgHash, quorumNumbers, referenceBlockNumber, params, staleStakesForbidden()
+            msgHash, quorumNumbers, referenceBlockNumber, params, signingBitmap, staleStakesForbidden()
         );
     }
 
@@ -94,13 +96,15 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
     /// @inheritdoc IBLSSignatureChecker
     function staleStakesForbidden() public view virtual returns (bool);
 
-    /// @dev checkSignatures with the stale-stake flag passed in; also returns the non-signers'
-    ///      pubkey hashes (ascending) so the caller can tell signers from non-signers.
+    /// @dev checkSignatures with the signing quorum bitmap and the stale-stake flag passed in
+    ///      (the caller has validated `quorumNumbers` against the quorum count); also returns the
+    ///      non-signers' pubkey hashes (ascending) so the caller can tell signers from non-signers.
     function _checkSignatures(
         bytes32 msgHash,
         bytes memory quorumNumbers,
         uint32 referenceBlockNumber,
-        NonSignerStakesAndSignature memory params,
+        NonSignerStakesAndSignature calldata params,
+        uint256 signingBitmap,
         bool forbidStaleStakes
     )
         internal
@@ -124,7 +128,7 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
 
         NonSignerInfo memory nonSigners;
         BN254.G1Point memory apk;
-        (apk, nonSigners) = _nonSignerApk(quorumNumbers, referenceBlockNumber, params);
+        (apk, nonSigners) = _nonSignerApk(signingBitmap, referenceBlockNumber, params);
         nonSignerHashes = nonSigners.pubkeyHashes;
         (apk, totals) = _quorumTotals(
             quorumNumbers, referenceBlockNumber, params, nonSigners, apk.negate(), forbidStaleStakes
@@ -143,7 +147,7 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
     function _quorumTotals(
         bytes memory quorumNumbers,
         uint32 referenceBlockNumber,
-        NonSignerStakesAndSignature memory params,
+        NonSignerStakesAndSignature calldata params,
         NonSignerInfo memory nonSigners,
         BN254.G1Point memory apk,
         bool forbidStaleStakes
@@ -159,13 +163,14 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
                     && registryCoordinator.quorumUpdateBlockNumber(q) + withdrawalDelayBlocks
                         <= referenceBlockNumber
             ) revert StaleStakesForbidden();
+            BN254.G1Point memory quorumApk = params.quorumApks[i];
             if (
-                bytes24(BN254.hashG1Point(params.quorumApks[i]))
+                bytes24(BN254.hashG1Point(quorumApk))
                     != blsApkRegistry.getApkHashAtBlockNumberAndIndex(
                         q, referenceBlockNumber, params.quorumApkIndices[i]
                     )
             ) revert InvalidQuorumApkHash();
-            apk = apk.plus(params.quorumApks[i]);
+            apk = apk.plus(quorumApk);
             uint96 total = stakeRegistry.getTotalStakeAtBlockNumberFromIndex(
                 q, referenceBlockNumber, params.totalStakeIndices[i]
             );
@@ -179,9 +184,9 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
     /// @dev Sum over non-signers of pubkey * (number of signing quorums it is in), with the
     ///      pubkey hashes checked to be strictly ascending (no duplicates).
     function _nonSignerApk(
-        bytes memory quorumNumbers,
+        uint256 signingBitmap,
         uint32 referenceBlockNumber,
-        NonSignerStakesAndSignature memory params
+        NonSignerStakesAndSignature calldata params
     )
         internal
         view
@@ -192,21 +197,16 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
         uint256[] memory bitmaps = new uint256[](n);
         info.pubkeyHashes = hashes;
         info.quorumBitmaps = bitmaps;
-        uint256 signingBitmap =
-            BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, registryCoordinator.quorumCount());
         for (uint256 j = 0; j < n; j++) {
-            hashes[j] = BN254.hashG1Point(params.nonSignerPubkeys[j]);
+            BN254.G1Point memory pubkey = params.nonSignerPubkeys[j];
+            hashes[j] = BN254.hashG1Point(pubkey);
             if (j != 0 && uint256(hashes[j]) <= uint256(hashes[j - 1])) {
                 revert NonSignerPubkeysNotSorted();
             }
             bitmaps[j] = registryCoordinator.getQuorumBitmapAtBlockNumberByIndex(
                 hashes[j], referenceBlockNumber, params.nonSignerQuorumBitmapIndices[j]
             );
-            apk = apk.plus(
-                params.nonSignerPubkeys[j].scalar_mul_tiny(
-                    BitmapUtils.countNumOnes(bitmaps[j] & signingBitmap)
-                )
-            );
+            apk = apk.plus(pubkey.scalar_mul_tiny(BitmapUtils.countNumOnes(bitmaps[j] & signingBitmap)));
         }
     }
 
@@ -216,7 +216,7 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
         uint8 q,
         uint32 referenceBlockNumber,
         NonSignerInfo memory nonSigners,
-        uint32[] memory stakeIndices
+        uint32[] calldata stakeIndices
     ) internal view returns (uint96 sum) {
         bytes32[] memory hashes = nonSigners.pubkeyHashes;
         uint256[] memory bitmaps = nonSigners.quorumBitmaps;

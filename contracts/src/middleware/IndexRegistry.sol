@@ -2,28 +2,42 @@
 pragma solidity ^0.8.24;
 
 import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
+import {IOperatorNumberRegistry} from "../interfaces/IOperatorNumberRegistry.sol";
 
 /// @title IndexRegistry
 /// @notice The ordered list of operators of every quorum and its history, so that the operator
-///         set of any past block can be listed (EigenLayer ABI and semantics).
-/// @dev Besides EigenLayer's histories this keeps the current list in one slot per operator.
-///      Every change of an index happens in a block that also writes the quorum's count
-///      history, so when the latest count entry is not newer than the requested block, the
-///      current list is the list at that block: getOperatorListAtBlockNumber then costs one
-///      storage read per operator instead of a history search (the service manager lists the
-///      signers of every confirmation this way).
-contract IndexRegistry is IIndexRegistry {
+///         set of any past block can be listed (EigenLayer ABI and semantics), plus operator
+///         numbers (IOperatorNumberRegistry) for cheap signer listing.
+/// @dev Besides EigenLayer's histories this keeps, per quorum, the latest count entry in its
+///      own slot, the current list of ids in consecutive slots (keccak256(quorum, seed) + index)
+///      and the current list of numbers packed 8 per slot. Every change of an index happens in
+///      a block that also writes the quorum's count history, so when the latest count entry is
+///      not newer than the requested block, the current list is the list at that block and no
+///      history has to be searched.
+contract IndexRegistry is IIndexRegistry, IOperatorNumberRegistry {
     /// @notice The id stored at an index that holds no operator.
     bytes32 public constant OPERATOR_DOES_NOT_EXIST_ID = bytes32(0);
+
+    /// @dev Seeds of the slot ranges holding each quorum's current ids and packed numbers.
+    bytes32 private constant CURRENT_IDS_SEED = keccak256("mpavs.IndexRegistry.currentOperatorIds");
+    bytes32 private constant CURRENT_NUMBERS_SEED =
+        keccak256("mpavs.IndexRegistry.currentOperatorNumbers");
 
     /// @notice The RegistryCoordinator allowed to change this registry.
     address public immutable registryCoordinator;
 
     /// @notice Current index of each operator in each quorum.
     mapping(uint8 => mapping(bytes32 => uint32)) public currentOperatorIndex;
+    /// @inheritdoc IOperatorNumberRegistry
+    mapping(bytes32 => uint32) public operatorNumber;
+    /// @inheritdoc IOperatorNumberRegistry
+    mapping(uint32 => bytes32) public operatorIdByNumber;
+    /// @inheritdoc IOperatorNumberRegistry
+    uint32 public operatorNumberCount;
+
     mapping(uint8 => mapping(uint32 => OperatorUpdate[])) internal _operatorIndexHistory;
     mapping(uint8 => QuorumUpdate[]) internal _operatorCountHistory;
-    mapping(uint8 => mapping(uint32 => bytes32)) internal _currentOperatorIds;
+    mapping(uint8 => QuorumUpdate) internal _latestCount;
 
     modifier onlyRegistryCoordinator() {
         if (msg.sender != registryCoordinator) revert OnlyRegistryCoordinator();
@@ -42,11 +56,17 @@ contract IndexRegistry is IIndexRegistry {
         bytes32 operatorId,
         bytes calldata quorumNumbers
     ) external onlyRegistryCoordinator returns (uint32[] memory numOperatorsPerQuorum) {
+        if (operatorNumber[operatorId] == 0) {
+            uint32 number = ++operatorNumberCount;
+            operatorNumber[operatorId] = number;
+            operatorIdByNumber[number] = operatorId;
+            emit OperatorNumberAssigned(operatorId, number);
+        }
         numOperatorsPerQuorum = new uint32[](quorumNumbers.length);
         for (uint256 i = 0; i < quorumNumbers.length; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             if (_operatorCountHistory[q].length == 0) revert QuorumDoesNotExist();
-            uint32 count = _latestQuorumUpdate(q).numOperators + 1;
+            uint32 count = _latestCount[q].numOperators + 1;
             _setOperatorCount(q, count);
             _assignOperatorToIndex(operatorId, q, count - 1);
             numOperatorsPerQuorum[i] = count;
@@ -62,10 +82,10 @@ contract IndexRegistry is IIndexRegistry {
             uint8 q = uint8(quorumNumbers[i]);
             if (_operatorCountHistory[q].length == 0) revert QuorumDoesNotExist();
             uint32 removedIndex = currentOperatorIndex[q][operatorId];
-            uint32 count = _latestQuorumUpdate(q).numOperators - 1;
+            uint32 count = _latestCount[q].numOperators - 1;
             _setOperatorCount(q, count);
             // Move the last operator into the freed index.
-            bytes32 lastId = _currentOperatorIds[q][count];
+            bytes32 lastId = _currentIdAt(q, count);
             _writeIndex(q, count, OPERATOR_DOES_NOT_EXIST_ID);
             if (lastId != operatorId) _assignOperatorToIndex(lastId, q, removedIndex);
         }
@@ -76,30 +96,25 @@ contract IndexRegistry is IIndexRegistry {
         uint8 quorumNumber
     ) external onlyRegistryCoordinator {
         if (_operatorCountHistory[quorumNumber].length != 0) revert QuorumAlreadyExists();
-        _operatorCountHistory[quorumNumber].push(
-            QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: 0})
-        );
+        QuorumUpdate memory u = QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: 0});
+        _operatorCountHistory[quorumNumber].push(u);
+        _latestCount[quorumNumber] = u;
     }
 
-    function _latestQuorumUpdate(
-        uint8 q
-    ) internal view returns (QuorumUpdate storage) {
-        QuorumUpdate[] storage h = _operatorCountHistory[q];
-        return h[h.length - 1];
-    }
+    // ---- internal ----
 
     function _setOperatorCount(
         uint8 q,
         uint32 count
     ) internal {
-        QuorumUpdate storage last = _latestQuorumUpdate(q);
+        QuorumUpdate[] storage h = _operatorCountHistory[q];
+        QuorumUpdate storage last = h[h.length - 1];
         if (last.fromBlockNumber == uint32(block.number)) {
             last.numOperators = count;
         } else {
-            _operatorCountHistory[q].push(
-                QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: count})
-            );
+            h.push(QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: count}));
         }
+        _latestCount[q] = QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: count});
     }
 
     function _assignOperatorToIndex(
@@ -112,7 +127,7 @@ contract IndexRegistry is IIndexRegistry {
         emit QuorumIndexUpdate(operatorId, q, index);
     }
 
-    /// @dev Writes the id at an index into its history and into the current list.
+    /// @dev Writes the id at an index into its history and into the current lists.
     function _writeIndex(
         uint8 q,
         uint32 index,
@@ -125,7 +140,42 @@ contract IndexRegistry is IIndexRegistry {
         } else {
             h.push(OperatorUpdate({fromBlockNumber: uint32(block.number), operatorId: operatorId}));
         }
-        _currentOperatorIds[q][index] = operatorId;
+        uint256 idSlot = _base(q, CURRENT_IDS_SEED) + index;
+        uint256 numberSlot = _base(q, CURRENT_NUMBERS_SEED) + (index >> 3);
+        uint256 shift = uint256(index & 7) << 5;
+        uint256 num = operatorNumber[operatorId];
+        assembly ("memory-safe") {
+            sstore(idSlot, operatorId)
+            let w := and(sload(numberSlot), not(shl(shift, 0xffffffff)))
+            sstore(numberSlot, or(w, shl(shift, num)))
+        }
+    }
+
+    function _base(
+        uint8 q,
+        bytes32 seed
+    ) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(q, seed)));
+    }
+
+    function _currentIdAt(
+        uint8 q,
+        uint32 index
+    ) internal view returns (bytes32 id) {
+        uint256 slot = _base(q, CURRENT_IDS_SEED) + index;
+        assembly ("memory-safe") {
+            id := sload(slot)
+        }
+    }
+
+    /// @dev The latest count entry; `current` is true if the current lists hold at `blockNumber`.
+    function _latest(
+        uint8 q,
+        uint32 blockNumber
+    ) internal view returns (uint256 count, bool current) {
+        QuorumUpdate memory latest = _latestCount[q];
+        if (latest.fromBlockNumber == 0) revert QuorumDidNotExistAtBlockNumber();
+        return (latest.numOperators, latest.fromBlockNumber <= blockNumber);
     }
 
     function _operatorCountAtBlockNumber(
@@ -152,6 +202,19 @@ contract IndexRegistry is IIndexRegistry {
         return OPERATOR_DOES_NOT_EXIST_ID;
     }
 
+    /// @dev The id list at `blockNumber` from the histories (the slow path).
+    function _historicalList(
+        uint8 q,
+        uint32 blockNumber
+    ) internal view returns (bytes32[] memory list) {
+        uint32 count = _operatorCountAtBlockNumber(q, blockNumber);
+        list = new bytes32[](count);
+        for (uint32 i = 0; i < count; i++) {
+            list[i] = _operatorIdForIndexAtBlockNumber(q, i, blockNumber);
+            if (list[i] == OPERATOR_DOES_NOT_EXIST_ID) revert OperatorIdDoesNotExist();
+        }
+    }
+
     // ---- views ----
 
     /// @inheritdoc IIndexRegistry
@@ -176,7 +239,7 @@ contract IndexRegistry is IIndexRegistry {
         uint8 quorumNumber
     ) external view returns (QuorumUpdate memory) {
         if (_operatorCountHistory[quorumNumber].length == 0) revert QuorumDoesNotExist();
-        return _latestQuorumUpdate(quorumNumber);
+        return _latestCount[quorumNumber];
     }
 
     /// @inheritdoc IIndexRegistry
@@ -192,8 +255,7 @@ contract IndexRegistry is IIndexRegistry {
     function totalOperatorsForQuorum(
         uint8 quorumNumber
     ) external view returns (uint32) {
-        if (_operatorCountHistory[quorumNumber].length == 0) return 0;
-        return _latestQuorumUpdate(quorumNumber).numOperators;
+        return _latestCount[quorumNumber].numOperators;
     }
 
     /// @inheritdoc IIndexRegistry
@@ -201,24 +263,51 @@ contract IndexRegistry is IIndexRegistry {
         uint8 quorumNumber,
         uint32 blockNumber
     ) external view returns (bytes32[] memory list) {
-        QuorumUpdate[] storage counts = _operatorCountHistory[quorumNumber];
-        uint256 n = counts.length;
-        if (n == 0) revert QuorumDidNotExistAtBlockNumber();
-        QuorumUpdate memory latest = counts[n - 1];
-        if (latest.fromBlockNumber <= blockNumber) {
-            // Nothing changed since blockNumber: the current list is the answer.
-            list = new bytes32[](latest.numOperators);
-            mapping(uint32 => bytes32) storage current = _currentOperatorIds[quorumNumber];
-            for (uint32 i = 0; i < latest.numOperators; i++) {
-                list[i] = current[i];
+        (uint256 n, bool current) = _latest(quorumNumber, blockNumber);
+        if (!current) return _historicalList(quorumNumber, blockNumber);
+        list = new bytes32[](n);
+        uint256 base = _base(quorumNumber, CURRENT_IDS_SEED);
+        assembly ("memory-safe") {
+            let out := add(list, 0x20)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                mstore(add(out, shl(5, i)), sload(add(base, i)))
             }
-            return list;
         }
-        uint32 count = _operatorCountAtBlockNumber(quorumNumber, blockNumber);
-        list = new bytes32[](count);
-        for (uint32 i = 0; i < count; i++) {
-            list[i] = _operatorIdForIndexAtBlockNumber(quorumNumber, i, blockNumber);
-            if (list[i] == OPERATOR_DOES_NOT_EXIST_ID) revert OperatorIdDoesNotExist();
+    }
+
+    /// @inheritdoc IOperatorNumberRegistry
+    function getOperatorNumbersAtBlockNumber(
+        uint8 quorumNumber,
+        uint32 blockNumber
+    ) external view returns (uint32[] memory numbers) {
+        (uint256 n, bool current) = _latest(quorumNumber, blockNumber);
+        if (!current) {
+            bytes32[] memory ids = _historicalList(quorumNumber, blockNumber);
+            numbers = new uint32[](ids.length);
+            for (uint256 i = 0; i < ids.length; i++) {
+                numbers[i] = operatorNumber[ids[i]];
+            }
+            return numbers;
+        }
+        numbers = new uint32[](n);
+        uint256 base = _base(quorumNumber, CURRENT_NUMBERS_SEED);
+        assembly ("memory-safe") {
+            let out := add(numbers, 0x20)
+            let w := 0
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                if iszero(and(i, 7)) { w := sload(add(base, shr(3, i))) }
+                mstore(add(out, shl(5, i)), and(shr(shl(5, and(i, 7)), w), 0xffffffff))
+            }
+        }
+    }
+
+    /// @inheritdoc IOperatorNumberRegistry
+    function operatorNumbersOf(
+        bytes32[] calldata operatorIds
+    ) external view returns (uint32[] memory numbers) {
+        numbers = new uint32[](operatorIds.length);
+        for (uint256 i = 0; i < operatorIds.length; i++) {
+            numbers[i] = operatorNumber[operatorIds[i]];
         }
     }
 }

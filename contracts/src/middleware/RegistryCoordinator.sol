@@ -15,6 +15,7 @@ import {ISocketUpdater} from "../interfaces/ISocketUpdater.sol";
 import {ISignatureUtils} from "../interfaces/ISignatureUtils.sol";
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
 import {BN254} from "../libraries/BN254.sol";
+import {HistoryWord} from "../libraries/HistoryWord.sol";
 
 /// @title RegistryCoordinator
 /// @notice Where operators join and leave quorums. Registration records the operator's BLS key
@@ -400,13 +401,17 @@ contract RegistryCoordinator is IRegistryCoordinator, ISocketUpdater, EIP712, Ow
         uint256 index
     ) external view returns (uint192) {
         QuorumBitmapUpdate[] storage h = _operatorBitmapHistory[operatorId];
-        if (index >= h.length) revert HistoryIndexOutOfBounds();
-        QuorumBitmapUpdate memory u = h[index];
-        if (blockNumber < u.updateBlockNumber) revert BitmapUpdateIsAfterBlockNumber();
-        if (u.nextUpdateBlockNumber != 0 && blockNumber >= u.nextUpdateBlockNumber) {
-            revert NextBitmapUpdateIsBeforeBlockNumber();
+        uint256 slot;
+        assembly ("memory-safe") {
+            slot := h.slot
         }
-        return u.quorumBitmap;
+        // QuorumBitmapUpdate packs updateBlockNumber, nextUpdateBlockNumber, quorumBitmap.
+        uint256 w = HistoryWord.at(slot, index);
+        if (w == 0) revert HistoryIndexOutOfBounds();
+        if (blockNumber < uint32(w)) revert BitmapUpdateIsAfterBlockNumber();
+        uint32 next = uint32(w >> 32);
+        if (next != 0 && blockNumber >= next) revert NextBitmapUpdateIsBeforeBlockNumber();
+        return uint192(w >> 64);
     }
 
     /// @inheritdoc IRegistryCoordinator

@@ -6,6 +6,7 @@ import {IStrategy} from "../interfaces/IStrategy.sol";
 import {IDelegationManager} from "../interfaces/IDelegationManager.sol";
 import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {BitmapUtils} from "../libraries/BitmapUtils.sol";
+import {HistoryWord} from "../libraries/HistoryWord.sol";
 
 /// @title StakeRegistry
 /// @notice Stake weight of every operator in every quorum, with history, read from a stake
@@ -299,14 +300,23 @@ contract StakeRegistry is IStakeRegistry {
         hasMinimumStake = weight >= minimumStakeForQuorum[quorumNumber];
     }
 
-    function _checkEntry(
-        StakeUpdate memory u,
-        uint32 blockNumber
-    ) internal pure {
-        if (blockNumber < u.updateBlockNumber) revert InvalidBlockNumber();
-        if (u.nextUpdateBlockNumber != 0 && blockNumber >= u.nextUpdateBlockNumber) {
-            revert StakeUpdateNotLatest();
+    /// @dev The stake of entry `index`, checked to hold at `blockNumber`, with one storage read
+    ///      (StakeUpdate packs updateBlockNumber, nextUpdateBlockNumber, stake from the low end).
+    function _stakeAtIndex(
+        StakeUpdate[] storage history,
+        uint32 blockNumber,
+        uint256 index
+    ) internal view returns (uint96) {
+        uint256 slot;
+        assembly ("memory-safe") {
+            slot := history.slot
         }
+        uint256 w = HistoryWord.at(slot, index);
+        if (w == 0) revert HistoryIndexOutOfBounds();
+        if (blockNumber < uint32(w)) revert InvalidBlockNumber();
+        uint32 next = uint32(w >> 32);
+        if (next != 0 && blockNumber >= next) revert StakeUpdateNotLatest();
+        return uint96(w >> 64);
     }
 
     function _indexAtBlockNumber(
@@ -414,11 +424,7 @@ contract StakeRegistry is IStakeRegistry {
         bytes32 operatorId,
         uint256 index
     ) external view returns (uint96) {
-        StakeUpdate[] storage history = operatorStakeHistory[operatorId][quorumNumber];
-        if (index >= history.length) revert HistoryIndexOutOfBounds();
-        StakeUpdate memory u = history[index];
-        _checkEntry(u, blockNumber);
-        return u.stake;
+        return _stakeAtIndex(operatorStakeHistory[operatorId][quorumNumber], blockNumber, index);
     }
 
     /// @inheritdoc IStakeRegistry
@@ -451,11 +457,7 @@ contract StakeRegistry is IStakeRegistry {
         uint32 blockNumber,
         uint256 index
     ) external view returns (uint96) {
-        StakeUpdate[] storage history = _totalStakeHistory[quorumNumber];
-        if (index >= history.length) revert HistoryIndexOutOfBounds();
-        StakeUpdate memory u = history[index];
-        _checkEntry(u, blockNumber);
-        return u.stake;
+        return _stakeAtIndex(_totalStakeHistory[quorumNumber], blockNumber, index);
     }
 
     /// @inheritdoc IStakeRegistry
