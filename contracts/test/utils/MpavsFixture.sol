@@ -120,7 +120,7 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         d.stakeToken.mint(op.addr, stake);
         vm.startPrank(op.addr);
         d.stakeToken.approve(address(d.vault), stake);
-        d.vault.registerAsOperator();
+        if (!d.vault.isOperator(op.addr)) d.vault.registerAsOperator();
         d.vault.deposit(stake);
         vm.stopPrank();
     }
@@ -246,22 +246,86 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         for (uint256 i = 0; i < quorums.length; i++) {
             p.quorumApks[i] = d.blsApkRegistry.getApk(uint8(quorums[i]));
         }
-        (p.sigma, p.apkG2) = _aggregate(digest, signers);
+        (p.sigma, p.apkG2) = _aggregate(digest, signers, quorums);
     }
 
-    /// @dev sigma = (sum of sk) * H(digest) and the sum of the signers' G2 keys.
+    /// @dev sigma = (sum of sk) * H(digest) and the sum of the signers' G2 keys, each signer
+    ///      counted once per signing quorum it is registered in: the on-chain G1 APK is the sum
+    ///      of the quorum APKs, which holds a key once per quorum.
     function _aggregate(
         bytes32 digest,
-        uint256[] memory signers
+        uint256[] memory signers,
+        bytes memory quorums
     ) internal view returns (BN254.G1Point memory sigma, BN254.G2Point memory apkG2) {
+        uint256 signingBitmap;
+        for (uint256 i = 0; i < quorums.length; i++) {
+            signingBitmap |= uint256(1) << uint8(quorums[i]);
+        }
         uint256 skSum;
-        BN254.G2Point[] memory keys = new BN254.G2Point[](signers.length);
+        uint256 total;
+        uint256[] memory times = new uint256[](signers.length);
         for (uint256 i = 0; i < signers.length; i++) {
-            skSum = addmod(skSum, ops[signers[i]].sk, BN254.FR_MODULUS);
-            keys[i] = ops[signers[i]].pk2;
+            uint256 bitmap = d.registryCoordinator.getCurrentQuorumBitmap(ops[signers[i]].id);
+            times[i] = _popcount(bitmap & signingBitmap);
+            total += times[i];
+        }
+        BN254.G2Point[] memory keys = new BN254.G2Point[](total);
+        uint256 k;
+        for (uint256 i = 0; i < signers.length; i++) {
+            for (uint256 t = 0; t < times[i]; t++) {
+                skSum = addmod(skSum, ops[signers[i]].sk, BN254.FR_MODULUS);
+                keys[k++] = ops[signers[i]].pk2;
+            }
         }
         sigma = BN254.hashToG1(digest).scalar_mul(skSum);
         apkG2 = BN254G2.sum(keys);
+    }
+
+    function _popcount(
+        uint256 x
+    ) internal pure returns (uint256 n) {
+        for (; x != 0; x &= x - 1) {
+            n++;
+        }
+    }
+
+    /// @dev Builds params for committee quorums `quorums`: every operator in `members` that is
+    ///      not in `nonSigners` signs the header's digest.
+    function _signedParams(
+        IMultiProverServiceManager.StateHeader memory h,
+        bytes memory quorums,
+        uint256[] memory members,
+        uint256[] memory nonSigners
+    ) internal view returns (IBLSSignatureChecker.NonSignerStakesAndSignature memory) {
+        bytes32 digest = d.serviceManager.stateHeaderDigest(h);
+        return _params(quorums, h.referenceBlockNumber, digest, _without(members, nonSigners), nonSigners);
+    }
+
+    function _without(
+        uint256[] memory all,
+        uint256[] memory drop
+    ) internal pure returns (uint256[] memory out) {
+        out = new uint256[](all.length);
+        uint256 n;
+        for (uint256 i = 0; i < all.length; i++) {
+            bool dropped;
+            for (uint256 j = 0; j < drop.length; j++) {
+                if (drop[j] == all[i]) dropped = true;
+            }
+            if (!dropped) out[n++] = all[i];
+        }
+        assembly ("memory-safe") {
+            mstore(out, n)
+        }
+    }
+
+    function _two(
+        uint256 a,
+        uint256 b
+    ) internal pure returns (uint256[] memory r) {
+        r = new uint256[](2);
+        r[0] = a;
+        r[1] = b;
     }
 
     function _sortById(
