@@ -112,6 +112,19 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         d.registryCoordinator.registerOperator(quorums, "socket", params, sig);
     }
 
+    /// @dev Registers an already staked operator i for `quorums` (AVS signature with `salt`).
+    function _registerStaked(
+        uint256 i,
+        bytes memory quorums,
+        bytes32 salt
+    ) internal {
+        Op memory op = ops[i];
+        IBLSApkRegistry.PubkeyRegistrationParams memory params = _pubkeyParams(op);
+        ISignatureUtils.SignatureWithSaltAndExpiry memory sig = _avsSignature(op, salt);
+        vm.prank(op.addr);
+        d.registryCoordinator.registerOperator(quorums, "socket", params, sig);
+    }
+
     function _stake(
         uint256 i,
         uint256 stake
