@@ -252,8 +252,9 @@ contract MultiProverServiceManager is
         }
     }
 
-    /// @dev Lists each quorum's operators (by number) at the reference block, drops the
-    ///      non-signers and requires the rest to be live with the quorum's TEE type.
+    /// @dev Every operator of each quorum at the reference block that is not live now with the
+    ///      quorum's TEE type must be a non-signer (found by binary search in the ascending
+    ///      non-signer ids); otherwise its key is in the aggregate and the call reverts.
     function _checkSignersLive(
         bytes memory quorums,
         bytes memory teeTypes,
@@ -261,38 +262,30 @@ contract MultiProverServiceManager is
         bytes32[] memory nonSigners,
         ITEELivenessVerifier verifier
     ) internal view {
-        uint256[] memory excluded = _nonSignerNumberBitmap(nonSigners);
         for (uint256 i = 0; i < quorums.length; i++) {
             uint8 q = uint8(quorums[i]);
-            uint32[] memory signers =
-                indexRegistry.getOperatorNumbersAtBlockNumber(q, referenceBlockNumber);
-            if (excluded.length != 0) {
-                uint256 n;
-                for (uint256 j = 0; j < signers.length; j++) {
-                    uint32 num = signers[j];
-                    if ((excluded[num >> 8] >> (num & 0xff)) & 1 == 0) signers[n++] = num;
-                }
-                assembly ("memory-safe") {
-                    mstore(signers, n)
-                }
-            }
-            uint256 bad = verifier.firstNotLive(signers, uint8(teeTypes[i]));
-            if (bad < signers.length) {
-                revert SignerNotLive(indexRegistry.operatorIdByNumber(signers[bad]), q);
+            uint32[] memory notLive =
+                verifier.notLiveOperators(q, referenceBlockNumber, uint8(teeTypes[i]));
+            for (uint256 j = 0; j < notLive.length; j++) {
+                bytes32 id = indexRegistry.operatorIdByNumber(notLive[j]);
+                if (!_contains(nonSigners, id)) revert SignerNotLive(id, q);
             }
         }
     }
 
-    /// @dev A bitmap (in memory, bit k = operator number k) of the non-signers' numbers.
-    function _nonSignerNumberBitmap(
-        bytes32[] memory nonSigners
-    ) internal view returns (uint256[] memory bitmap) {
-        if (nonSigners.length == 0) return bitmap;
-        uint32[] memory numbers = indexRegistry.operatorNumbersOf(nonSigners);
-        bitmap = new uint256[]((uint256(indexRegistry.operatorNumberCount()) >> 8) + 1);
-        for (uint256 j = 0; j < numbers.length; j++) {
-            bitmap[numbers[j] >> 8] |= uint256(1) << (numbers[j] & 0xff);
+    function _contains(
+        bytes32[] memory sorted,
+        bytes32 x
+    ) internal pure returns (bool) {
+        uint256 lo;
+        uint256 hi = sorted.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            if (sorted[mid] == x) return true;
+            if (uint256(sorted[mid]) < uint256(x)) lo = mid + 1;
+            else hi = mid;
         }
+        return false;
     }
 
     function _digest(

@@ -44,7 +44,10 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
 
     /// @dev Base of the packed liveness table: entry of operator number k in slot base + k / 5,
     ///      bits 48 * (k % 5): uint40 attestedAt, then uint8 TEE type.
-    uint256 private constant HOT_BASE = uint256(keccak256("mpavs.TEELivenessVerifier.liveTable"));
+    ///      = keccak256("mpavs.TEELivenessVerifier.liveTable"), written out: the legacy code
+    ///      generator would otherwise hash the string (in fresh memory) at every use.
+    uint256 private constant HOT_BASE =
+        0xa09f3989243a4ce4b4bd13b2f286c156779174c597e927ee90018bf26fa39b54;
 
     /// @notice The registry coordinator (operator registration status).
     IRegistryCoordinator public immutable registryCoordinator;
@@ -214,30 +217,65 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
     }
 
     /// @inheritdoc ITEELivenessVerifier
-    function firstNotLive(
-        uint32[] calldata numbers,
+    function notLiveOperators(
+        uint8 quorumNumber,
+        uint32 referenceBlockNumber,
         uint8 teeType
-    ) external view returns (uint256) {
-        uint256 validity = _layout().validitySeconds;
-        // Attested at or after this timestamp means still live.
-        uint256 liveSince = block.timestamp >= validity ? block.timestamp - validity + 1 : 0;
-        uint256 n = numbers.length;
-        uint256 loadedSlot = type(uint256).max;
-        uint256 w;
-        for (uint256 i = 0; i < n; i++) {
-            uint256 number = numbers[i];
-            uint256 slot = HOT_BASE + number / 5;
-            if (slot != loadedSlot) {
-                assembly ("memory-safe") {
+    ) external view returns (uint32[] memory numbers) {
+        (uint256 count, uint256[] memory words) =
+            operatorNumbers.getOperatorNumbersPackedAtBlockNumber(quorumNumber, referenceBlockNumber);
+        uint256 liveSince = _liveSince();
+        numbers = new uint32[](count);
+        // One pass in assembly: ~60 gas per operator plus a storage read per 5 numbers.
+        assembly ("memory-safe") {
+            let src := add(words, 0x20)
+            let dst := add(numbers, 0x20)
+            let bad := 0
+            let loaded := not(0)
+            let w := 0
+            let packed := 0
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                if iszero(and(i, 7)) { packed := mload(add(src, shl(5, shr(3, i)))) }
+                let num := and(shr(shl(5, and(i, 7)), packed), 0xffffffff)
+                let slot := add(HOT_BASE, div(num, 5))
+                if iszero(eq(slot, loaded)) {
                     w := sload(slot)
+                    loaded := slot
                 }
-                loadedSlot = slot;
+                let entry := shr(mul(48, mod(num, 5)), w)
+                let at := and(entry, 0xffffffffff)
+                let live := and(
+                    and(iszero(iszero(at)), iszero(lt(at, liveSince))),
+                    eq(and(shr(40, entry), 0xff), teeType)
+                )
+                if iszero(live) {
+                    mstore(add(dst, shl(5, bad)), num)
+                    bad := add(bad, 1)
+                }
             }
-            uint256 entry = w >> (48 * (number % 5));
-            uint256 attestedAt = uint40(entry);
-            if (attestedAt == 0 || attestedAt < liveSince || uint8(entry >> 40) != teeType) return i;
+            mstore(numbers, bad)
         }
-        return n;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function isLiveNumber(
+        uint32 number,
+        uint8 teeType
+    ) external view returns (bool) {
+        uint256 slot = HOT_BASE + number / 5;
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(slot)
+        }
+        uint256 entry = w >> (48 * (number % 5));
+        uint256 attestedAt = uint40(entry);
+        return attestedAt != 0 && attestedAt >= _liveSince() && uint8(entry >> 40) == teeType;
+    }
+
+    /// @dev Attested at or after this timestamp means still live.
+    function _liveSince() internal view returns (uint256) {
+        uint256 validity = _layout().validitySeconds;
+        return block.timestamp >= validity ? block.timestamp - validity + 1 : 0;
     }
 
     /// @inheritdoc ITEELivenessVerifier

@@ -35,6 +35,17 @@ interface IOperatorNumberRegistry {
     /// @notice How many numbers have been assigned (the highest number).
     function operatorNumberCount() external view returns (uint32);
 
+    /// @notice The numbers of a quorum's operators at `blockNumber`, packed 8 per word (number
+    ///         of index i in bits 32 * (i % 8) of words[i / 8]), in index order.
+    /// @param quorumNumber The quorum.
+    /// @param blockNumber The block.
+    /// @return count Number of operators.
+    /// @return words The packed numbers.
+    function getOperatorNumbersPackedAtBlockNumber(
+        uint8 quorumNumber,
+        uint32 blockNumber
+    ) external view returns (uint256 count, uint256[] memory words);
+
     /// @notice The numbers of a quorum's operators at `blockNumber`, in index order (the same
     ///         order as getOperatorListAtBlockNumber).
     /// @param quorumNumber The quorum.

@@ -119,16 +119,27 @@ interface ITEELivenessVerifier {
         bytes32 operatorId
     ) external view returns (bool);
 
-    /// @notice Index of the first operator that is not live with TEE type `teeType`, or
-    ///         operatorNumbers.length if all are. Operators are given by their numbers in the
-    ///         IndexRegistry (IOperatorNumberRegistry); a packed table (5 operators per slot)
-    ///         makes this the cheap per-signer check of every confirmation.
-    /// @param operatorNumbers The operators' numbers.
+    /// @notice The operators of `quorumNumber` at `referenceBlockNumber` that are not live now
+    ///         with TEE type `teeType`, by operator number (IOperatorNumberRegistry of the
+    ///         IndexRegistry). Reads the quorum's packed number list and a packed liveness table
+    ///         (5 operators per slot): the per-signer check of every confirmation.
+    /// @param quorumNumber The quorum.
+    /// @param referenceBlockNumber The block whose operator set counts.
     /// @param teeType The TEE type each must have been attested with.
-    function firstNotLive(
-        uint32[] calldata operatorNumbers,
+    /// @return numbers The numbers of the operators that are not live (usually none).
+    function notLiveOperators(
+        uint8 quorumNumber,
+        uint32 referenceBlockNumber,
         uint8 teeType
-    ) external view returns (uint256);
+    ) external view returns (uint32[] memory numbers);
+
+    /// @notice Whether the operator with this number is live with TEE type `teeType`.
+    /// @param operatorNumber The operator's number.
+    /// @param teeType The TEE type.
+    function isLiveNumber(
+        uint32 operatorNumber,
+        uint8 teeType
+    ) external view returns (bool);
 
     /// @notice The liveness record of an operator id (zero if none).
     /// @param operatorId The operator id.

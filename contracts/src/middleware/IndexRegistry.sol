@@ -18,10 +18,14 @@ contract IndexRegistry is IIndexRegistry, IOperatorNumberRegistry {
     /// @notice The id stored at an index that holds no operator.
     bytes32 public constant OPERATOR_DOES_NOT_EXIST_ID = bytes32(0);
 
-    /// @dev Seeds of the slot ranges holding each quorum's current ids and packed numbers.
-    bytes32 private constant CURRENT_IDS_SEED = keccak256("mpavs.IndexRegistry.currentOperatorIds");
+    /// @dev Seeds of the slot ranges holding each quorum's current ids and packed numbers:
+    ///      keccak256("mpavs.IndexRegistry.currentOperatorIds") and
+    ///      keccak256("mpavs.IndexRegistry.currentOperatorNumbers"), written out so that they are
+    ///      not rehashed at every use.
+    bytes32 private constant CURRENT_IDS_SEED =
+        0x1bbf4b2c6fdea3a5461024628f57e74610065639b9dc26ca74a14351d89f539e;
     bytes32 private constant CURRENT_NUMBERS_SEED =
-        keccak256("mpavs.IndexRegistry.currentOperatorNumbers");
+        0x828a45e1276fe58a5865c1883bb4dd52a49b418fe607e3ff82b6249e2f1018d5;
 
     /// @notice The RegistryCoordinator allowed to change this registry.
     address public immutable registryCoordinator;
@@ -276,28 +280,42 @@ contract IndexRegistry is IIndexRegistry, IOperatorNumberRegistry {
     }
 
     /// @inheritdoc IOperatorNumberRegistry
+    function getOperatorNumbersPackedAtBlockNumber(
+        uint8 quorumNumber,
+        uint32 blockNumber
+    ) public view returns (uint256 count, uint256[] memory words) {
+        bool current;
+        (count, current) = _latest(quorumNumber, blockNumber);
+        if (!current) {
+            bytes32[] memory ids = _historicalList(quorumNumber, blockNumber);
+            count = ids.length;
+            words = new uint256[]((count + 7) >> 3);
+            for (uint256 i = 0; i < count; i++) {
+                words[i >> 3] |= uint256(operatorNumber[ids[i]]) << ((i & 7) << 5);
+            }
+            return (count, words);
+        }
+        uint256 nWords = (count + 7) >> 3;
+        words = new uint256[](nWords);
+        uint256 base = _base(quorumNumber, CURRENT_NUMBERS_SEED);
+        assembly ("memory-safe") {
+            let out := add(words, 0x20)
+            for { let k := 0 } lt(k, nWords) { k := add(k, 1) } {
+                mstore(add(out, shl(5, k)), sload(add(base, k)))
+            }
+        }
+    }
+
+    /// @inheritdoc IOperatorNumberRegistry
     function getOperatorNumbersAtBlockNumber(
         uint8 quorumNumber,
         uint32 blockNumber
     ) external view returns (uint32[] memory numbers) {
-        (uint256 n, bool current) = _latest(quorumNumber, blockNumber);
-        if (!current) {
-            bytes32[] memory ids = _historicalList(quorumNumber, blockNumber);
-            numbers = new uint32[](ids.length);
-            for (uint256 i = 0; i < ids.length; i++) {
-                numbers[i] = operatorNumber[ids[i]];
-            }
-            return numbers;
-        }
+        (uint256 n, uint256[] memory words) =
+            getOperatorNumbersPackedAtBlockNumber(quorumNumber, blockNumber);
         numbers = new uint32[](n);
-        uint256 base = _base(quorumNumber, CURRENT_NUMBERS_SEED);
-        assembly ("memory-safe") {
-            let out := add(numbers, 0x20)
-            let w := 0
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                if iszero(and(i, 7)) { w := sload(add(base, shr(3, i))) }
-                mstore(add(out, shl(5, i)), and(shr(shl(5, and(i, 7)), w), 0xffffffff))
-            }
+        for (uint256 i = 0; i < n; i++) {
+            numbers[i] = uint32(words[i >> 3] >> ((i & 7) << 5));
         }
     }
 

@@ -78,29 +78,46 @@ contract TEELivenessVerifierTest is MpavsFixture {
     function test_verifyLivenessProof_ExpiresAfterValidityPeriod() public {
         _makeLive(0);
         uint256 t0 = block.timestamp;
-        uint32[] memory nums = _numbers(_one(0));
+        uint32 num = _numbers(_one(0))[0];
         vm.warp(t0 + 3599);
         assertTrue(lv.verifyLivenessProof(ops[0].addr, _enclave(0)));
         assertTrue(lv.isLive(ops[0].id));
-        assertEq(lv.firstNotLive(nums, TEE.INTEL_SGX), 1);
+        assertTrue(lv.isLiveNumber(num, TEE.INTEL_SGX));
         vm.warp(t0 + 3600);
         assertFalse(lv.verifyLivenessProof(ops[0].addr, _enclave(0)));
         assertFalse(lv.isLive(ops[0].id));
-        assertEq(lv.firstNotLive(nums, TEE.INTEL_SGX), 0);
+        assertFalse(lv.isLiveNumber(num, TEE.INTEL_SGX));
     }
 
-    function test_firstNotLive_ReportsFirstMissingOrWrongType() public {
+    function test_notLiveOperators_ListsMissingAndWrongType() public {
         _makeLive(0);
         _makeLive(2);
-        uint256[] memory who = new uint256[](3);
-        (who[0], who[1], who[2]) = (0, 2, 1);
-        uint32[] memory nums = _numbers(who);
-        assertEq(lv.firstNotLive(nums, TEE.INTEL_SGX), 2); // operator 1 never attested
-        assertEq(lv.firstNotLive(nums, TEE.INTEL_TDX), 0); // attested as SGX, not TDX
-        uint32[] memory unknown = new uint32[](1);
-        unknown[0] = 77;
-        assertEq(lv.firstNotLive(unknown, TEE.INTEL_SGX), 0);
-        assertEq(lv.firstNotLive(new uint32[](0), TEE.INTEL_SGX), 0);
+        uint32 ref = uint32(block.number - 1);
+        uint32[] memory all = _numbers(_range(0, 4));
+        uint32[] memory bad = lv.notLiveOperators(0, ref, TEE.INTEL_SGX);
+        assertEq(bad.length, 2); // operators 1 and 3 never attested
+        assertEq(uint256(bad[0]), all[1]);
+        assertEq(uint256(bad[1]), all[3]);
+        bad = lv.notLiveOperators(0, ref, TEE.INTEL_TDX); // attested as SGX, not TDX
+        assertEq(bad.length, 4);
+        assertFalse(lv.isLiveNumber(77, TEE.INTEL_SGX));
+        assertFalse(lv.isLiveNumber(0, TEE.INTEL_SGX));
+        vm.warp(block.timestamp + 3600);
+        assertEq(lv.notLiveOperators(0, ref, TEE.INTEL_SGX).length, 4);
+    }
+
+    function test_notLiveOperators_ReadsOperatorSetAtReferenceBlock() public {
+        for (uint256 i = 0; i < 4; i++) {
+            _makeLive(i);
+        }
+        uint32 ref = uint32(block.number - 1);
+        vm.roll(block.number + 2);
+        _register(4, hex"00", 2 ether); // joins after ref, never attested
+        vm.roll(block.number + 1);
+        assertEq(lv.notLiveOperators(0, ref, TEE.INTEL_SGX).length, 0);
+        uint32[] memory bad = lv.notLiveOperators(0, uint32(block.number - 1), TEE.INTEL_SGX);
+        assertEq(bad.length, 1);
+        assertEq(uint256(bad[0]), d.indexRegistry.operatorNumber(ops[4].id));
     }
 
     function test_submitLivenessProof_RevertWhen_QuoteReplayed() public {
@@ -274,8 +291,8 @@ contract TEELivenessVerifierTest is MpavsFixture {
         ITEELivenessVerifier.ReportData memory r = _reportData(1);
         _submit(1, r, _quote(0x81, _enclave(1), keccak256(abi.encode(r))));
         assertEq(uint256(lv.getLivenessRecord(ops[1].id).teeType), TEE.INTEL_TDX);
-        assertEq(lv.firstNotLive(_numbers(_one(1)), TEE.INTEL_TDX), 1);
-        assertEq(lv.firstNotLive(_numbers(_one(1)), TEE.INTEL_SGX), 0);
+        assertTrue(lv.isLiveNumber(_numbers(_one(1))[0], TEE.INTEL_TDX));
+        assertFalse(lv.isLiveNumber(_numbers(_one(1))[0], TEE.INTEL_SGX));
     }
 
     function test_submitLivenessProof_ReplacesEnclave() public {
@@ -294,7 +311,8 @@ contract TEELivenessVerifierTest is MpavsFixture {
         vm.prank(ops[1].addr);
         lv.revokeLiveness(ops[1].addr);
         assertFalse(lv.isLive(ops[1].id));
-        assertEq(lv.firstNotLive(_numbers(_one(1)), TEE.INTEL_SGX), 0);
+        assertFalse(lv.isLiveNumber(_numbers(_one(1))[0], TEE.INTEL_SGX));
+        assertTrue(lv.isLiveNumber(_numbers(_one(2))[0], TEE.INTEL_SGX));
         lv.revokeLiveness(ops[2].addr); // owner
         assertFalse(lv.isLive(ops[2].id));
     }
@@ -332,7 +350,7 @@ contract TEELivenessVerifierTest is MpavsFixture {
         assertTrue(lv.isLive(ops[1].id));
         lv.setValiditySeconds(60);
         assertFalse(lv.isLive(ops[1].id));
-        assertEq(lv.firstNotLive(_numbers(_one(1)), TEE.INTEL_SGX), 0);
+        assertFalse(lv.isLiveNumber(_numbers(_one(1))[0], TEE.INTEL_SGX));
     }
 
     function _numbers(
