@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {TransparentUpgradeableProxy} from
-    "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
+import {
+    TransparentUpgradeableProxy
+} from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
 import {ProxyAdmin} from "@openzeppelin/contracts/proxy/transparent/ProxyAdmin.sol";
-import {ITransparentUpgradeableProxy} from
-    "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
+import {
+    ITransparentUpgradeableProxy
+} from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {Vm} from "../test/utils/Vm.sol";
@@ -114,7 +116,9 @@ abstract contract MpavsDeployer {
         d.startBlock = block.number;
 
         d.stakeToken = new StakeToken(cfg.deployer);
-        d.vault = new RestakingVault(IERC20(address(d.stakeToken)), cfg.deployer, cfg.withdrawalDelayBlocks);
+        d.vault = new RestakingVault(
+            IERC20(address(d.stakeToken)), cfg.deployer, cfg.withdrawalDelayBlocks
+        );
         d.avsDirectory = new AVSDirectory(IDelegationManager(address(d.vault)));
 
         address placeholder = address(new DeployPlaceholder());
@@ -187,19 +191,20 @@ abstract contract MpavsDeployer {
         Deployment memory d
     ) private {
         d.serviceManagerProxyAdmin = _proxyAdmin(address(d.serviceManager));
-        d.serviceManagerProxyAdmin.upgradeAndCall(
-            ITransparentUpgradeableProxy(address(d.serviceManager)),
-            d.serviceManagerImpl,
-            abi.encodeCall(
-                MultiProverServiceManager.initialize,
-                (
-                    cfg.deployer,
-                    cfg.pauser,
-                    ITEELivenessVerifier(address(d.livenessVerifier)),
-                    cfg.maxReferenceBlockAge
+        d.serviceManagerProxyAdmin
+            .upgradeAndCall(
+                ITransparentUpgradeableProxy(address(d.serviceManager)),
+                d.serviceManagerImpl,
+                abi.encodeCall(
+                    MultiProverServiceManager.initialize,
+                    (
+                        cfg.deployer,
+                        cfg.pauser,
+                        ITEELivenessVerifier(address(d.livenessVerifier)),
+                        cfg.maxReferenceBlockAge
+                    )
                 )
-            )
-        );
+            );
     }
 
     function _configure(
@@ -208,18 +213,18 @@ abstract contract MpavsDeployer {
     ) private {
         IStakeRegistry.StrategyParams[] memory strategies = new IStakeRegistry.StrategyParams[](1);
         strategies[0] = IStakeRegistry.StrategyParams({
-            strategy: IStrategy(address(d.vault)),
-            multiplier: 1e18
+            strategy: IStrategy(address(d.vault)), multiplier: 1e18
         });
-        d.registryCoordinator.createQuorum(
-            IRegistryCoordinator.OperatorSetParam({
-                maxOperatorCount: cfg.maxOperatorCount,
-                kickBIPsOfOperatorStake: 11_000,
-                kickBIPsOfTotalStake: 200
-            }),
-            cfg.minimumStake,
-            strategies
-        );
+        d.registryCoordinator
+            .createQuorum(
+                IRegistryCoordinator.OperatorSetParam({
+                    maxOperatorCount: cfg.maxOperatorCount,
+                    kickBIPsOfOperatorStake: 11_000,
+                    kickBIPsOfTotalStake: 200
+                }),
+                cfg.minimumStake,
+                strategies
+            );
         d.serviceManager.setQuorumTeeType(0, TEE.INTEL_SGX);
         bytes memory quorums = hex"00";
         bytes memory thresholds = abi.encodePacked(cfg.thresholdPercentage);

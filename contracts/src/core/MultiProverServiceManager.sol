@@ -2,8 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
-import {Ownable2StepUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
+import {
+    Ownable2StepUpgradeable
+} from "@openzeppelin/contracts-upgradeable/access/Ownable2StepUpgradeable.sol";
 
 import {IMultiProverServiceManager} from "../interfaces/IMultiProverServiceManager.sol";
 import {IServiceManager} from "../interfaces/IServiceManager.sol";
@@ -245,10 +246,10 @@ contract MultiProverServiceManager is
             uint96 signed = totals.signedStakeForQuorum[i];
             uint96 total = totals.totalStakeForQuorum[i];
             uint8 threshold = uint8(thresholds[i]);
-            if (
-                signed == 0
-                    || uint256(signed) * THRESHOLD_DENOMINATOR < uint256(total) * threshold
-            ) revert InsufficientSignedStake(uint8(quorums[i]), signed, total, threshold);
+            if (signed == 0 || uint256(signed) * THRESHOLD_DENOMINATOR < uint256(total) * threshold)
+            {
+                revert InsufficientSignedStake(uint8(quorums[i]), signed, total, threshold);
+            }
         }
     }
 

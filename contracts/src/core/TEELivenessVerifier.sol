@@ -161,7 +161,8 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         address operator
     ) external {
         Layout storage $ = _layout();
-        if (msg.sender != operator && msg.sender != $.submitters[operator] && msg.sender != owner()) {
+        if (msg.sender != operator && msg.sender != $.submitters[operator] && msg.sender != owner())
+        {
             revert UnauthorizedRevoker(msg.sender);
         }
         bytes32 operatorId = blsApkRegistry.getOperatorId(operator);
@@ -213,7 +214,8 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
     ) external view returns (bool) {
         Layout storage $ = _layout();
         LivenessRecord memory r = $.records[operatorId];
-        return r.enclave != address(0) && uint256(r.attestedAt) + $.validitySeconds > block.timestamp;
+        return
+            r.enclave != address(0) && uint256(r.attestedAt) + $.validitySeconds > block.timestamp;
     }
 
     /// @inheritdoc ITEELivenessVerifier
@@ -222,8 +224,9 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         uint32 referenceBlockNumber,
         uint8 teeType
     ) external view returns (uint32[] memory numbers) {
-        (uint256 count, uint256[] memory words) =
-            operatorNumbers.getOperatorNumbersPackedAtBlockNumber(quorumNumber, referenceBlockNumber);
+        (uint256 count, uint256[] memory words) = operatorNumbers.getOperatorNumbersPackedAtBlockNumber(
+            quorumNumber, referenceBlockNumber
+        );
         uint256 liveSince = _liveSince();
         numbers = new uint32[](count);
         // One pass in assembly: ~60 gas per operator plus a storage read per 5 numbers.
@@ -244,10 +247,11 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
                 }
                 let entry := shr(mul(48, mod(num, 5)), w)
                 let at := and(entry, 0xffffffffff)
-                let live := and(
-                    and(iszero(iszero(at)), iszero(lt(at, liveSince))),
-                    eq(and(shr(40, entry), 0xff), teeType)
-                )
+                let live :=
+                    and(
+                        and(iszero(iszero(at)), iszero(lt(at, liveSince))),
+                        eq(and(shr(40, entry), 0xff), teeType)
+                    )
                 if iszero(live) {
                     mstore(add(dst, shl(5, bad)), num)
                     bad := add(bad, 1)

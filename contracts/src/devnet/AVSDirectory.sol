@@ -18,8 +18,9 @@ contract AVSDirectory is IAVSDirectory {
     bytes32 public constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,uint256 chainId,address verifyingContract)");
     /// @inheritdoc IAVSDirectory
-    bytes32 public constant OPERATOR_AVS_REGISTRATION_TYPEHASH =
-        keccak256("OperatorAVSRegistration(address operator,address avs,bytes32 salt,uint256 expiry)");
+    bytes32 public constant OPERATOR_AVS_REGISTRATION_TYPEHASH = keccak256(
+        "OperatorAVSRegistration(address operator,address avs,bytes32 salt,uint256 expiry)"
+    );
 
     /// @notice The stake source whose operators may register.
     IDelegationManager public immutable delegation;
@@ -51,7 +52,9 @@ contract AVSDirectory is IAVSDirectory {
     /// @notice The EIP-712 domain separator (recomputed, so it follows a chain id change).
     function domainSeparator() public view returns (bytes32) {
         return keccak256(
-            abi.encode(DOMAIN_TYPEHASH, keccak256(bytes("EigenLayer")), block.chainid, address(this))
+            abi.encode(
+                DOMAIN_TYPEHASH, keccak256(bytes("EigenLayer")), block.chainid, address(this)
+            )
         );
     }
 

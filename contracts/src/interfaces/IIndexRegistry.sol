@@ -11,7 +11,9 @@ interface IIndexRegistry is IRegistry {
     /// @param operatorId The operator id.
     /// @param quorumNumber The quorum.
     /// @param newOperatorIndex The index.
-    event QuorumIndexUpdate(bytes32 indexed operatorId, uint8 quorumNumber, uint32 newOperatorIndex);
+    event QuorumIndexUpdate(
+        bytes32 indexed operatorId, uint8 quorumNumber, uint32 newOperatorIndex
+    );
 
     /// @notice One entry of the history of an index.
     /// @param fromBlockNumber Block from which this entry holds.

@@ -76,7 +76,10 @@ interface IMultiProverServiceManager {
     /// @param thresholdPercentages Its thresholds.
     /// @param description Its description.
     event CommitteeUpdated(
-        uint256 indexed identifier, bytes quorumNumbers, bytes thresholdPercentages, string description
+        uint256 indexed identifier,
+        bytes quorumNumbers,
+        bytes thresholdPercentages,
+        string description
     );
     /// @notice A committee was removed.
     /// @param identifier The committee.

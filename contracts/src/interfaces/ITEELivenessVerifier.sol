@@ -76,7 +76,9 @@ interface ITEELivenessVerifier {
     /// @notice The reference block is not before the current block.
     error ReferenceBlockNotInPast(uint256 referenceBlockNumber, uint256 currentBlock);
     /// @notice The reference block is older than maxBlockAge.
-    error ReferenceBlockTooOld(uint256 referenceBlockNumber, uint256 currentBlock, uint32 maxBlockAge);
+    error ReferenceBlockTooOld(
+        uint256 referenceBlockNumber, uint256 currentBlock, uint32 maxBlockAge
+    );
     /// @notice referenceBlockHash is not blockhash(referenceBlockNumber).
     error ReferenceBlockHashMismatch(bytes32 expected, bytes32 given);
     /// @notice No operator is registered with this BLS key.

@@ -11,7 +11,7 @@ library HistoryWord {
     /// @notice The raw storage word of element `index` of the array whose length is at `arraySlot`.
     /// @param arraySlot The array's slot (`arr.slot`).
     /// @param index The element index.
-    function at(
+    function read(
         uint256 arraySlot,
         uint256 index
     ) internal view returns (uint256 word) {

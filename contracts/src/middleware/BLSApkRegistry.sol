@@ -72,7 +72,9 @@ contract BLSApkRegistry is IBLSApkRegistry {
         if (apkHistory[quorumNumber].length != 0) revert QuorumAlreadyExists();
         apkHistory[quorumNumber].push(
             ApkUpdate({
-                apkHash: bytes24(0), updateBlockNumber: uint32(block.number), nextUpdateBlockNumber: 0
+                apkHash: bytes24(0),
+                updateBlockNumber: uint32(block.number),
+                nextUpdateBlockNumber: 0
             })
         );
     }
@@ -246,7 +248,7 @@ contract BLSApkRegistry is IBLSApkRegistry {
             slot := history.slot
         }
         // ApkUpdate packs apkHash (low 24 bytes), updateBlockNumber, nextUpdateBlockNumber.
-        uint256 w = HistoryWord.at(slot, index);
+        uint256 w = HistoryWord.read(slot, index);
         if (w == 0) revert HistoryIndexOutOfBounds();
         if (blockNumber < uint32(w >> 192)) revert BlockNumberTooRecent();
         uint32 next = uint32(w >> 224);

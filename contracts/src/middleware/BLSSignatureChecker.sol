@@ -58,7 +58,12 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
         uint256 signingBitmap =
             BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, registryCoordinator.quorumCount());
         (totals, signatoryRecordHash,) = _checkSignatures(
-            msgHash, quorumNumbers, referenceBlockNumber, params, signingBitmap, staleStakesForbidden()
+            msgHash,
+            quorumNumbers,
+            referenceBlockNumber,
+            params,
+            signingBitmap,
+            staleStakesForbidden()
         );
     }
 
@@ -119,7 +124,8 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
         if (nq == 0) revert InputEmptyQuorumNumbers();
         if (
             params.quorumApks.length != nq || params.quorumApkIndices.length != nq
-                || params.totalStakeIndices.length != nq || params.nonSignerStakeIndices.length != nq
+                || params.totalStakeIndices.length != nq
+                || params.nonSignerStakeIndices.length != nq
         ) revert InputArrayLengthMismatch();
         if (params.nonSignerPubkeys.length != params.nonSignerQuorumBitmapIndices.length) {
             revert InputNonSignerLengthMismatch();
@@ -155,7 +161,8 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
         uint256 nq = quorumNumbers.length;
         totals.totalStakeForQuorum = new uint96[](nq);
         totals.signedStakeForQuorum = new uint96[](nq);
-        uint256 withdrawalDelayBlocks = forbidStaleStakes ? delegation.minWithdrawalDelayBlocks() : 0;
+        uint256 withdrawalDelayBlocks =
+            forbidStaleStakes ? delegation.minWithdrawalDelayBlocks() : 0;
         for (uint256 i = 0; i < nq; i++) {
             uint8 q = uint8(quorumNumbers[i]);
             if (
@@ -176,7 +183,9 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
             );
             totals.totalStakeForQuorum[i] = total;
             totals.signedStakeForQuorum[i] = total
-                - _nonSignerStake(q, referenceBlockNumber, nonSigners, params.nonSignerStakeIndices[i]);
+                - _nonSignerStake(
+                    q, referenceBlockNumber, nonSigners, params.nonSignerStakeIndices[i]
+                );
         }
         return (apk, totals);
     }
@@ -187,11 +196,7 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
         uint256 signingBitmap,
         uint32 referenceBlockNumber,
         NonSignerStakesAndSignature calldata params
-    )
-        internal
-        view
-        returns (BN254.G1Point memory apk, NonSignerInfo memory info)
-    {
+    ) internal view returns (BN254.G1Point memory apk, NonSignerInfo memory info) {
         uint256 n = params.nonSignerPubkeys.length;
         bytes32[] memory hashes = new bytes32[](n);
         uint256[] memory bitmaps = new uint256[](n);
@@ -206,7 +211,9 @@ abstract contract BLSSignatureChecker is IBLSSignatureChecker {
             bitmaps[j] = registryCoordinator.getQuorumBitmapAtBlockNumberByIndex(
                 hashes[j], referenceBlockNumber, params.nonSignerQuorumBitmapIndices[j]
             );
-            apk = apk.plus(pubkey.scalar_mul_tiny(BitmapUtils.countNumOnes(bitmaps[j] & signingBitmap)));
+            apk = apk.plus(
+                pubkey.scalar_mul_tiny(BitmapUtils.countNumOnes(bitmaps[j] & signingBitmap))
+            );
         }
     }
 

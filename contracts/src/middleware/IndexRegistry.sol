@@ -100,7 +100,8 @@ contract IndexRegistry is IIndexRegistry, IOperatorNumberRegistry {
         uint8 quorumNumber
     ) external onlyRegistryCoordinator {
         if (_operatorCountHistory[quorumNumber].length != 0) revert QuorumAlreadyExists();
-        QuorumUpdate memory u = QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: 0});
+        QuorumUpdate memory u =
+            QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: 0});
         _operatorCountHistory[quorumNumber].push(u);
         _latestCount[quorumNumber] = u;
     }

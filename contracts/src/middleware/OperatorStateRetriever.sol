@@ -113,12 +113,15 @@ contract OperatorStateRetriever {
         }
         for (uint256 qi = 0; qi < quorumNumbers.length; qi++) {
             r.nonSignerStakeIndices[qi] = _stakeIndices(
-                stakeRegistry, referenceBlockNumber, uint8(quorumNumbers[qi]), nonSignerOperatorIds, bitmaps
+                stakeRegistry,
+                referenceBlockNumber,
+                uint8(quorumNumbers[qi]),
+                nonSignerOperatorIds,
+                bitmaps
             );
         }
-        r.quorumApkIndices = registryCoordinator.blsApkRegistry().getApkIndicesAtBlockNumber(
-            quorumNumbers, referenceBlockNumber
-        );
+        r.quorumApkIndices = registryCoordinator.blsApkRegistry()
+            .getApkIndicesAtBlockNumber(quorumNumbers, referenceBlockNumber);
     }
 
     /// @dev Stake history indices of the non-signers that are in quorum `q`, in order.
@@ -137,7 +140,8 @@ contract OperatorStateRetriever {
         count = 0;
         for (uint256 i = 0; i < bitmaps.length; i++) {
             if (!BitmapUtils.isSet(bitmaps[i], q)) continue;
-            indices[count++] = stakeRegistry.getStakeUpdateIndexAtBlockNumber(ids[i], q, referenceBlockNumber);
+            indices[count++] =
+                stakeRegistry.getStakeUpdateIndexAtBlockNumber(ids[i], q, referenceBlockNumber);
         }
     }
 

@@ -25,7 +25,13 @@ import {HistoryWord} from "../libraries/HistoryWord.sol";
 /// @dev EigenLayer's M2 RegistryCoordinator ABI and semantics, minus churn (registration with
 ///      kick-out of a smaller operator): a full quorum simply rejects new operators. Pausing
 ///      stops registration only; deregistration always works.
-contract RegistryCoordinator is IRegistryCoordinator, ISocketUpdater, EIP712, Ownable2Step, Pausable {
+contract RegistryCoordinator is
+    IRegistryCoordinator,
+    ISocketUpdater,
+    EIP712,
+    Ownable2Step,
+    Pausable
+{
     using BN254 for BN254.G1Point;
 
     /// @notice keccak256("BN254PubkeyRegistration(address operator)").
@@ -406,7 +412,7 @@ contract RegistryCoordinator is IRegistryCoordinator, ISocketUpdater, EIP712, Ow
             slot := h.slot
         }
         // QuorumBitmapUpdate packs updateBlockNumber, nextUpdateBlockNumber, quorumBitmap.
-        uint256 w = HistoryWord.at(slot, index);
+        uint256 w = HistoryWord.read(slot, index);
         if (w == 0) revert HistoryIndexOutOfBounds();
         if (blockNumber < uint32(w)) revert BitmapUpdateIsAfterBlockNumber();
         uint32 next = uint32(w >> 32);

@@ -130,7 +130,9 @@ contract StakeRegistry is IStakeRegistry {
         _addStrategyParams(quorumNumber, params);
         _setMinimumStakeForQuorum(quorumNumber, minimumStake);
         _totalStakeHistory[quorumNumber].push(
-            StakeUpdate({updateBlockNumber: uint32(block.number), nextUpdateBlockNumber: 0, stake: 0})
+            StakeUpdate({
+                updateBlockNumber: uint32(block.number), nextUpdateBlockNumber: 0, stake: 0
+            })
         );
         emit QuorumCreated(quorumNumber);
     }
@@ -214,7 +216,9 @@ contract StakeRegistry is IStakeRegistry {
         }
         for (uint256 i = 0; i < params.length; i++) {
             for (uint256 j = 0; j < existing.length; j++) {
-                if (address(existing[j].strategy) == address(params[i].strategy)) revert InputDuplicateStrategy();
+                if (address(existing[j].strategy) == address(params[i].strategy)) {
+                    revert InputDuplicateStrategy();
+                }
             }
             if (params[i].multiplier == 0) revert InputMultiplierZero();
             existing.push(params[i]);
@@ -236,7 +240,9 @@ contract StakeRegistry is IStakeRegistry {
         if (n == 0) {
             history.push(
                 StakeUpdate({
-                    updateBlockNumber: uint32(block.number), nextUpdateBlockNumber: 0, stake: newStake
+                    updateBlockNumber: uint32(block.number),
+                    nextUpdateBlockNumber: 0,
+                    stake: newStake
                 })
             );
         } else {
@@ -268,9 +274,8 @@ contract StakeRegistry is IStakeRegistry {
         StakeUpdate[] storage history = _totalStakeHistory[quorumNumber];
         StakeUpdate storage last = history[history.length - 1];
         if (delta == 0) return last.stake;
-        uint96 total = delta < 0
-            ? last.stake - uint96(uint256(-delta))
-            : last.stake + uint96(uint256(delta));
+        uint96 total =
+            delta < 0 ? last.stake - uint96(uint256(-delta)) : last.stake + uint96(uint256(delta));
         if (last.updateBlockNumber == uint32(block.number)) {
             last.stake = total;
         } else {
@@ -311,7 +316,7 @@ contract StakeRegistry is IStakeRegistry {
         assembly ("memory-safe") {
             slot := history.slot
         }
-        uint256 w = HistoryWord.at(slot, index);
+        uint256 w = HistoryWord.read(slot, index);
         if (w == 0) revert HistoryIndexOutOfBounds();
         if (blockNumber < uint32(w)) revert InvalidBlockNumber();
         uint32 next = uint32(w >> 32);

@@ -65,8 +65,7 @@ contract ConfirmStateGasTest is MpavsFixture {
                 assertLe(per, 12_000); // the issue's budget per non-signer
             }
             if (n == 10 && k == 0) assertLe(c.maxGas, 250_000); // the issue's budget
-            emit log(
-                string.concat(
+            emit log(string.concat(
                     "| ",
                     vm.toString(n),
                     " | ",
@@ -84,8 +83,7 @@ contract ConfirmStateGasTest is MpavsFixture {
                     " | ",
                     vm.toString(c.txGas / TASKS),
                     " |"
-                )
-            );
+                ));
         }
     }
 
@@ -108,7 +106,8 @@ contract ConfirmStateGasTest is MpavsFixture {
             c.sumGas += g;
             if (g < c.minGas) c.minGas = g;
             if (g > c.maxGas) c.maxGas = g;
-            c.txGas += g + 21_000 + _calldataGas(abi.encodeCall(d.serviceManager.confirmState, (h, p)));
+            c.txGas += g + 21_000
+                + _calldataGas(abi.encodeCall(d.serviceManager.confirmState, (h, p)));
         }
     }
 

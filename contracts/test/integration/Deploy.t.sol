@@ -23,12 +23,14 @@ contract DeployTest is Test {
         Deploy script = new Deploy();
         MockAttestationVerifier sgx = new MockAttestationVerifier(address(0x516));
         address owner = address(0x0A11CE);
-        string memory out = string.concat(vm.projectRoot(), "/cache/test-deploy/env/deployment.json");
+        string memory out =
+            string.concat(vm.projectRoot(), "/cache/test-deploy/env/deployment.json");
 
         vm.setEnv("MPAVS_SGX_ATTESTATION_VERIFIER", "0x0000000000000000000000000000000000000000");
         vm.expectRevert(
             abi.encodeWithSelector(
-                MpavsDeployer.DeployConfigInvalid.selector, "MPAVS_SGX_ATTESTATION_VERIFIER is not set"
+                MpavsDeployer.DeployConfigInvalid.selector,
+                "MPAVS_SGX_ATTESTATION_VERIFIER is not set"
             )
         );
         script.configFromEnv(address(this));
@@ -56,7 +58,8 @@ contract DeployTest is Test {
         assertEq(vm.parseJsonAddress(json, ".sgxAttestationVerifier"), address(sgx));
         MultiProverServiceManager sm =
             MultiProverServiceManager(vm.parseJsonAddress(json, ".serviceManager"));
-        TEELivenessVerifier lv = TEELivenessVerifier(vm.parseJsonAddress(json, ".teeLivenessVerifier"));
+        TEELivenessVerifier lv =
+            TEELivenessVerifier(vm.parseJsonAddress(json, ".teeLivenessVerifier"));
         RegistryCoordinator rc =
             RegistryCoordinator(vm.parseJsonAddress(json, ".registryCoordinator"));
         string[9] memory keys = [
@@ -109,7 +112,8 @@ contract DeployTest is Test {
         cfg.maxReferenceBlockAge = 13;
         cfg.l2ChainId = 777;
         cfg.firstL2Block = 42;
-        string memory out = string.concat(vm.projectRoot(), "/cache/test-deploy/cfg/deployment.json");
+        string memory out =
+            string.concat(vm.projectRoot(), "/cache/test-deploy/cfg/deployment.json");
         MpavsDeployer.Deployment memory d = script.deployWithoutBroadcast(cfg, out);
         string memory json = vm.readFile(out);
         assertEq(vm.parseJsonAddress(json, ".serviceManager"), address(d.serviceManager));

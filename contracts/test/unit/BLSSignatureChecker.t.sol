@@ -75,7 +75,8 @@ contract BLSSignatureCheckerTest is MpavsFixture {
 
     function test_checkSignatures_RevertWhen_NonSignersNotSorted() public {
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _valid(MSG, _two(1, 6));
-        (p.nonSignerPubkeys[0], p.nonSignerPubkeys[1]) = (p.nonSignerPubkeys[1], p.nonSignerPubkeys[0]);
+        (p.nonSignerPubkeys[0], p.nonSignerPubkeys[1]) =
+        (p.nonSignerPubkeys[1], p.nonSignerPubkeys[0]);
         vm.expectRevert(IBLSSignatureChecker.NonSignerPubkeysNotSorted.selector);
         _check(p);
         // A duplicate is not strictly ascending either.
@@ -133,9 +134,10 @@ contract BLSSignatureCheckerTest is MpavsFixture {
         _check(p);
     }
 
-    function test_trySignatureAndApkVerification_EigenLayerVector() public {
+    function test_trySignatureAndApkVerification_EigenLayerVector() public view {
         // sk = 69, msgHash = keccak256("hello world"), 69*G2 from the middleware's tests.
-        string memory json = vm.readFile("../tests/vectors/bn254/eigenlayer-middleware_test_constants.json");
+        string memory json =
+            vm.readFile("../tests/vectors/bn254/eigenlayer-middleware_test_constants.json");
         BN254.G2Point memory apkG2;
         apkG2.X[0] = vm.parseUint(vm.parseJsonString(json, ".aggSignerApkG2_69xG2.X[0]"));
         apkG2.X[1] = vm.parseUint(vm.parseJsonString(json, ".aggSignerApkG2_69xG2.X[1]"));
@@ -145,7 +147,8 @@ contract BLSSignatureCheckerTest is MpavsFixture {
         assertEq(msgHash, 0x47173285a8d7341e5e972fc677286384f802f8ef42a5ec5f03bbfa254cb01fad);
         BN254.G1Point memory sigma = BN254.hashToG1(msgHash).scalar_mul(69);
         BN254.G1Point memory apk = BN254.generatorG1().scalar_mul(69);
-        (bool ok, bool valid) = d.serviceManager.trySignatureAndApkVerification(msgHash, apk, apkG2, sigma);
+        (bool ok, bool valid) =
+            d.serviceManager.trySignatureAndApkVerification(msgHash, apk, apkG2, sigma);
         assertTrue(ok);
         assertTrue(valid);
         // 6900*G2 does not match 69*G1.

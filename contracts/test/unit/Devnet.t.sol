@@ -74,7 +74,9 @@ contract DevnetTest is Test {
         assertEq(_shares(OP), 12 ether); // leaves the operator at once
         vm.prank(STAKER);
         vm.expectRevert(
-            abi.encodeWithSelector(RestakingVault.WithdrawalDelayNotPassed.selector, block.number + 10)
+            abi.encodeWithSelector(
+                RestakingVault.WithdrawalDelayNotPassed.selector, block.number + 10
+            )
         );
         vault.completeWithdrawal(id);
         vm.roll(block.number + 10);
@@ -134,13 +136,16 @@ contract DevnetTest is Test {
         ISignatureUtils.SignatureWithSaltAndExpiry memory s;
         s.salt = bytes32("s1");
         s.expiry = block.timestamp + 100;
-        bytes32 digest = dir.calculateOperatorAVSRegistrationDigestHash(op, address(this), s.salt, s.expiry);
+        bytes32 digest =
+            dir.calculateOperatorAVSRegistrationDigestHash(op, address(this), s.salt, s.expiry);
         bytes32 expected = keccak256(
             abi.encodePacked(
                 "\x19\x01",
                 keccak256(
                     abi.encode(
-                        keccak256("EIP712Domain(string name,uint256 chainId,address verifyingContract)"),
+                        keccak256(
+                            "EIP712Domain(string name,uint256 chainId,address verifyingContract)"
+                        ),
                         keccak256("EigenLayer"),
                         block.chainid,
                         address(dir)
@@ -148,7 +153,9 @@ contract DevnetTest is Test {
                 ),
                 keccak256(
                     abi.encode(
-                        keccak256("OperatorAVSRegistration(address operator,address avs,bytes32 salt,uint256 expiry)"),
+                        keccak256(
+                            "OperatorAVSRegistration(address operator,address avs,bytes32 salt,uint256 expiry)"
+                        ),
                         op,
                         address(this),
                         s.salt,
@@ -177,7 +184,9 @@ contract DevnetTest is Test {
         emit BatchCommitted(0, bytes32("b0"), 1, 10);
         assertEq(rollup.commitBatch(bytes32("b0"), 1, 10), 0);
         assertEq(rollup.commitBatch(bytes32("b1"), 11, 11), 1);
-        vm.expectRevert(abi.encodeWithSelector(MockRollup.NonContiguousBatch.selector, uint64(12), uint64(13)));
+        vm.expectRevert(
+            abi.encodeWithSelector(MockRollup.NonContiguousBatch.selector, uint64(12), uint64(13))
+        );
         rollup.commitBatch(bytes32("b2"), 13, 20);
         vm.expectRevert(MockRollup.EmptyBlockRange.selector);
         rollup.commitBatch(bytes32("b2"), 12, 11);

@@ -62,8 +62,9 @@ contract LibrariesTest is Test {
         assertEq(pt.Y, BN254.expMod(b, (P + 1) / 4, P));
     }
 
-    function test_keys_MatchPublishedG1AndG2() public {
-        string memory json = vm.readFile("../tests/vectors/bn254/eigenlayer-middleware_operatorBLSKeys.json");
+    function test_keys_MatchPublishedG1AndG2() public view {
+        string memory json =
+            vm.readFile("../tests/vectors/bn254/eigenlayer-middleware_operatorBLSKeys.json");
         uint256[] memory sks = vm.parseJsonUintArray(json, ".privateKeys");
         uint256[] memory g1x = vm.parseJsonUintArray(json, ".G1x");
         uint256[] memory g1y = vm.parseJsonUintArray(json, ".G1y");
@@ -87,8 +88,11 @@ contract LibrariesTest is Test {
         BN254.G2Point[] memory two = new BN254.G2Point[](2);
         two[0] = BN254.G2Point([g2x0[0], g2x1[0]], [g2y0[0], g2y1[0]]);
         two[1] = BN254.G2Point([g2x0[1], g2x1[1]], [g2y0[1], g2y1[1]]);
-        BN254.G1Point memory sum1 = BN254.G1Point(g1x[0], g1y[0]).plus(BN254.G1Point(g1x[1], g1y[1]));
-        assertTrue(BN254.pairing(sum1, BN254.negGeneratorG2(), BN254.generatorG1(), BN254G2.sum(two)));
+        BN254.G1Point memory sum1 =
+            BN254.G1Point(g1x[0], g1y[0]).plus(BN254.G1Point(g1x[1], g1y[1]));
+        assertTrue(
+            BN254.pairing(sum1, BN254.negGeneratorG2(), BN254.generatorG1(), BN254G2.sum(two))
+        );
     }
 
     function test_negGeneratorG2_IsNegationOfGenerator() public view {
@@ -148,7 +152,11 @@ contract LibrariesTest is Test {
         assertFalse(ok);
         assertFalse(result);
         (ok, result) = BN254.safePairing(
-            BN254.generatorG1(), BN254.generatorG2(), BN254.generatorG1(), BN254.negGeneratorG2(), 1000
+            BN254.generatorG1(),
+            BN254.generatorG2(),
+            BN254.generatorG1(),
+            BN254.negGeneratorG2(),
+            1000
         );
         assertFalse(ok); // out of gas inside the precompile
     }

@@ -17,8 +17,9 @@ import {IStrategy} from "../../src/interfaces/IStrategy.sol";
 import {MultiProverServiceManager} from "../../src/core/MultiProverServiceManager.sol";
 import {TEELivenessVerifier} from "../../src/core/TEELivenessVerifier.sol";
 import {IAVSDirectory} from "../../src/interfaces/IAVSDirectory.sol";
-import {ITransparentUpgradeableProxy} from
-    "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
+import {
+    ITransparentUpgradeableProxy
+} from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 /// @notice confirmState and the service manager's configuration. Ten operators with stakes
@@ -80,12 +81,13 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         IMultiProverServiceManager.StateHeader memory h = _header(1, 2, _ref());
         _confirm(h, ns);
         assertTrue(d.serviceManager.isStateConfirmed(1, h.metadata, h.state));
-        (IBLSSignatureChecker.QuorumStakeTotals memory totals,) = d.serviceManager.checkSignatures(
-            d.serviceManager.stateHeaderDigest(h),
-            Q0,
-            h.referenceBlockNumber,
-            _signedParams(h, Q0, _range(0, N), ns)
-        );
+        (IBLSSignatureChecker.QuorumStakeTotals memory totals,) = d.serviceManager
+            .checkSignatures(
+                d.serviceManager.stateHeaderDigest(h),
+                Q0,
+                h.referenceBlockNumber,
+                _signedParams(h, Q0, _range(0, N), ns)
+            );
         assertEq(totals.totalStakeForQuorum[0], 55 ether);
         assertEq(totals.signedStakeForQuorum[0], 37 ether);
     }
@@ -120,8 +122,9 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         // Operator 3 did not sign but is not listed as non-signer: the aggregate lacks its key.
         IMultiProverServiceManager.StateHeader memory h = _header(1, 5, _ref());
         bytes32 digest = d.serviceManager.stateHeaderDigest(h);
-        IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
-            _params(Q0, h.referenceBlockNumber, digest, _without(_range(0, N), _one(3)), new uint256[](0));
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _params(
+            Q0, h.referenceBlockNumber, digest, _without(_range(0, N), _one(3)), new uint256[](0)
+        );
         vm.expectRevert(IBLSSignatureChecker.InvalidBLSSignature.selector);
         d.serviceManager.confirmState(h, p);
     }
@@ -205,7 +208,8 @@ contract MultiProverServiceManagerTest is MpavsFixture {
     }
 
     function test_confirmState_RevertWhen_SignerLiveWithOtherTeeType() public {
-        d.livenessVerifier.setAttestationVerifier(TEE.INTEL_TDX, IAttestationVerifier(address(attestation)));
+        d.livenessVerifier
+            .setAttestationVerifier(TEE.INTEL_TDX, IAttestationVerifier(address(attestation)));
         ITEELivenessVerifier.ReportData memory r = _reportData(2);
         bytes memory q = _quote(0x81, _enclave(2), keccak256(abi.encode(r)));
         vm.prank(ops[2].addr);
@@ -343,7 +347,9 @@ contract MultiProverServiceManagerTest is MpavsFixture {
     function test_confirmState_RevertWhen_UnknownCommittee() public {
         IMultiProverServiceManager.StateHeader memory h = _header(7, 20, _ref());
         vm.expectRevert(
-            abi.encodeWithSelector(IMultiProverServiceManager.CommitteeNotFound.selector, uint256(7))
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.CommitteeNotFound.selector, uint256(7)
+            )
         );
         d.serviceManager.confirmState(h, _emptyParams());
     }
@@ -491,7 +497,9 @@ contract MultiProverServiceManagerTest is MpavsFixture {
 
     function test_setCommittee_RevertWhen_NotOwner() public {
         vm.prank(address(0xBAD));
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBAD)));
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBAD))
+        );
         d.serviceManager.setCommittee(5, Q0, hex"43", "x");
     }
 
@@ -508,7 +516,9 @@ contract MultiProverServiceManagerTest is MpavsFixture {
 
     function test_removeCommittee_RevertWhen_Unknown() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IMultiProverServiceManager.CommitteeNotFound.selector, uint256(44))
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.CommitteeNotFound.selector, uint256(44)
+            )
         );
         d.serviceManager.removeCommittee(44);
     }
@@ -534,7 +544,9 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         d.serviceManager.pause();
         assertTrue(d.serviceManager.paused());
         vm.prank(address(0xBEEF));
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBEEF)));
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBEEF))
+        );
         d.serviceManager.unpause();
     }
 
@@ -551,11 +563,13 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         IMultiProverServiceManager.StateHeader memory h = _header(1, 25, _ref());
         _confirm(h, new uint256[](0));
         MultiProverServiceManager impl2 = new MultiProverServiceManager(
-            IRegistryCoordinator(address(d.registryCoordinator)), IAVSDirectory(address(d.avsDirectory))
+            IRegistryCoordinator(address(d.registryCoordinator)),
+            IAVSDirectory(address(d.avsDirectory))
         );
-        d.serviceManagerProxyAdmin.upgradeAndCall(
-            ITransparentUpgradeableProxy(address(d.serviceManager)), address(impl2), ""
-        );
+        d.serviceManagerProxyAdmin
+            .upgradeAndCall(
+                ITransparentUpgradeableProxy(address(d.serviceManager)), address(impl2), ""
+            );
         assertTrue(d.serviceManager.isStateConfirmed(1, h.metadata, h.state));
         assertEq(d.serviceManager.getCommittee(1).quorumNumbers, Q0);
         assertEq(d.serviceManager.owner(), address(this));
@@ -603,9 +617,8 @@ contract MultiProverServiceManagerTest is MpavsFixture {
     ) internal {
         IStakeRegistry.StrategyParams[] memory sp = new IStakeRegistry.StrategyParams[](1);
         sp[0] = IStakeRegistry.StrategyParams(IStrategy(address(d.vault)), 1e18);
-        d.registryCoordinator.createQuorum(
-            IRegistryCoordinator.OperatorSetParam(100, 11_000, 200), 1e18, sp
-        );
+        d.registryCoordinator
+            .createQuorum(IRegistryCoordinator.OperatorSetParam(100, 11_000, 200), 1e18, sp);
         assertEq(d.registryCoordinator.quorumCount(), expected + 1);
     }
 

@@ -36,7 +36,10 @@ contract RegistryTest is MpavsFixture {
 
     function test_registerOperator_RegistersWithValidPoP() public {
         _register(0, hex"00", 3 ether);
-        assertEq(uint256(rc.getOperatorStatus(ops[0].addr)), uint256(IRegistryCoordinator.OperatorStatus.REGISTERED));
+        assertEq(
+            uint256(rc.getOperatorStatus(ops[0].addr)),
+            uint256(IRegistryCoordinator.OperatorStatus.REGISTERED)
+        );
         assertEq(rc.getOperatorId(ops[0].addr), ops[0].id);
         assertEq(rc.getOperatorFromId(ops[0].id), ops[0].addr);
         assertEq(uint256(rc.getCurrentQuorumBitmap(ops[0].id)), 1);
@@ -101,7 +104,9 @@ contract RegistryTest is MpavsFixture {
 
     function test_registerOperator_RevertWhen_BelowMinimumStake() public {
         _stake(0, 0.5 ether);
-        _expectRegisterRevert(0, _pubkeyParams(ops[0]), IStakeRegistry.BelowMinimumStakeRequirement.selector);
+        _expectRegisterRevert(
+            0, _pubkeyParams(ops[0]), IStakeRegistry.BelowMinimumStakeRequirement.selector
+        );
     }
 
     function test_registerOperator_RevertWhen_AvsSignatureInvalid() public {
@@ -146,10 +151,13 @@ contract RegistryTest is MpavsFixture {
     }
 
     function test_registerOperator_RevertWhen_QuorumFull() public {
-        d.registryCoordinator.setOperatorSetParams(0, IRegistryCoordinator.OperatorSetParam(1, 0, 0));
+        d.registryCoordinator
+            .setOperatorSetParams(0, IRegistryCoordinator.OperatorSetParam(1, 0, 0));
         _register(0, hex"00", 2 ether);
         _stake(1, 2 ether);
-        _expectRegisterRevert(1, _pubkeyParams(ops[1]), IRegistryCoordinator.MaxOperatorCountReached.selector);
+        _expectRegisterRevert(
+            1, _pubkeyParams(ops[1]), IRegistryCoordinator.MaxOperatorCountReached.selector
+        );
     }
 
     function test_registerOperator_RevertWhen_Paused() public {
@@ -187,7 +195,10 @@ contract RegistryTest is MpavsFixture {
         vm.roll(block.number + 5);
         vm.prank(ops[0].addr);
         d.registryCoordinator.deregisterOperator(hex"00");
-        assertEq(uint256(rc.getOperatorStatus(ops[0].addr)), uint256(IRegistryCoordinator.OperatorStatus.DEREGISTERED));
+        assertEq(
+            uint256(rc.getOperatorStatus(ops[0].addr)),
+            uint256(IRegistryCoordinator.OperatorStatus.DEREGISTERED)
+        );
         uint32 afterBlock = uint32(block.number);
         vm.roll(block.number + 1);
 
@@ -212,7 +223,10 @@ contract RegistryTest is MpavsFixture {
         vm.expectRevert(IBLSApkRegistry.BlockNumberNotLatest.selector);
         d.blsApkRegistry.getApkHashAtBlockNumberAndIndex(0, afterBlock, idx[0]);
         uint32[] memory tidx = d.stakeRegistry.getTotalStakeIndicesAtBlockNumber(before, hex"00");
-        assertEq(uint256(d.stakeRegistry.getTotalStakeAtBlockNumberFromIndex(0, before, tidx[0])), 6 ether);
+        assertEq(
+            uint256(d.stakeRegistry.getTotalStakeAtBlockNumberFromIndex(0, before, tidx[0])),
+            6 ether
+        );
         assertEq(uint256(d.stakeRegistry.getCurrentTotalStake(0)), 5 ether);
         assertEq(uint256(d.stakeRegistry.getStakeAtBlockNumber(ops[0].id, 0, before)), 1 ether);
         assertEq(uint256(d.stakeRegistry.getStakeAtBlockNumber(ops[0].id, 0, afterBlock)), 0);
@@ -235,7 +249,10 @@ contract RegistryTest is MpavsFixture {
         address[] memory list = new address[](1);
         list[0] = ops[0].addr;
         d.registryCoordinator.updateOperators(list);
-        assertEq(uint256(rc.getOperatorStatus(ops[0].addr)), uint256(IRegistryCoordinator.OperatorStatus.DEREGISTERED));
+        assertEq(
+            uint256(rc.getOperatorStatus(ops[0].addr)),
+            uint256(IRegistryCoordinator.OperatorStatus.DEREGISTERED)
+        );
         assertEq(uint256(d.indexRegistry.totalOperatorsForQuorum(0)), 0);
         assertEq(uint256(d.stakeRegistry.getCurrentTotalStake(1)), 0);
     }
@@ -274,7 +291,10 @@ contract RegistryTest is MpavsFixture {
         vm.prank(address(0xE1EC));
         d.registryCoordinator.ejectOperator(ops[0].addr, hex"00");
         assertEq(uint256(rc.getCurrentQuorumBitmap(ops[0].id)), 2);
-        assertEq(uint256(rc.getOperatorStatus(ops[0].addr)), uint256(IRegistryCoordinator.OperatorStatus.REGISTERED));
+        assertEq(
+            uint256(rc.getOperatorStatus(ops[0].addr)),
+            uint256(IRegistryCoordinator.OperatorStatus.REGISTERED)
+        );
     }
 
     function test_updateSocket_RevertWhen_NotRegistered() public {
@@ -290,7 +310,9 @@ contract RegistryTest is MpavsFixture {
         IStakeRegistry.StrategyParams[] memory sp = new IStakeRegistry.StrategyParams[](1);
         sp[0] = IStakeRegistry.StrategyParams(IStrategy(address(d.vault)), 1e18);
         vm.prank(address(0xBAD));
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBAD)));
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBAD))
+        );
         d.registryCoordinator.createQuorum(IRegistryCoordinator.OperatorSetParam(5, 0, 0), 1, sp);
     }
 
@@ -375,19 +397,38 @@ contract RegistryTest is MpavsFixture {
         d.registryCoordinator.updateOperators(l); // a later stake entry for operator 1
         vm.roll(block.number + 1);
         bytes32[] memory ns = new bytes32[](2);
-        (ns[0], ns[1]) = uint256(ops[0].id) < uint256(ops[1].id) ? (ops[0].id, ops[1].id) : (ops[1].id, ops[0].id);
-        OperatorStateRetriever.CheckSignaturesIndices memory r = d.operatorStateRetriever
-            .getCheckSignaturesIndices(rc, ref, hex"0001", ns);
+        (ns[0], ns[1]) = uint256(ops[0].id) < uint256(ops[1].id)
+            ? (ops[0].id, ops[1].id)
+            : (ops[1].id, ops[0].id);
+        OperatorStateRetriever.CheckSignaturesIndices memory r =
+            d.operatorStateRetriever.getCheckSignaturesIndices(rc, ref, hex"0001", ns);
         assertEq(r.nonSignerQuorumBitmapIndices.length, 2);
         assertEq(r.nonSignerStakeIndices[0].length, 2); // both in quorum 0
         assertEq(r.nonSignerStakeIndices[1].length, 1); // only operator 0 in quorum 1
         for (uint256 j = 0; j < 2; j++) {
-            assertEq(uint256(d.stakeRegistry.getStakeAtBlockNumberAndIndex(0, ref, ns[j], r.nonSignerStakeIndices[0][j])) > 0, true);
+            assertEq(
+                uint256(
+                    d.stakeRegistry
+                        .getStakeAtBlockNumberAndIndex(0, ref, ns[j], r.nonSignerStakeIndices[0][j])
+                ) > 0,
+                true
+            );
         }
-        assertEq(uint256(d.stakeRegistry.getTotalStakeAtBlockNumberFromIndex(0, ref, r.totalStakeIndices[0])), 5 ether);
-        assertEq(uint256(d.stakeRegistry.getTotalStakeAtBlockNumberFromIndex(1, ref, r.totalStakeIndices[1])), 6 ether);
+        assertEq(
+            uint256(
+                d.stakeRegistry.getTotalStakeAtBlockNumberFromIndex(0, ref, r.totalStakeIndices[0])
+            ),
+            5 ether
+        );
+        assertEq(
+            uint256(
+                d.stakeRegistry.getTotalStakeAtBlockNumberFromIndex(1, ref, r.totalStakeIndices[1])
+            ),
+            6 ether
+        );
         bytes memory both = hex"0001";
-        OperatorStateRetriever.Operator[][] memory st = d.operatorStateRetriever.getOperatorState(rc, both, ref);
+        OperatorStateRetriever.Operator[][] memory st =
+            d.operatorStateRetriever.getOperatorState(rc, both, ref);
         assertEq(st[0].length, 2);
         assertEq(st[1].length, 2);
         assertEq(st[0][1].operator, ops[1].addr);
@@ -416,7 +457,8 @@ contract RegistryTest is MpavsFixture {
         for (uint256 i = 0; i < n; i++) {
             _stake(i, (i + 1) * 1 ether);
         }
-        d.registryCoordinator.setOperatorSetParams(1, IRegistryCoordinator.OperatorSetParam(8, 0, 0));
+        d.registryCoordinator
+            .setOperatorSetParams(1, IRegistryCoordinator.OperatorSetParam(8, 0, 0));
         uint256[2] memory members;
         Snapshot[] memory snaps = new Snapshot[](10);
         for (uint256 step = 0; step < 10; step++) {
@@ -429,7 +471,9 @@ contract RegistryTest is MpavsFixture {
                 uint256 add = pick & ~inMask;
                 if (add == 0) add = 3 & ~inMask;
                 if (add != 0) {
-                    _registerStaked(i, BitmapUtils.bitmapToBytesArray(add), keccak256(abi.encode(seed)));
+                    _registerStaked(
+                        i, BitmapUtils.bitmapToBytesArray(add), keccak256(abi.encode(seed))
+                    );
                     if (add & 1 == 1) members[0] |= 1 << i;
                     if (add & 2 == 2) members[1] |= 1 << i;
                 }
@@ -465,7 +509,9 @@ contract RegistryTest is MpavsFixture {
             BN254.G1Point memory apk = d.blsApkRegistry.getApk(q);
             assertEq(apk.X, s.apk[q].X, "current apk");
             assertEq(apk.Y, s.apk[q].Y, "current apk");
-            assertEq(uint256(d.stakeRegistry.getCurrentTotalStake(q)), uint256(s.total[q]), "total stake");
+            assertEq(
+                uint256(d.stakeRegistry.getCurrentTotalStake(q)), uint256(s.total[q]), "total stake"
+            );
             assertEq(
                 uint256(d.indexRegistry.totalOperatorsForQuorum(q)),
                 BitmapUtils.countNumOnes(members[q]),
@@ -492,9 +538,8 @@ contract RegistryTest is MpavsFixture {
             assertEq(seen, s.members[q], "member set at block");
             bytes memory qs = abi.encodePacked(q);
             uint32 ai = d.blsApkRegistry.getApkIndicesAtBlockNumber(qs, s.blockNumber)[0];
-            bytes24 want = s.members[q] == 0 && ai == 0
-                ? bytes24(0)
-                : bytes24(BN254.hashG1Point(s.apk[q]));
+            bytes24 want =
+                s.members[q] == 0 && ai == 0 ? bytes24(0) : bytes24(BN254.hashG1Point(s.apk[q]));
             assertEq(
                 bytes32(d.blsApkRegistry.getApkHashAtBlockNumberAndIndex(q, s.blockNumber, ai)),
                 bytes32(want),

@@ -321,7 +321,9 @@ contract TEELivenessVerifierTest is MpavsFixture {
         _makeLive(1);
         vm.prank(address(0xBAD));
         vm.expectRevert(
-            abi.encodeWithSelector(ITEELivenessVerifier.UnauthorizedRevoker.selector, address(0xBAD))
+            abi.encodeWithSelector(
+                ITEELivenessVerifier.UnauthorizedRevoker.selector, address(0xBAD)
+            )
         );
         lv.revokeLiveness(ops[1].addr);
     }
@@ -340,7 +342,9 @@ contract TEELivenessVerifierTest is MpavsFixture {
         assertEq(uint256(lv.validitySeconds()), 60);
         assertEq(uint256(lv.maxBlockAge()), 10);
         vm.prank(address(0xBAD));
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBAD)));
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBAD))
+        );
         lv.setValiditySeconds(5);
     }
 

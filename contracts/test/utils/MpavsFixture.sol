@@ -155,9 +155,10 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
     ) internal view returns (ISignatureUtils.SignatureWithSaltAndExpiry memory s) {
         s.salt = salt;
         s.expiry = block.timestamp + 1 days;
-        bytes32 digest = d.avsDirectory.calculateOperatorAVSRegistrationDigestHash(
-            op.addr, address(d.serviceManager), s.salt, s.expiry
-        );
+        bytes32 digest = d.avsDirectory
+            .calculateOperatorAVSRegistrationDigestHash(
+                op.addr, address(d.serviceManager), s.salt, s.expiry
+            );
         (uint8 v, bytes32 r, bytes32 sv) = vm.sign(op.ecdsaKey, digest);
         s.signature = abi.encodePacked(r, sv, v);
     }
@@ -171,7 +172,8 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         r.pubkey = ops[i].pk1;
         r.referenceBlockNumber = block.number - 1;
         r.referenceBlockHash = blockhash(block.number - 1);
-        r.proverUrlHash = keccak256(abi.encodePacked("MultiProverAVS", "http://prover-", vm.toString(i)));
+        r.proverUrlHash =
+            keccak256(abi.encodePacked("MultiProverAVS", "http://prover-", vm.toString(i)));
     }
 
     /// @dev A simulated quote: header (TEE type, unique nonce), REPORTDATA, mock signature.
@@ -190,16 +192,16 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
             bytes4(uint32(++quoteNonce))
         );
         bytes memory reportData = abi.encodePacked(bytes12(0), enclave, dataHash);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(QUOTE_SIGNER_KEY, keccak256(abi.encodePacked(header, reportData)));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(QUOTE_SIGNER_KEY, keccak256(abi.encodePacked(header, reportData)));
         return abi.encodePacked(header, reportData, r, s, v);
     }
 
     function _le32(
         uint32 x
     ) internal pure returns (bytes4) {
-        return bytes4(
-            (x & 0xff) << 24 | ((x >> 8) & 0xff) << 16 | ((x >> 16) & 0xff) << 8 | (x >> 24)
-        );
+        return
+            bytes4((x & 0xff) << 24 | ((x >> 8) & 0xff) << 16 | ((x >> 16) & 0xff) << 8 | (x >> 24));
     }
 
     function _enclave(
@@ -227,7 +229,8 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
     ) internal pure returns (IMultiProverServiceManager.StateHeader memory h) {
         h.identifier = identifier;
         h.metadata = abi.encode(uint256(31_338), task);
-        h.state = abi.encode(keccak256(abi.encode("block", task)), keccak256(abi.encode("root", task)));
+        h.state =
+            abi.encode(keccak256(abi.encode("block", task)), keccak256(abi.encode("root", task)));
         h.referenceBlockNumber = ref;
     }
 
@@ -247,10 +250,11 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
             ids[j] = ops[sorted[j]].id;
             p.nonSignerPubkeys[j] = ops[sorted[j]].pk1;
         }
-        OperatorStateRetriever.CheckSignaturesIndices memory idx = d.operatorStateRetriever
-            .getCheckSignaturesIndices(
-            IRegistryCoordinator(address(d.registryCoordinator)), ref, quorums, ids
-        );
+        OperatorStateRetriever.CheckSignaturesIndices memory idx =
+            d.operatorStateRetriever
+                .getCheckSignaturesIndices(
+                    IRegistryCoordinator(address(d.registryCoordinator)), ref, quorums, ids
+                );
         p.nonSignerQuorumBitmapIndices = idx.nonSignerQuorumBitmapIndices;
         p.quorumApkIndices = idx.quorumApkIndices;
         p.totalStakeIndices = idx.totalStakeIndices;
@@ -311,7 +315,10 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         uint256[] memory nonSigners
     ) internal view returns (IBLSSignatureChecker.NonSignerStakesAndSignature memory) {
         bytes32 digest = d.serviceManager.stateHeaderDigest(h);
-        return _params(quorums, h.referenceBlockNumber, digest, _without(members, nonSigners), nonSigners);
+        return
+            _params(
+                quorums, h.referenceBlockNumber, digest, _without(members, nonSigners), nonSigners
+            );
     }
 
     function _without(
