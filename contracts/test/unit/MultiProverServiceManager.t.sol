@@ -419,6 +419,52 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         );
     }
 
+    /// @dev The worked example of docs/protocol.md (chain 31337, the devnet's first service
+    ///      manager address): C implementations check their digest against this value.
+    function test_stateHeaderDigest_MatchesDocumentedVector() public {
+        address documented = 0x5FC8d32690cc91D4c39d9d3abcBD16989F875707;
+        vm.etch(documented, d.serviceManagerImpl.code);
+        vm.chainId(31_337);
+        IMultiProverServiceManager.StateHeader memory h;
+        h.identifier = 1;
+        h.metadata = abi.encode(uint256(31_338), uint256(7));
+        h.state = abi.encode(
+            bytes32(uint256(0x1111111111111111111111111111111111111111111111111111111111111111)),
+            bytes32(uint256(0x2222222222222222222222222222222222222222222222222222222222222222))
+        );
+        h.referenceBlockNumber = 100;
+        assertEq(
+            MultiProverServiceManager(documented).stateHeaderDigest(h),
+            0xaed66e78ce31a0d8949b7ff3d415128a693f121860ccc853d37c3045a1bc0b7f
+        );
+        assertEq(
+            d.serviceManager.STATEHEADER_TYPEHASH(),
+            0xa73a59753724b4ca602a08eaa4466d1157b8afe458edb2147aa96fbe5ac955cb
+        );
+        // hashToG1 of that digest and the signature of operator key 0 (sk = 853).
+        BN254.G1Point memory hm =
+            BN254.hashToG1(0xaed66e78ce31a0d8949b7ff3d415128a693f121860ccc853d37c3045a1bc0b7f);
+        assertEq(
+            hm.X,
+            13_416_574_758_839_595_160_978_270_365_440_496_221_077_598_802_246_332_877_310_560_622_684_573_864_874
+        );
+        assertEq(
+            hm.Y,
+            18_609_136_721_286_243_162_894_818_940_512_726_564_620_294_161_184_290_592_807_208_926_908_524_664_344
+        );
+        assertEq(ops[0].sk, 853);
+        BN254.G1Point memory sig = BN254.scalar_mul(hm, ops[0].sk);
+        assertEq(
+            sig.X,
+            13_446_960_872_165_700_925_916_616_126_442_044_848_489_515_791_096_090_034_395_473_654_125_092_774_947
+        );
+        assertEq(
+            sig.Y,
+            9_736_026_480_291_042_557_253_515_151_291_339_617_962_706_414_650_263_484_536_882_268_861_076_438_738
+        );
+        assertTrue(BN254.pairing(sig, BN254.negGeneratorG2(), hm, ops[0].pk2));
+    }
+
     function testFuzz_stateHeaderDigest_MatchesSpec(
         uint256 identifier,
         bytes calldata metadata,
