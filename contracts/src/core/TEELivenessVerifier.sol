@@ -166,6 +166,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
             revert UnauthorizedRevoker(msg.sender);
         }
         bytes32 operatorId = blsApkRegistry.getOperatorId(operator);
+        if (operatorId == bytes32(0)) revert OperatorNotRegistered(operatorId);
         delete $.records[operatorId];
         _setTableEntry(operatorNumbers.operatorNumber(operatorId), 0, 0);
         emit LivenessRevoked(operatorId, msg.sender);

@@ -179,7 +179,8 @@ interface ITEELivenessVerifier {
         address submitter
     ) external;
 
-    /// @notice Deletes an operator's liveness record. The operator, its submitter or the owner.
+    /// @notice Deletes an operator's liveness record. The operator, its submitter or the owner;
+    ///         reverts with OperatorNotRegistered if the address never registered a BLS key.
     /// @param operator The operator.
     function revokeLiveness(
         address operator

@@ -569,7 +569,7 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         d.serviceManager.removeCommittee(44);
     }
 
-    function test_setters_UpdateAndEmit() public {
+    function test_setters_UpdateValues() public {
         d.serviceManager.setMaxReferenceBlockAge(7);
         assertEq(d.serviceManager.maxReferenceBlockAge(), 7);
         vm.expectRevert(IMultiProverServiceManager.InvalidParameter.selector);

@@ -315,6 +315,10 @@ contract TEELivenessVerifierTest is MpavsFixture {
         assertTrue(lv.isLiveNumber(_numbers(_one(2))[0], TEE.INTEL_SGX));
         lv.revokeLiveness(ops[2].addr); // owner
         assertFalse(lv.isLive(ops[2].id));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITEELivenessVerifier.OperatorNotRegistered.selector, bytes32(0))
+        );
+        lv.revokeLiveness(address(0x1234));
     }
 
     function test_revokeLiveness_RevertWhen_Stranger() public {
