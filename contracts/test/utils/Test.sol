@@ -117,6 +117,27 @@ abstract contract Test {
         vm.assertEq(a, b, "strings differ");
     }
 
+    function assertNotEq(
+        bytes32 a,
+        bytes32 b
+    ) internal pure {
+        vm.assertNotEq(a, b, "words equal");
+    }
+
+    function assertNotEq(
+        uint256 a,
+        uint256 b
+    ) internal pure {
+        vm.assertNotEq(a, b, "values equal");
+    }
+
+    function assertNotEq(
+        address a,
+        address b
+    ) internal pure {
+        vm.assertNotEq(a, b, "addresses equal");
+    }
+
     function assertGt(
         uint256 a,
         uint256 b

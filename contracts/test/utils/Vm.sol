@@ -62,6 +62,16 @@ interface Vm {
     function pauseGasMetering() external;
     function resumeGasMetering() external;
     function lastCallGas() external view returns (Gas memory gas);
+    function cool(
+        address target
+    ) external;
+    function getNonce(
+        address account
+    ) external view returns (uint64 nonce);
+    function computeCreateAddress(
+        address deployer,
+        uint256 nonce
+    ) external pure returns (address);
 
     struct Gas {
         uint64 gasLimit;
@@ -214,6 +224,10 @@ interface Vm {
     function exists(
         string calldata path
     ) external view returns (bool result);
+    function createDir(
+        string calldata path,
+        bool recursive
+    ) external;
     function writeJson(
         string calldata json,
         string calldata path
@@ -230,6 +244,10 @@ interface Vm {
         string calldata json,
         string calldata key
     ) external pure returns (bytes memory);
+    function parseJsonUintArray(
+        string calldata json,
+        string calldata key
+    ) external pure returns (uint256[] memory);
     function parseJsonBytes32(
         string calldata json,
         string calldata key
@@ -307,6 +325,10 @@ interface Vm {
     function envUint(
         string calldata name
     ) external view returns (uint256 value);
+    function setEnv(
+        string calldata name,
+        string calldata value
+    ) external;
     function envString(
         string calldata name
     ) external view returns (string memory value);
