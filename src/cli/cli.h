@@ -36,5 +36,7 @@ int cli_read_password(const char *password_file, bool confirm, char **out, mp_er
 int cli_dispatch(const char *group, const cli_command *cmds, int n, int argc, char **argv);
 
 int cli_keccak(int argc, char **argv);
+int cli_bn254(int argc, char **argv);
+int cli_bls(int argc, char **argv);
 
 #endif /* MPAVS_CLI_H */

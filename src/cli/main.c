@@ -9,6 +9,8 @@
 
 static const cli_command commands[] = {
     {"keccak", cli_keccak, "Keccak-256 of hex bytes or of text"},
+    {"bn254", cli_bn254, "BN254 precompiles: add, mul, pairing"},
+    {"bls", cli_bls, "EigenLayer BLS: hash-to-g1, pubkey, sign, verify, aggregate"},
 };
 
 int main(int argc, char **argv)
