@@ -10,6 +10,7 @@
 
 typedef mp_bn254_fp2 fp2;
 
+#if !defined(FP_HAVE_X86_ADD)
 /* Sum without reduction (< 2p < 2^255), only as a factor of fp_mul_wide. */
 static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
 {
@@ -31,6 +32,7 @@ static inline void fpw_sub_nr(fpw *r, const fpw *a, const fpw *b)
         r->v[i] = (uint64_t)d;
     }
 }
+#endif
 
 static inline void fp2_set_zero(fp2 *r)
 {

@@ -1,2 +1,275 @@
-/* TEMPORARY placeholder until the assembly lands. */
-#include "fp_generic_impl.h"
+/*
+** fp_adx_impl.h: Montgomery products for Fp in x86-64 assembly with MULX,
+** ADCX and ADOX (BMI2 + ADX): the two carry chains of each row (low and
+** high halves of the partial products) run in parallel on CF and OF.
+** Included only by bn254_adx.c; the dispatcher in bn254.c calls that
+** backend only on CPUs that report both extensions.
+**
+** The functions are plain SysV calls written as top-level assembly (the
+** whole instruction sequence is fixed, so no compiler can reorder the
+** carry chains). Same contracts as fp_generic_impl.h: inputs < 2^256 for the
+** wide product, reduced inputs for fp_mul, outputs fully reduced, no
+** data-dependent branches or memory accesses.
+*/
+#ifndef MPAVS_BN254_FP_ADX_IMPL_H
+#define MPAVS_BN254_FP_ADX_IMPL_H
+
+void mp_bn254_adx_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
+void mp_bn254_adx_mul_wide(uint64_t r[8], const uint64_t a[4], const uint64_t b[4]);
+void mp_bn254_adx_mont_red(uint64_t r[4], const uint64_t t[8]);
+
+#if !defined(FP_HAVE_X86_ADD)
+/* Subtracts p when t >= p (t < 2p), in constant time. */
+static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3)
+{
+    u128 d;
+    uint64_t s0, s1, s2, s3, borrow;
+    d = (u128)t0 - FP_P0;
+    s0 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (u128)t1 - FP_P1 - borrow;
+    s1 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (u128)t2 - FP_P2 - borrow;
+    s2 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (u128)t3 - FP_P3 - borrow;
+    s3 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    uint64_t keep = 0 - borrow;
+    r->v[0] = (t0 & keep) | (s0 & ~keep);
+    r->v[1] = (t1 & keep) | (s1 & ~keep);
+    r->v[2] = (t2 & keep) | (s2 & ~keep);
+    r->v[3] = (t3 & keep) | (s3 & ~keep);
+}
+#endif
+
+static inline void fp_mul(fp *r, const fp *a, const fp *b)
+{
+    mp_bn254_adx_mont_mul(r->v, a->v, b->v);
+}
+
+static inline void fp_sqr(fp *r, const fp *a)
+{
+    mp_bn254_adx_mont_mul(r->v, a->v, a->v);
+}
+
+static inline void fp_mul_wide(fpw *t, const fp *a, const fp *b)
+{
+    mp_bn254_adx_mul_wide(t->v, a->v, b->v);
+}
+
+static inline void fp_sqr_wide(fpw *t, const fp *a)
+{
+    mp_bn254_adx_mul_wide(t->v, a->v, a->v);
+}
+
+static inline void fp_red(fp *r, const fpw *t)
+{
+    mp_bn254_adx_mont_red(r->v, t->v);
+}
+
+/* clang-format off */
+__asm__(
+    ".section .rodata\n"
+    ".p2align 5\n"
+    "mp_bn254_adx_p:\n"
+    "    .quad 0x3c208c16d87cfd47, 0x97816a916871ca8d, 0xb85045b68181585d, 0x30644e72e131a029\n"
+    "mp_bn254_adx_pinv:\n"
+    "    .quad 0x87d20782e4866389\n"
+    ".text\n"
+
+    /* mp_bn254_adx_mont_mul(r = rdi, a = rsi, b = rdx): CIOS, four rounds of
+     * t += a * b[i] then t = (t + m p) / 2^64 with m = t0 * (-p^-1).
+     * t0..t3 = r8..r11, top word A = r13, lo/hi = rbx/r12, zero = rax. */
+    ".p2align 4\n"
+    ".globl mp_bn254_adx_mont_mul\n"
+    ".type mp_bn254_adx_mont_mul, @function\n"
+    "mp_bn254_adx_mont_mul:\n"
+    "    push %rbx\n"
+    "    push %r12\n"
+    "    push %r13\n"
+    "    mov %rdx, %rcx\n"
+    "    xor %r8d, %r8d\n"
+    "    xor %r9d, %r9d\n"
+    "    xor %r10d, %r10d\n"
+    "    xor %r11d, %r11d\n"
+#define MONT_ROUND(off)                                                                            \
+    "    mov " off "(%rcx), %rdx\n"                                                                \
+    "    xor %eax, %eax\n"                                                                         \
+    "    mulx 0(%rsi), %rbx, %r12\n"                                                               \
+    "    adox %rbx, %r8\n"                                                                         \
+    "    adcx %r12, %r9\n"                                                                         \
+    "    mulx 8(%rsi), %rbx, %r12\n"                                                               \
+    "    adox %rbx, %r9\n"                                                                         \
+    "    adcx %r12, %r10\n"                                                                        \
+    "    mulx 16(%rsi), %rbx, %r12\n"                                                              \
+    "    adox %rbx, %r10\n"                                                                        \
+    "    adcx %r12, %r11\n"                                                                        \
+    "    mulx 24(%rsi), %rbx, %r13\n"                                                              \
+    "    adox %rbx, %r11\n"                                                                        \
+    "    adcx %rax, %r13\n"                                                                        \
+    "    adox %rax, %r13\n"                                                                        \
+    "    mov %r8, %rdx\n"                                                                          \
+    "    imul mp_bn254_adx_pinv(%rip), %rdx\n"                                                     \
+    "    xor %eax, %eax\n"                                                                         \
+    "    mulx mp_bn254_adx_p(%rip), %rbx, %r12\n"                                                  \
+    "    adcx %rbx, %r8\n"                                                                         \
+    "    adox %r12, %r9\n"                                                                         \
+    "    mulx mp_bn254_adx_p+8(%rip), %rbx, %r12\n"                                                \
+    "    adcx %rbx, %r9\n"                                                                         \
+    "    adox %r12, %r10\n"                                                                        \
+    "    mulx mp_bn254_adx_p+16(%rip), %rbx, %r12\n"                                               \
+    "    adcx %rbx, %r10\n"                                                                        \
+    "    adox %r12, %r11\n"                                                                        \
+    "    mulx mp_bn254_adx_p+24(%rip), %rbx, %r12\n"                                               \
+    "    adcx %rbx, %r11\n"                                                                        \
+    "    adox %r12, %r13\n"                                                                        \
+    "    adcx %rax, %r13\n"                                                                        \
+    "    mov %r9, %r8\n"                                                                           \
+    "    mov %r10, %r9\n"                                                                          \
+    "    mov %r11, %r10\n"                                                                         \
+    "    mov %r13, %r11\n"
+    MONT_ROUND("0")
+    MONT_ROUND("8")
+    MONT_ROUND("16")
+    MONT_ROUND("24")
+#undef MONT_ROUND
+    /* t < 2p: subtract p unless that borrows */
+    "    mov %r8, %rbx\n"
+    "    sub mp_bn254_adx_p(%rip), %rbx\n"
+    "    mov %r9, %r12\n"
+    "    sbb mp_bn254_adx_p+8(%rip), %r12\n"
+    "    mov %r10, %r13\n"
+    "    sbb mp_bn254_adx_p+16(%rip), %r13\n"
+    "    mov %r11, %rax\n"
+    "    sbb mp_bn254_adx_p+24(%rip), %rax\n"
+    "    cmovnc %rbx, %r8\n"
+    "    cmovnc %r12, %r9\n"
+    "    cmovnc %r13, %r10\n"
+    "    cmovnc %rax, %r11\n"
+    "    mov %r8, 0(%rdi)\n"
+    "    mov %r9, 8(%rdi)\n"
+    "    mov %r10, 16(%rdi)\n"
+    "    mov %r11, 24(%rdi)\n"
+    "    pop %r13\n"
+    "    pop %r12\n"
+    "    pop %rbx\n"
+    "    ret\n"
+    ".size mp_bn254_adx_mont_mul, .-mp_bn254_adx_mont_mul\n"
+
+    /* mp_bn254_adx_mul_wide(r = rdi, a = rsi, b = rdx): the 512-bit product,
+     * row by row; limb i of the result is final after row i. Row registers
+     * rotate through r8..r12; lo/hi = rbx/r13, zero = rax. */
+    ".p2align 4\n"
+    ".globl mp_bn254_adx_mul_wide\n"
+    ".type mp_bn254_adx_mul_wide, @function\n"
+    "mp_bn254_adx_mul_wide:\n"
+    "    push %rbx\n"
+    "    push %r12\n"
+    "    push %r13\n"
+    "    mov %rdx, %rcx\n"
+    "    mov 0(%rcx), %rdx\n"
+    "    xor %eax, %eax\n"
+    "    mulx 0(%rsi), %r8, %r9\n"
+    "    mulx 8(%rsi), %rbx, %r10\n"
+    "    adcx %rbx, %r9\n"
+    "    mulx 16(%rsi), %rbx, %r11\n"
+    "    adcx %rbx, %r10\n"
+    "    mulx 24(%rsi), %rbx, %r12\n"
+    "    adcx %rbx, %r11\n"
+    "    adcx %rax, %r12\n"
+    "    mov %r8, 0(%rdi)\n"
+    /* row: t1..t4 hold r[i..i+3], t5 receives r[i+4]; stores r[i] */
+#define WIDE_ROW(off, out, t1, t2, t3, t4, t5)                                                     \
+    "    mov " off "(%rcx), %rdx\n"                                                                \
+    "    xor %eax, %eax\n"                                                                         \
+    "    mulx 0(%rsi), %rbx, %r13\n"                                                               \
+    "    adox %rbx, " t1 "\n"                                                                      \
+    "    adcx %r13, " t2 "\n"                                                                      \
+    "    mulx 8(%rsi), %rbx, %r13\n"                                                               \
+    "    adox %rbx, " t2 "\n"                                                                      \
+    "    adcx %r13, " t3 "\n"                                                                      \
+    "    mulx 16(%rsi), %rbx, %r13\n"                                                              \
+    "    adox %rbx, " t3 "\n"                                                                      \
+    "    adcx %r13, " t4 "\n"                                                                      \
+    "    mulx 24(%rsi), %rbx, " t5 "\n"                                                            \
+    "    adox %rbx, " t4 "\n"                                                                      \
+    "    adcx %rax, " t5 "\n"                                                                      \
+    "    adox %rax, " t5 "\n"                                                                      \
+    "    mov " t1 ", " out "(%rdi)\n"
+    WIDE_ROW("8", "8", "%r9", "%r10", "%r11", "%r12", "%r8")
+    WIDE_ROW("16", "16", "%r10", "%r11", "%r12", "%r8", "%r9")
+    WIDE_ROW("24", "24", "%r11", "%r12", "%r8", "%r9", "%r10")
+#undef WIDE_ROW
+    "    mov %r12, 32(%rdi)\n"
+    "    mov %r8, 40(%rdi)\n"
+    "    mov %r9, 48(%rdi)\n"
+    "    mov %r10, 56(%rdi)\n"
+    "    pop %r13\n"
+    "    pop %r12\n"
+    "    pop %rbx\n"
+    "    ret\n"
+    ".size mp_bn254_adx_mul_wide, .-mp_bn254_adx_mul_wide\n"
+
+    /* mp_bn254_adx_mont_red(r = rdi, t = rsi): t * 2^-256 mod p for
+     * t < p 2^256. Four rounds u = (u + m p) / 2^64 on the low half u
+     * (registers rotate through r8..r11), then u + high half, then one
+     * conditional subtraction (the sum is < 2p). lo/hi = rbx/rcx, zero = rax. */
+    ".p2align 4\n"
+    ".globl mp_bn254_adx_mont_red\n"
+    ".type mp_bn254_adx_mont_red, @function\n"
+    "mp_bn254_adx_mont_red:\n"
+    "    push %rbx\n"
+    "    mov 0(%rsi), %r8\n"
+    "    mov 8(%rsi), %r9\n"
+    "    mov 16(%rsi), %r10\n"
+    "    mov 24(%rsi), %r11\n"
+#define RED_ROUND(u0, u1, u2, u3)                                                                  \
+    "    mov " u0 ", %rdx\n"                                                                       \
+    "    imul mp_bn254_adx_pinv(%rip), %rdx\n"                                                     \
+    "    xor %eax, %eax\n"                                                                         \
+    "    mulx mp_bn254_adx_p(%rip), %rbx, %rcx\n"                                                  \
+    "    adcx %rbx, " u0 "\n"                                                                      \
+    "    adox %rcx, " u1 "\n"                                                                      \
+    "    mulx mp_bn254_adx_p+8(%rip), %rbx, %rcx\n"                                                \
+    "    adcx %rbx, " u1 "\n"                                                                      \
+    "    adox %rcx, " u2 "\n"                                                                      \
+    "    mulx mp_bn254_adx_p+16(%rip), %rbx, %rcx\n"                                               \
+    "    adcx %rbx, " u2 "\n"                                                                      \
+    "    adox %rcx, " u3 "\n"                                                                      \
+    "    mulx mp_bn254_adx_p+24(%rip), %rbx, " u0 "\n"                                             \
+    "    adcx %rbx, " u3 "\n"                                                                      \
+    "    adox %rax, " u0 "\n"                                                                      \
+    "    adcx %rax, " u0 "\n"
+    RED_ROUND("%r8", "%r9", "%r10", "%r11")
+    RED_ROUND("%r9", "%r10", "%r11", "%r8")
+    RED_ROUND("%r10", "%r11", "%r8", "%r9")
+    RED_ROUND("%r11", "%r8", "%r9", "%r10")
+#undef RED_ROUND
+    "    add 32(%rsi), %r8\n"
+    "    adc 40(%rsi), %r9\n"
+    "    adc 48(%rsi), %r10\n"
+    "    adc 56(%rsi), %r11\n"
+    "    mov %r8, %rax\n"
+    "    sub mp_bn254_adx_p(%rip), %rax\n"
+    "    mov %r9, %rbx\n"
+    "    sbb mp_bn254_adx_p+8(%rip), %rbx\n"
+    "    mov %r10, %rcx\n"
+    "    sbb mp_bn254_adx_p+16(%rip), %rcx\n"
+    "    mov %r11, %rdx\n"
+    "    sbb mp_bn254_adx_p+24(%rip), %rdx\n"
+    "    cmovnc %rax, %r8\n"
+    "    cmovnc %rbx, %r9\n"
+    "    cmovnc %rcx, %r10\n"
+    "    cmovnc %rdx, %r11\n"
+    "    mov %r8, 0(%rdi)\n"
+    "    mov %r9, 8(%rdi)\n"
+    "    mov %r10, 16(%rdi)\n"
+    "    mov %r11, 24(%rdi)\n"
+    "    pop %rbx\n"
+    "    ret\n"
+    ".size mp_bn254_adx_mont_red, .-mp_bn254_adx_mont_red\n");
+/* clang-format on */
+
+#endif /* MPAVS_BN254_FP_ADX_IMPL_H */

@@ -11,6 +11,7 @@
 #ifndef MPAVS_BN254_FP_GENERIC_IMPL_H
 #define MPAVS_BN254_FP_GENERIC_IMPL_H
 
+#if !defined(FP_HAVE_X86_ADD)
 /* Subtracts p when t >= p (t < 2p), in constant time. */
 static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3)
 {
@@ -34,6 +35,7 @@ static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, 
     r->v[2] = (t2 & keep) | (s2 & ~keep);
     r->v[3] = (t3 & keep) | (s3 & ~keep);
 }
+#endif
 
 static inline void fp_mul(fp *r, const fp *a, const fp *b)
 {

@@ -41,6 +41,9 @@ static const fp FP_ONE = {
 static const fp FP_R2 = {
     {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}};
 
+#if defined(__x86_64__)
+#include "fp_x86_impl.h"
+#endif
 #if defined(MP_BN254_ADX)
 #include "fp_adx_impl.h"
 #else
@@ -83,6 +86,7 @@ static inline uint64_t fp_zero_mask(const fp *a)
     return ((z | (0 - z)) >> 63) - 1;
 }
 
+#if !defined(FP_HAVE_X86_ADD)
 static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
     u128 c = (u128)a->v[0] + b->v[0];
@@ -95,11 +99,14 @@ static inline void fp_add(fp *r, const fp *a, const fp *b)
     fp_reduce_once(r, t0, t1, t2, t3);
 }
 
+#endif
+
 static inline void fp_dbl(fp *r, const fp *a)
 {
     fp_add(r, a, a);
 }
 
+#if !defined(FP_HAVE_X86_ADD)
 /* r = a - b mod p. */
 static inline void fp_sub(fp *r, const fp *a, const fp *b)
 {
@@ -120,6 +127,8 @@ static inline void fp_sub(fp *r, const fp *a, const fp *b)
     r->v[2] = (uint64_t)c;
     r->v[3] = t3 + (FP_P3 & mask) + (uint64_t)(c >> 64);
 }
+
+#endif
 
 static inline void fp_neg(fp *r, const fp *a)
 {
@@ -146,6 +155,7 @@ static inline void fp_half(fp *r, const fp *a)
 
 /* ---- double-width values for lazy reduction (all < p * 2^256) ---------- */
 
+#if !defined(FP_HAVE_X86_ADD)
 static inline void fpw_add(fpw *r, const fpw *a, const fpw *b)
 {
     /* a + b may exceed p * 2^256: subtract it back (upper half minus p). */
@@ -179,6 +189,8 @@ static inline void fpw_sub(fpw *r, const fpw *a, const fpw *b)
     }
     memcpy(r->v, t, sizeof t);
 }
+
+#endif
 
 /* ---- conversions ------------------------------------------------------- */
 
