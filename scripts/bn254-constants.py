@@ -193,6 +193,8 @@ out.append("""/*
 out.append("#define BN_X %dULL /* the BN seed x */\n" % x)
 out.append(fp_c("FP_THREE", 3, "3, the curve coefficient b of G1"))
 out.append(fp_c("FP_NINE", 9, "9 = 3b, for the complete formulas"))
+out.append("/* 2^768 mod p as a plain integer: mont_mul(x, FP_R3_RAW) = x 2^512 */\n")
+out.append("static const fp FP_R3_RAW = {{%s}};\n" % limbs(R**3 % p))
 out.append(fp_c("FP_BETA", beta, "beta, a cube root of unity: (beta x, y) = [lambda](x, y) on G1"))
 out.append(fp2_c("FP2_B_TWIST", b_twist, "b' = 3 / (9 + u), the twist's coefficient"))
 out.append(fp2_c("FP2_B3_TWIST", b_twist * 3, "3b'"))
@@ -233,5 +235,26 @@ out.append("static const int8_t ATE_NAF[%d] = {%s};\n" % (len(d), ", ".join(str(
 dx = naf(x)
 out.append("/* x in non-adjacent form, least significant digit first */\n")
 out.append("static const int8_t X_NAF[%d] = {%s};\n" % (len(dx), ", ".join(str(v) for v in dx)))
+
+
+def wnaf(k, w):
+    d = []
+    while k:
+        z = 0
+        if k & 1:
+            z = k % (1 << w)
+            if z >= 1 << (w - 1):
+                z -= 1 << w
+            k -= z
+        d.append(z)
+        k //= 2
+    return d
+
+
+dw = wnaf(x, 4)
+assert sum(v * 2**i for i, v in enumerate(dw)) == x
+out.append("/* x in width-4 NAF (odd digits in [-7, 7]): %d nonzero digits instead of %d */\n" %
+           (sum(1 for v in dw if v), sum(1 for v in dx if v)))
+out.append("static const int8_t X_WNAF4[%d] = {%s};\n" % (len(dw), ", ".join(str(v) for v in dw)))
 out.append("\n#endif /* MPAVS_BN254_CONSTANTS_IMPL_H */")
 print("".join(o if o.endswith("\n") else o + "\n" for o in out), end="")

@@ -54,6 +54,8 @@ TEST(fp_against_bignum)
             be->fp_inv(&r, &b);
             BN_mod_inverse(t, y, p, ctx);
             CHECK(bn_matches(be, &r, t));
+            be->fp_inv_var(&r, &b);
+            CHECK(bn_matches(be, &r, t));
             /* square roots: a^2 has one, and the root squares back */
             mp_bn254_fp sq, root;
             be->fp_mul(&sq, &a, &a);
@@ -94,6 +96,21 @@ TEST(fp_encoding_edges)
         CHECK(be->fp_from_bytes(&a, b));
         be->fp_to_bytes(back, &a);
         CHECK_MEM(back, b, 32);
+        /* inverses of 0 (defined as 0), 1 and p - 1 (= -1) */
+        mp_bn254_fp inv, one, m1;
+        be->fp_inv_var(&inv, &a);
+        CHECK(memcmp(&inv, &a, sizeof inv) == 0);
+        be->fp_inv(&inv, &a);
+        CHECK(memcmp(&inv, &a, sizeof inv) == 0);
+        b[31] = 1;
+        CHECK(be->fp_from_bytes(&one, b));
+        be->fp_inv_var(&inv, &one);
+        CHECK(memcmp(&inv, &one, sizeof inv) == 0);
+        memcpy(b, BN_P_BE, 32);
+        b[31] -= 1;
+        CHECK(be->fp_from_bytes(&m1, b));
+        be->fp_inv_var(&inv, &m1);
+        CHECK(memcmp(&inv, &m1, sizeof inv) == 0);
     }
 }
 

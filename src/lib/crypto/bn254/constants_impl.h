@@ -13,6 +13,9 @@ static const fp FP_THREE = {
 /* 9 = 3b, for the complete formulas */
 static const fp FP_NINE = {
     {0xf60647ce410d7ff7ULL, 0x2f3d6f4dd31bd011ULL, 0x2943337e3940c6d1ULL, 0x1d9598e8a7e39857ULL}};
+/* 2^768 mod p as a plain integer: mont_mul(x, FP_R3_RAW) = x 2^512 */
+static const fp FP_R3_RAW = {
+    {0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL, 0xef7f0b0c0ada0afbULL, 0x20fd6e902d592544ULL}};
 /* beta, a cube root of unity: (beta x, y) = [lambda](x, y) on G1 */
 static const fp FP_BETA = {
     {0x71930c11d782e155ULL, 0xa6bb947cffbe3323ULL, 0xaa303344d4741444ULL, 0x2c3b3f0d26594943ULL}};
@@ -139,5 +142,10 @@ static const int8_t X_NAF[63] = {1, 0, 0, 0, -1, 0,  0,  0, 0,  1, 0, 1, 0, 0, 0
                                  1, 0, 0, 1, 0,  -1, 0,  1, 0,  1, 0, 1, 0, 0, 1, 0,
                                  0, 0, 1, 0, -1, 0,  -1, 0, -1, 0, 1, 0, 1, 0, 0, -1,
                                  0, 1, 0, 1, 0,  -1, 0,  0, 1,  0, 1, 0, 0, 0, 1};
+/* x in width-4 NAF (odd digits in [-7, 7]): 14 nonzero digits instead of 24 */
+static const int8_t X_WNAF4[63] = {1,  0, 0,  0,  -1, 0, 0,  0, 0, 5, 0, 0, 0, 0, 0, 0,
+                                   -7, 0, 0,  0,  7,  0, 0,  0, 0, 5, 0, 0, 0, 0, 1, 0,
+                                   0,  0, -3, 0,  0,  0, -5, 0, 0, 0, 5, 0, 0, 0, 0, 3,
+                                   0,  0, 0,  -3, 0,  0, 0,  0, 5, 0, 0, 0, 0, 0, 1};
 
 #endif /* MPAVS_BN254_CONSTANTS_IMPL_H */

@@ -21,6 +21,7 @@
 #include "fp_impl.h"
 #include "fp2_impl.h"
 #include "constants_impl.h"
+#include "inv_impl.h"
 #include "fp6_impl.h"
 #include "fp12_impl.h"
 #include "scalar_decomp_impl.h"
@@ -71,6 +72,11 @@ static void e_fp_mul(mp_bn254_fp *r, const mp_bn254_fp *a, const mp_bn254_fp *b)
 static void e_fp_inv(mp_bn254_fp *r, const mp_bn254_fp *a)
 {
     fp_inv(r, a);
+}
+
+static void e_fp_inv_var(mp_bn254_fp *r, const mp_bn254_fp *a)
+{
+    fp_inv_var(r, a);
 }
 
 static int e_fp_sqrt(mp_bn254_fp *r, const mp_bn254_fp *a)
@@ -284,7 +290,7 @@ static void e_gt_inv(mp_bn254_gt *r, const mp_bn254_gt *a)
 {
     fp12 x;
     gt_in(&x, a);
-    fp12_inv(&x, &x);
+    fp12_inv_var(&x, &x);
     gt_out(r, &x);
 }
 
@@ -311,6 +317,7 @@ const mp_bn254_backend BN254_BACKEND_VAR = {
     .fp_sub = e_fp_sub,
     .fp_mul = e_fp_mul,
     .fp_inv = e_fp_inv,
+    .fp_inv_var = e_fp_inv_var,
     .fp_sqrt = e_fp_sqrt,
     .fp2_add = e_fp2_add,
     .fp2_mul = e_fp2_mul,

@@ -69,14 +69,15 @@ static BN_UNUSED void fp12_sqr(fp12 *r, const fp12 *a)
     fp6_dbl(&r->c1, &t);
 }
 
-static BN_UNUSED void fp12_inv(fp12 *r, const fp12 *a)
+/* r = a^-1 for public a (variable time). */
+static BN_UNUSED void fp12_inv_var(fp12 *r, const fp12 *a)
 {
     fp6 t0, t1;
     fp6_sqr(&t0, &a->c0);
     fp6_sqr(&t1, &a->c1);
     fp6_mul_v(&t1, &t1);
     fp6_sub(&t0, &t0, &t1);
-    fp6_inv(&t0, &t0);
+    fp6_inv_var(&t0, &t0);
     fp6_mul(&r->c0, &a->c0, &t0);
     fp6_mul(&t1, &a->c1, &t0);
     fp6_neg(&r->c1, &t1);
@@ -197,20 +198,29 @@ static BN_UNUSED void fp12_mul_line(fp12 *f, const fp2 *a, const fp2 *b, const f
     fp6_add(&f->c0, &t0, &t1);
 }
 
-/* r = a^x for the BN seed x, a in the cyclotomic subgroup (signed digits:
- * the inverse there is the conjugate). */
+/* r = a^x for the BN seed x, a in the cyclotomic subgroup: width-4 signed
+ * window (a, a^3, a^5, a^7 and their conjugates, which are the inverses
+ * there), 62 cyclotomic squarings and 13 + 4 multiplications instead of the
+ * NAF's 23. */
 static BN_UNUSED void fp12_cyclotomic_exp_x(fp12 *r, const fp12 *a)
 {
-    fp12 acc, ainv;
-    fp12_conj(&ainv, a);
-    int n = (int)(sizeof X_NAF / sizeof X_NAF[0]);
-    acc = *a; /* the top digit is 1 */
+    fp12 odd[4], a2, acc;
+    odd[0] = *a;
+    fp12_cyclotomic_sqr(&a2, a);
+    for (int i = 1; i < 4; i++)
+        fp12_mul(&odd[i], &odd[i - 1], &a2);
+    int n = (int)(sizeof X_WNAF4 / sizeof X_WNAF4[0]);
+    acc = odd[X_WNAF4[n - 1] / 2]; /* the top digit is positive */
     for (int i = n - 2; i >= 0; i--) {
         fp12_cyclotomic_sqr(&acc, &acc);
-        if (X_NAF[i] > 0)
-            fp12_mul(&acc, &acc, a);
-        else if (X_NAF[i] < 0)
-            fp12_mul(&acc, &acc, &ainv);
+        int d = X_WNAF4[i];
+        if (d > 0) {
+            fp12_mul(&acc, &acc, &odd[d / 2]);
+        } else if (d < 0) {
+            fp12 inv;
+            fp12_conj(&inv, &odd[-d / 2]);
+            fp12_mul(&acc, &acc, &inv);
+        }
     }
     *r = acc;
 }

@@ -154,8 +154,8 @@ static BN_UNUSED void fp6_mul_01(fp6 *r, const fp6 *a, const fp2 *b, const fp2 *
     r->c2 = c2;
 }
 
-/* r = a^-1 (zero maps to zero). Constant time. */
-static BN_UNUSED void fp6_inv(fp6 *r, const fp6 *a)
+/* r = a^-1 (zero maps to zero), for public a (variable-time Fp inversion). */
+static BN_UNUSED void fp6_inv_var(fp6 *r, const fp6 *a)
 {
     fp2 t0, t1, t2, s, d;
     /* t0 = a0^2 - xi a1 a2, t1 = xi a2^2 - a0 a1, t2 = a1^2 - a0 a2 */
@@ -177,7 +177,7 @@ static BN_UNUSED void fp6_inv(fp6 *r, const fp6 *a)
     fp2_mul_xi(&d, &d);
     fp2_mul(&s, &a->c0, &t0);
     fp2_add(&d, &d, &s);
-    fp2_inv(&d, &d);
+    fp2_inv_var(&d, &d);
     fp2_mul(&r->c0, &t0, &d);
     fp2_mul(&r->c1, &t1, &d);
     fp2_mul(&r->c2, &t2, &d);

@@ -71,6 +71,7 @@ static BN_UNUSED int GP(aff_on_curve)(const G_AFF *a)
     return GF(eq)(&l, &rt);
 }
 
+/* Affine form (variable time: public points only). */
 static BN_UNUSED void GP(j_to_aff)(G_AFF *r, const GP(j) * a)
 {
     if (GP(j_is_inf)(a)) {
@@ -78,7 +79,7 @@ static BN_UNUSED void GP(j_to_aff)(G_AFF *r, const GP(j) * a)
         return;
     }
     GFE zi, zi2;
-    GF(inv)(&zi, &a->z);
+    GF(inv_var)(&zi, &a->z);
     GF(sqr)(&zi2, &zi);
     GF(mul)(&r->x, &a->x, &zi2);
     GF(mul)(&zi2, &zi2, &zi);
@@ -97,7 +98,7 @@ static BN_UNUSED void GP(j_to_aff_batch)(G_AFF *r, const GP(j) * a, size_t n, GF
         if (!GP(j_is_inf)(&a[i]))
             GF(mul)(&acc, &acc, &a[i].z);
     }
-    GF(inv)(&acc, &acc);
+    GF(inv_var)(&acc, &acc);
     for (size_t i = n; i-- > 0;) {
         if (GP(j_is_inf)(&a[i])) {
             GP(aff_set_inf)(&r[i]);
