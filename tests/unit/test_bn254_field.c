@@ -45,6 +45,9 @@ TEST(fp_against_bignum)
             be->fp_mul(&r, &a, &b);
             BN_mod_mul(t, x, y, p, ctx);
             CHECK(bn_matches(be, &r, t));
+            be->fp_sqr(&r, &a);
+            BN_mod_sqr(t, x, p, ctx);
+            CHECK(bn_matches(be, &r, t));
             be->fp_add(&r, &a, &b);
             BN_mod_add(t, x, y, p, ctx);
             CHECK(bn_matches(be, &r, t));
@@ -68,6 +71,44 @@ TEST(fp_against_bignum)
             CHECK(be->fp_sqrt(&root, &neg) == (i == 0));
             BN_free(x);
             BN_free(y);
+        }
+    }
+    BN_free(p);
+    BN_free(t);
+    BN_CTX_free(ctx);
+}
+
+/* Squares of values whose limbs are all ones or all zeros (carry chains at
+ * their longest), against the product and against BIGNUM. */
+TEST(fp_square_carry_edges)
+{
+    const mp_bn254_backend *bes[2];
+    int nb = bn_backends(bes);
+    BN_CTX *ctx = BN_CTX_new();
+    BIGNUM *p = BN_bin2bn(BN_P_BE, 32, NULL), *t = BN_new();
+    for (int k = 0; k < nb; k++) {
+        for (unsigned pat = 0; pat < 256; pat++) {
+            uint8_t b[32];
+            for (int i = 0; i < 32; i++)
+                b[i] = (pat >> (i / 4)) & 1 ? 0xff : 0x00;
+            b[0] &= 0x2f; /* below p */
+            mp_bn254_fp a, r1, r2;
+            if (!bes[k]->fp_from_bytes(&a, b))
+                continue;
+            /* the Montgomery form of a has arbitrary limbs: use the limbs too */
+            for (int form = 0; form < 2; form++) {
+                if (form == 1)
+                    for (int i = 0; i < 4; i++)
+                        a.v[i] = (pat >> (2 * i)) & 1 ? ~0ULL : (pat >> (2 * i + 1)) & 1;
+                a.v[3] &= 0x2fffffffffffffffULL;
+                bes[k]->fp_sqr(&r1, &a);
+                bes[k]->fp_mul(&r2, &a, &a);
+                CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
+                BIGNUM *x = bn_of(bes[k], &a);
+                BN_mod_sqr(t, x, p, ctx);
+                CHECK(bn_matches(bes[k], &r1, t));
+                BN_free(x);
+            }
         }
     }
     BN_free(p);
@@ -270,6 +311,9 @@ TEST(backends_agree)
         g->fp_mul(&r1, &x, &y);
         a->fp_mul(&r2, &x, &y);
         CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
+        g->fp_sqr(&r1, &x);
+        a->fp_sqr(&r2, &x);
+        CHECK(memcmp(&r1, &r2, sizeof r1) == 0);
         mp_bn254_fp2 u, v, s1, s2;
         bn_rand_fp2(mp_t, g, &u);
         bn_rand_fp2(mp_t, g, &v);
@@ -294,7 +338,8 @@ TEST(backends_agree)
 }
 
 static const mp_test_case tests[] = {
-    MP_TEST(fp_against_bignum), MP_TEST(fp_encoding_edges),   MP_TEST(fp2_products_and_roots),
-    MP_TEST(tower_identities),  MP_TEST(cyclotomic_squaring), MP_TEST(backends_agree),
+    MP_TEST(fp_against_bignum),      MP_TEST(fp_square_carry_edges), MP_TEST(fp_encoding_edges),
+    MP_TEST(fp2_products_and_roots), MP_TEST(tower_identities),      MP_TEST(cyclotomic_squaring),
+    MP_TEST(backends_agree),
 };
 MP_TEST_MAIN("bn254_field", tests)

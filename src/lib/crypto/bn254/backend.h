@@ -32,6 +32,7 @@ typedef struct mp_bn254_backend {
     void (*fp_add)(mp_bn254_fp *r, const mp_bn254_fp *a, const mp_bn254_fp *b);
     void (*fp_sub)(mp_bn254_fp *r, const mp_bn254_fp *a, const mp_bn254_fp *b);
     void (*fp_mul)(mp_bn254_fp *r, const mp_bn254_fp *a, const mp_bn254_fp *b);
+    void (*fp_sqr)(mp_bn254_fp *r, const mp_bn254_fp *a);
     void (*fp_inv)(mp_bn254_fp *r, const mp_bn254_fp *a);     /* constant time */
     void (*fp_inv_var)(mp_bn254_fp *r, const mp_bn254_fp *a); /* public inputs */
     int (*fp_sqrt)(mp_bn254_fp *r, const mp_bn254_fp *a);

@@ -69,6 +69,11 @@ static void e_fp_mul(mp_bn254_fp *r, const mp_bn254_fp *a, const mp_bn254_fp *b)
     fp_mul(r, a, b);
 }
 
+static void e_fp_sqr(mp_bn254_fp *r, const mp_bn254_fp *a)
+{
+    fp_sqr(r, a);
+}
+
 static void e_fp_inv(mp_bn254_fp *r, const mp_bn254_fp *a)
 {
     fp_inv(r, a);
@@ -316,6 +321,7 @@ const mp_bn254_backend BN254_BACKEND_VAR = {
     .fp_add = e_fp_add,
     .fp_sub = e_fp_sub,
     .fp_mul = e_fp_mul,
+    .fp_sqr = e_fp_sqr,
     .fp_inv = e_fp_inv,
     .fp_inv_var = e_fp_inv_var,
     .fp_sqrt = e_fp_sqrt,
