@@ -141,7 +141,7 @@ static void e_g1_mul_var(g1a *r, const g1a *p, const mp_bn254_scalar *k)
 
 static void e_g1_mul_ct(g1a *r, const g1a *p, const mp_bn254_scalar *k)
 {
-    g1mul_ct(r, p, k->v);
+    g1_mul_ct_glv(r, p, k->v);
 }
 
 static void e_g1_mul_ref(g1a *r, const g1a *p, const mp_bn254_scalar *k)

@@ -95,6 +95,34 @@ static BN_UNUSED void glv_split(uint64_t k1[2], int *neg1, uint64_t k2[2], int *
     split_sign(k2, neg2, v2);
 }
 
+/* Sign and magnitude without a branch (for secret scalars). */
+static inline void split_sign_ct(uint64_t mag[2], uint64_t *neg, u128 v)
+{
+    uint64_t n = (uint64_t)(v >> 127);
+    u128 mask = (u128)0 - n;
+    v = (v ^ mask) + n;
+    *neg = n;
+    mag[0] = (uint64_t)v;
+    mag[1] = (uint64_t)(v >> 64);
+}
+
+/* glv_split for a secret k: the same fixed sequence of products, and the
+ * signs come out as 0/1 words instead of through a branch. */
+static BN_UNUSED void glv_split_ct(uint64_t k1[2], uint64_t *neg1, uint64_t k2[2], uint64_t *neg2,
+                                   const uint64_t k[4])
+{
+    uint64_t c1[4], c2[4];
+    mul_shift256_round(c1, k, GLV_G1);
+    mul_shift256_round(c2, k, GLV_G2);
+    u128 c1w = (u128)c1[1] << 64 | c1[0], c2w = (u128)c2[1] << 64 | c2[0];
+    u128 a2 = (u128)GLV_A2[1] << 64 | GLV_A2[0], mb1 = (u128)GLV_MB1[1] << 64 | GLV_MB1[0];
+    u128 kw = (u128)k[1] << 64 | k[0];
+    split_sign_ct(k1, neg1, kw - c1w * GLV_A1 - c2w * a2);
+    split_sign_ct(k2, neg2, c1w * mb1 - c2w * GLV_A1);
+    mp_memzero(c1, sizeof c1);
+    mp_memzero(c2, sizeof c2);
+}
+
 /* GLS: k = sum_i k_i (6x^2)^i (mod r), |k_i| < 2^66; same modular trick. */
 static BN_UNUSED void gls_split(uint64_t ki[4][2], int neg[4], const uint64_t k[4])
 {
