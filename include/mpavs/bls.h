@@ -52,6 +52,8 @@ void mp_bls_secret_clear(mp_bls_secret *sk);
 void mp_bls_pubkey_from_secret(mp_bls_pubkey *pk, const mp_bls_secret *sk);
 /** operatorId = keccak256(X || Y) of the G1 key (BN254.hashG1Point). */
 void mp_bls_operator_id(uint8_t out[32], const mp_bn254_g1 *pk_g1);
+/** BN254.hashG2Point: keccak256(X[0] || X[1] || Y[0] || Y[1]), imaginary parts first. */
+void mp_bls_g2_hash(uint8_t out[32], const mp_bn254_g2 *q);
 
 /** BN254.hashToG1(digest). */
 void mp_bls_hash_to_g1(mp_bn254_g1 *out, const uint8_t digest[32]);

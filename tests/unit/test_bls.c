@@ -506,6 +506,12 @@ TEST(sign_verify_aggregate)
     mp_bn254_g1_encode(enc, &s.pk1[0]);
     mp_keccak256(want, enc, 64);
     CHECK_MEM(id, want, 32);
+    /* hashG2Point over X[0] (imaginary) first */
+    uint8_t g2enc[128];
+    mp_bls_g2_hash(id, &s.pk2[0]);
+    mp_bn254_g2_encode(g2enc, &s.pk2[0]);
+    mp_keccak256(want, g2enc, 128);
+    CHECK_MEM(id, want, 32);
     free_signers(&s);
 }
 

@@ -195,6 +195,54 @@ TEST(fp2_products_and_roots)
     }
 }
 
+/* Fp2 products and squares at the extremes (0, 1, p - 1 in each
+ * coordinate), where the unreduced sums of the Karatsuba products peak:
+ * against the schoolbook formula on every backend. */
+TEST(fp2_extremes)
+{
+    const mp_bn254_backend *bes[2];
+    int nb = bn_backends(bes);
+    for (int k = 0; k < nb; k++) {
+        const mp_bn254_backend *be = bes[k];
+        mp_bn254_fp vals[4];
+        uint8_t b[32] = {0};
+        CHECK(be->fp_from_bytes(&vals[0], b));
+        b[31] = 1;
+        CHECK(be->fp_from_bytes(&vals[1], b));
+        memcpy(b, BN_P_BE, 32);
+        b[31] -= 1;
+        CHECK(be->fp_from_bytes(&vals[2], b));
+        b[31] -= 1;
+        CHECK(be->fp_from_bytes(&vals[3], b));
+        for (int i = 0; i < 256; i++) {
+            mp_bn254_fp2 x = {vals[i & 3], vals[(i >> 2) & 3]};
+            mp_bn254_fp2 y = {vals[(i >> 4) & 3], vals[(i >> 6) & 3]};
+            mp_bn254_fp2 r, s;
+            mp_bn254_fp t0, t1;
+            be->fp2_mul(&r, &x, &y);
+            be->fp_mul(&t0, &x.c0, &y.c0);
+            be->fp_mul(&t1, &x.c1, &y.c1);
+            be->fp_sub(&s.c0, &t0, &t1);
+            be->fp_mul(&t0, &x.c0, &y.c1);
+            be->fp_mul(&t1, &x.c1, &y.c0);
+            be->fp_add(&s.c1, &t0, &t1);
+            CHECK(memcmp(&r, &s, sizeof r) == 0);
+            be->fp2_sqr(&r, &x);
+            be->fp2_mul(&s, &x, &x);
+            CHECK(memcmp(&r, &s, sizeof r) == 0);
+            /* in place (r aliasing an input) */
+            s = x;
+            be->fp2_mul(&s, &s, &y);
+            be->fp2_mul(&r, &x, &y);
+            CHECK(memcmp(&r, &s, sizeof r) == 0);
+            s = x;
+            be->fp2_sqr(&s, &s);
+            be->fp2_sqr(&r, &x);
+            CHECK(memcmp(&r, &s, sizeof r) == 0);
+        }
+    }
+}
+
 /* A random element of Fp12 (any, not necessarily in GT). */
 static void rand_fp12(mp_test_ctx *mp_t, const mp_bn254_backend *be, mp_bn254_gt *a)
 {
@@ -339,7 +387,7 @@ TEST(backends_agree)
 
 static const mp_test_case tests[] = {
     MP_TEST(fp_against_bignum),      MP_TEST(fp_square_carry_edges), MP_TEST(fp_encoding_edges),
-    MP_TEST(fp2_products_and_roots), MP_TEST(tower_identities),      MP_TEST(cyclotomic_squaring),
-    MP_TEST(backends_agree),
+    MP_TEST(fp2_products_and_roots), MP_TEST(fp2_extremes),          MP_TEST(tower_identities),
+    MP_TEST(cyclotomic_squaring),    MP_TEST(backends_agree),
 };
 MP_TEST_MAIN("bn254_field", tests)

@@ -113,6 +113,13 @@ void mp_bls_operator_id(uint8_t out[32], const mp_bn254_g1 *pk_g1)
     mp_keccak256(out, enc, sizeof enc);
 }
 
+void mp_bls_g2_hash(uint8_t out[32], const mp_bn254_g2 *q)
+{
+    uint8_t enc[128];
+    mp_bn254_g2_encode(enc, q);
+    mp_keccak256(out, enc, sizeof enc);
+}
+
 /* ---- hash, sign, verify --------------------------------------------------- */
 
 /* 1 when the 32-byte big-endian a is >= b. */

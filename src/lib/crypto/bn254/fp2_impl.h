@@ -131,20 +131,29 @@ static inline void fp2_red(fp2 *r, const fp2w *a)
 
 static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b)
 {
+#if defined(FP2_HAVE_ADX_MUL)
+    /* the same computation, fused in one assembly routine */
+    mp_bn254_adx_fp2_mul(r, a, b);
+#else
     fp2w t;
     fp2_mul_wide(&t, a, b);
     fp2_red(r, &t);
+#endif
 }
 
 /* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u */
 static inline void fp2_sqr(fp2 *r, const fp2 *a)
 {
+#if defined(FP2_HAVE_ADX_MUL)
+    mp_bn254_adx_fp2_sqr(r, a);
+#else
     fp s, d, m;
     fp_add(&s, &a->c0, &a->c1);
     fp_sub(&d, &a->c0, &a->c1);
     fp_mul(&m, &a->c0, &a->c1);
     fp_mul(&r->c0, &s, &d);
     fp_dbl(&r->c1, &m);
+#endif
 }
 
 /* r = a * (9 + u) = (9 a0 - a1) + (9 a1 + a0) u */
