@@ -181,6 +181,13 @@ def fp2_c(name, v, comment):
                                                                    limbs(mont(v.b)))
 
 
+# fp2_mul_xi (ADX) reduces V < 10p with q = ((V >> 250) * 0x1529) >> 16: for every
+# value of V >> 250, q must not exceed floor(V / p) and be at most one below it.
+for t in range(0, (10 * p >> 250) + 1):
+    lo, hi = t << 250, min(((t + 1) << 250) - 1, 10 * p - 1)
+    q = (t * 0x1529) >> 16
+    assert q <= lo // p and q >= hi // p - 1
+
 out = []
 out.append("""/*
 ** constants_impl.h: constants of the BN254 engine in Montgomery form.

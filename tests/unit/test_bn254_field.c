@@ -230,6 +230,17 @@ TEST(fp2_extremes)
             be->fp2_sqr(&r, &x);
             be->fp2_mul(&s, &x, &x);
             CHECK(memcmp(&r, &s, sizeof r) == 0);
+            /* times xi = 9 + u, against the product with (9, 1) */
+            mp_bn254_fp2 xi;
+            uint8_t nine[32] = {[31] = 9};
+            CHECK(be->fp_from_bytes(&xi.c0, nine));
+            xi.c1 = vals[1];
+            be->fp2_mul_xi(&r, &x);
+            be->fp2_mul(&s, &x, &xi);
+            CHECK(memcmp(&r, &s, sizeof r) == 0);
+            s = x;
+            be->fp2_mul_xi(&s, &s);
+            CHECK(memcmp(&r, &s, sizeof r) == 0);
             /* in place (r aliasing an input) */
             s = x;
             be->fp2_mul(&s, &s, &y);
@@ -370,6 +381,9 @@ TEST(backends_agree)
         CHECK(memcmp(&s1, &s2, sizeof s1) == 0);
         g->fp2_sqr(&s1, &u);
         a->fp2_sqr(&s2, &u);
+        CHECK(memcmp(&s1, &s2, sizeof s1) == 0);
+        g->fp2_mul_xi(&s1, &u);
+        a->fp2_mul_xi(&s2, &u);
         CHECK(memcmp(&s1, &s2, sizeof s1) == 0);
     }
     for (int i = 0; i < 8; i++) {

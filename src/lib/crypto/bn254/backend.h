@@ -39,6 +39,7 @@ typedef struct mp_bn254_backend {
     void (*fp2_add)(mp_bn254_fp2 *r, const mp_bn254_fp2 *a, const mp_bn254_fp2 *b);
     void (*fp2_mul)(mp_bn254_fp2 *r, const mp_bn254_fp2 *a, const mp_bn254_fp2 *b);
     void (*fp2_sqr)(mp_bn254_fp2 *r, const mp_bn254_fp2 *a);
+    void (*fp2_mul_xi)(mp_bn254_fp2 *r, const mp_bn254_fp2 *a);
     int (*fp2_sqrt)(mp_bn254_fp2 *r, const mp_bn254_fp2 *a);
     /* G1 */
     int (*g1_decode)(mp_bn254_g1 *p, const uint8_t in[64]);

@@ -104,6 +104,11 @@ static void e_fp2_sqr(mp_bn254_fp2 *r, const mp_bn254_fp2 *a)
     fp2_sqr(r, a);
 }
 
+static void e_fp2_mul_xi(mp_bn254_fp2 *r, const mp_bn254_fp2 *a)
+{
+    fp2_mul_xi(r, a);
+}
+
 static int e_fp2_sqrt(mp_bn254_fp2 *r, const mp_bn254_fp2 *a)
 {
     return fp2_sqrt_var(r, a);
@@ -328,6 +333,7 @@ const mp_bn254_backend BN254_BACKEND_VAR = {
     .fp2_add = e_fp2_add,
     .fp2_mul = e_fp2_mul,
     .fp2_sqr = e_fp2_sqr,
+    .fp2_mul_xi = e_fp2_mul_xi,
     .fp2_sqrt = e_fp2_sqrt,
     .g1_decode = g1_decode,
     .g1_encode = g1_encode,

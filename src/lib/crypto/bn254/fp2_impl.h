@@ -159,6 +159,9 @@ static inline void fp2_sqr(fp2 *r, const fp2 *a)
 /* r = a * (9 + u) = (9 a0 - a1) + (9 a1 + a0) u */
 static inline void fp2_mul_xi(fp2 *r, const fp2 *a)
 {
+#if defined(FP2_HAVE_ADX_MUL)
+    mp_bn254_adx_fp2_mul_xi(r, a);
+#else
     fp t0, t1;
     fp_dbl(&t0, &a->c0);
     fp_dbl(&t0, &t0);
@@ -171,6 +174,7 @@ static inline void fp2_mul_xi(fp2 *r, const fp2 *a)
     fp_sub(&t0, &t0, &a->c1);
     fp_add(&r->c1, &t1, &a->c0);
     r->c0 = t0;
+#endif
 }
 
 /* r = a^-1 = conj(a) / (a0^2 + a1^2); zero maps to zero. Constant time. */
