@@ -104,7 +104,7 @@ TEST(g1_scalar_mul)
     int nb = bn_backends(bes);
     for (int k = 0; k < nb; k++) {
         const mp_bn254_backend *be = bes[k];
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 100; i++) {
             mp_bn254_g1 p, ref, fast, ct;
             mp_bn254_scalar s;
             bn_rand_g1(mp_t, be, &p);
@@ -189,7 +189,7 @@ TEST(g2_laws_and_mul)
             be->g2_add(&x, &x, &c);
             CHECK(mp_bn254_g2_eq(&x, &y));
         }
-        for (int i = 0; i < 24; i++) {
+        for (int i = 0; i < 60; i++) {
             mp_bn254_g2 p, ref, fast, ct;
             mp_bn254_scalar s;
             bn_rand_g2(mp_t, be, &p);
@@ -244,7 +244,7 @@ TEST(g2_subgroup_check)
         mp_bn254_g2 g;
         mp_bn254_g2_generator(&g);
         CHECK(be->g2_in_subgroup_var(&g));
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 12; i++) {
             mp_bn254_g2 t, cleared, rt;
             bn_rand_twist_point(mp_t, be, &t);
             /* on the twist, but its order is not r: r*t != O */

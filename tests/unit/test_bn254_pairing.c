@@ -197,7 +197,7 @@ TEST(bilinearity)
         mp_bn254_g2 g2;
         mp_bn254_g1_generator(&g1);
         mp_bn254_g2_generator(&g2);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 8; i++) {
             mp_bn254_scalar a, b, ab;
             bn_rand_scalar(mp_t, &a);
             bn_rand_scalar(mp_t, &b);
@@ -248,7 +248,7 @@ TEST(final_exp_against_plain_power)
     int nb = bn_backends(bes);
     for (int k = 0; k < nb; k++) {
         const mp_bn254_backend *be = bes[k];
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 4; i++) {
             mp_bn254_g1 p;
             mp_bn254_g2 q;
             bn_rand_g1(mp_t, be, &p);
