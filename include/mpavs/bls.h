@@ -44,6 +44,7 @@ MP_WUR int mp_bls_secret_from_bytes(mp_bls_secret *sk, const uint8_t in[32], mp_
 /** Reads decimal digits or 0x-prefixed hex (as eigensdk-go's
  ** NewKeyPairFromString accepts); MP_ERR_INVALID for 0, >= r or bad text. */
 MP_WUR int mp_bls_secret_from_text(mp_bls_secret *sk, const char *text, mp_err *err);
+/** Writes the secret as 32 big-endian bytes (the caller wipes them). */
 void mp_bls_secret_to_bytes(uint8_t out[32], const mp_bls_secret *sk);
 /** Wipes the secret. */
 void mp_bls_secret_clear(mp_bls_secret *sk);

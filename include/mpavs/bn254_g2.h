@@ -28,8 +28,11 @@ void mp_bn254_g2_encode(uint8_t out[128], const mp_bn254_g2 *p);
 /** True when p (already on the twist) is in the order-r subgroup: the
  ** endomorphism test [x+1]P + psi([x]P) + psi^2([x]P) == psi^3([2x]P). */
 bool mp_bn254_g2_in_subgroup_var(const mp_bn254_g2 *p);
+/** True when a and b are the same point. */
 bool mp_bn254_g2_eq(const mp_bn254_g2 *a, const mp_bn254_g2 *b);
+/** r = a + b. */
 void mp_bn254_g2_add(mp_bn254_g2 *r, const mp_bn254_g2 *a, const mp_bn254_g2 *b);
+/** r = -a. */
 void mp_bn254_g2_neg(mp_bn254_g2 *r, const mp_bn254_g2 *a);
 /** r = sum of n points (one inversion for the whole sum). */
 void mp_bn254_g2_sum(mp_bn254_g2 *r, const mp_bn254_g2 *pts, size_t n);

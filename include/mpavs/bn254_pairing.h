@@ -24,9 +24,13 @@ void mp_bn254_miller_loop(mp_bn254_gt *out, const mp_bn254_g1 *ps, const mp_bn25
 /** out = f^((p^12-1)/r). */
 void mp_bn254_final_exp(mp_bn254_gt *out, const mp_bn254_gt *f);
 
+/** r = 1, the identity of GT. */
 void mp_bn254_gt_one(mp_bn254_gt *r);
+/** True when a is the identity. */
 bool mp_bn254_gt_is_one(const mp_bn254_gt *a);
+/** True when a == b. */
 bool mp_bn254_gt_eq(const mp_bn254_gt *a, const mp_bn254_gt *b);
+/** r = a * b. */
 void mp_bn254_gt_mul(mp_bn254_gt *r, const mp_bn254_gt *a, const mp_bn254_gt *b);
 /** r = a^k for any 256-bit k (variable time). */
 void mp_bn254_gt_pow_var(mp_bn254_gt *r, const mp_bn254_gt *a, const mp_bn254_scalar *k);
