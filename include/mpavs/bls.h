@@ -123,6 +123,12 @@ MP_WUR int mp_bls_batch_find_invalid(const uint8_t (*digests)[32], const mp_bn25
                                      const mp_bn254_g1 *sigs, size_t n, bool *invalid,
                                      size_t *n_invalid, mp_err *err);
 
+/** mp_bls_batch_find_invalid for a batch on one digest (bisects with
+ ** mp_bls_batch_verify_same). */
+MP_WUR int mp_bls_batch_find_invalid_same(const uint8_t digest[32], const mp_bn254_g2 *pks,
+                                          const mp_bn254_g1 *sigs, size_t n, bool *invalid,
+                                          size_t *n_invalid, mp_err *err);
+
 /** Writes a G1 key as gnark's G1Affine.String(): "E([x,y])" in decimal. */
 void mp_bls_g1_to_gnark(char out[MP_BLS_GNARK_MAX], const mp_bn254_g1 *p);
 /** Parses "E([x,y])"; MP_ERR_INVALID names the problem (format, range, curve). */

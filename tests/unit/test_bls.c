@@ -592,6 +592,10 @@ TEST(one_bad_signature_among_1000)
         mp_bls_batch_find_invalid((const uint8_t(*)[32])digests, s.pk2, sigs, N, bad, &found, &err),
         &err);
     CHECK(found == 1 && bad[culprit]);
+    found = 0;
+    memset(bad, 0, N * sizeof *bad);
+    CHECK_OK(mp_bls_batch_find_invalid_same(msg, s.pk2, sigs, N, bad, &found, &err), &err);
+    CHECK(found == 1 && bad[culprit]);
     /* swapping two valid signatures breaks both, and the batch sees it */
     mp_bls_sign(&sigs[culprit], &s.sk[culprit], msg);
     mp_bn254_g1 t = sigs[10];
@@ -602,6 +606,14 @@ TEST(one_bad_signature_among_1000)
         mp_bls_batch_find_invalid((const uint8_t(*)[32])digests, s.pk2, sigs, N, bad, &found, &err),
         &err);
     CHECK(found == 2 && bad[10] && bad[11]);
+    CHECK_OK(mp_bls_batch_find_invalid_same(msg, s.pk2, sigs, N, bad, &found, &err), &err);
+    CHECK(found == 2 && bad[10] && bad[11]);
+    /* a valid batch: nothing found */
+    t = sigs[10];
+    sigs[10] = sigs[11];
+    sigs[11] = t;
+    CHECK_OK(mp_bls_batch_find_invalid_same(msg, s.pk2, sigs, N, bad, &found, &err), &err);
+    CHECK(found == 0);
     free(sigs);
     free(digests);
     free(bad);

@@ -159,6 +159,7 @@ int mp_bls_batch_verify(const uint8_t (*digests)[32], const mp_bn254_g2 *pks,
 }
 
 typedef struct bisect_ctx {
+    const uint8_t *same; /* the one digest of a same-digest batch, or NULL */
     const uint8_t (*digests)[32];
     const mp_bn254_g2 *pks;
     const mp_bn254_g1 *sigs;
@@ -170,7 +171,9 @@ typedef struct bisect_ctx {
  * other than a failed verification. */
 static int range_ok(const bisect_ctx *c, size_t lo, size_t hi, bool *ok, mp_err *err)
 {
-    int rc = mp_bls_batch_verify(c->digests + lo, c->pks + lo, c->sigs + lo, hi - lo, err);
+    int rc = c->same
+                 ? mp_bls_batch_verify_same(c->same, c->pks + lo, c->sigs + lo, hi - lo, err)
+                 : mp_bls_batch_verify(c->digests + lo, c->pks + lo, c->sigs + lo, hi - lo, err);
     *ok = rc == MP_OK;
     return mp_rc_class(rc) == MP_ERR_VERIFY ? MP_OK : rc;
 }
@@ -181,7 +184,8 @@ static int range_ok(const bisect_ctx *c, size_t lo, size_t hi, bool *ok, mp_err 
 static int bisect(bisect_ctx *c, size_t lo, size_t hi, bool known_bad, mp_err *err)
 {
     if (hi - lo == 1) {
-        if (mp_bls_verify(&c->pks[lo], c->digests[lo], &c->sigs[lo], NULL) != MP_OK) {
+        const uint8_t *digest = c->same ? c->same : c->digests[lo];
+        if (mp_bls_verify(&c->pks[lo], digest, &c->sigs[lo], NULL) != MP_OK) {
             c->invalid[lo] = true;
             c->found++;
         }
@@ -207,7 +211,22 @@ int mp_bls_batch_find_invalid(const uint8_t (*digests)[32], const mp_bn254_g2 *p
                               const mp_bn254_g1 *sigs, size_t n, bool *invalid, size_t *n_invalid,
                               mp_err *err)
 {
-    bisect_ctx c = {digests, pks, sigs, invalid, 0};
+    bisect_ctx c = {NULL, digests, pks, sigs, invalid, 0};
+    for (size_t i = 0; i < n; i++)
+        invalid[i] = false;
+    *n_invalid = 0;
+    if (n == 0)
+        return MP_OK;
+    MP_TRY(bisect(&c, 0, n, 0, err));
+    *n_invalid = c.found;
+    return MP_OK;
+}
+
+int mp_bls_batch_find_invalid_same(const uint8_t digest[32], const mp_bn254_g2 *pks,
+                                   const mp_bn254_g1 *sigs, size_t n, bool *invalid,
+                                   size_t *n_invalid, mp_err *err)
+{
+    bisect_ctx c = {digest, NULL, pks, sigs, invalid, 0};
     for (size_t i = 0; i < n; i++)
         invalid[i] = false;
     *n_invalid = 0;
