@@ -41,5 +41,7 @@ int cli_simca(int argc, char **argv);
 int cli_abi(int argc, char **argv);
 int cli_key(int argc, char **argv);
 int cli_tx(int argc, char **argv);
+int cli_bn254(int argc, char **argv);
+int cli_bls(int argc, char **argv);
 
 #endif /* MPAVS_CLI_H */

@@ -14,6 +14,8 @@ static const cli_command commands[] = {
     {"abi", cli_abi, "ABI encode, decode, selectors, event topics"},
     {"key", cli_key, "Ethereum key files: create, show"},
     {"tx", cli_tx, "send a transaction and wait for its receipt"},
+    {"bn254", cli_bn254, "BN254 precompiles: add, mul, pairing"},
+    {"bls", cli_bls, "EigenLayer BLS: hash-to-g1, pubkey, sign, verify, aggregate"},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,225 @@
+/*
+** cmd_bls.c: "mpavs bls ..." EigenLayer BLS tools: hash-to-g1, pubkey, sign,
+** verify, aggregate. Values are 0x-prefixed hex in the EVM encodings (G1
+** x||y, G2 imaginary parts first); SECRET is a 32-byte big-endian scalar.
+** verify exits 0 for a valid signature and 1 for an invalid one; unusable
+** input exits 2 with an error naming the problem.
+*/
+#include "cli.h"
+#include "mpavs/bls.h"
+#include "mpavs/bn254_g1.h"
+#include "mpavs/bn254_g2.h"
+#include "mpavs/hex.h"
+#include "mpavs/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int read_digest(uint8_t out[32], const char *hex, mp_err *err)
+{
+    if (mp_hex_decode_exact(out, 32, hex, err) != MP_OK)
+        return mp_err_wrap(err, "DIGEST32");
+    return MP_OK;
+}
+
+static int read_secret(mp_bls_secret *sk, const char *hex, mp_err *err)
+{
+    uint8_t b[32];
+    /* no err passed down: the hex decoder's message may point into the secret */
+    if (mp_hex_decode_exact(b, 32, hex, NULL) != MP_OK)
+        return MP_FAIL(err, MP_ERR_INVALID, "SECRET must be 32 bytes of hex (64 digits)");
+    int rc = mp_bls_secret_from_bytes(sk, b, err);
+    mp_memzero(b, sizeof b);
+    return rc;
+}
+
+static int read_g1(mp_bn254_g1 *p, const char *hex, const char *what, mp_err *err)
+{
+    uint8_t b[64];
+    if (mp_hex_decode_exact(b, 64, hex, err) != MP_OK)
+        return mp_err_wrap(err, "%s", what);
+    if (mp_bn254_g1_decode(p, b, err) != MP_OK)
+        return mp_err_wrap(err, "%s", what);
+    return MP_OK;
+}
+
+static int read_g2(mp_bn254_g2 *p, const char *hex, const char *what, mp_err *err)
+{
+    uint8_t b[128];
+    if (mp_hex_decode_exact(b, 128, hex, err) != MP_OK)
+        return mp_err_wrap(err, "%s", what);
+    if (mp_bn254_g2_decode(p, b, err) != MP_OK)
+        return mp_err_wrap(err, "%s", what);
+    return MP_OK;
+}
+
+static void print_hex(const uint8_t *b, size_t n)
+{
+    char text[2 * 128 + 3];
+    mp_hex_encode0x(text, b, n);
+    puts(text);
+}
+
+static void print_g1(const mp_bn254_g1 *p)
+{
+    uint8_t b[64];
+    mp_bn254_g1_encode(b, p);
+    print_hex(b, 64);
+}
+
+static int cmd_hash(int argc, char **argv)
+{
+    static const char usage[] = "mpavs bls hash-to-g1 DIGEST32";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nBN254.hashToG1 (try-and-increment); prints the G1 point x||y.\n", usage);
+        return CLI_OK;
+    }
+    if (argc != 2)
+        return cli_usage(usage);
+    uint8_t d[32];
+    mp_err err;
+    if (read_digest(d, argv[1], &err) != MP_OK)
+        return cli_fail("bls hash-to-g1", &err);
+    mp_bn254_g1 h;
+    mp_bls_hash_to_g1(&h, d);
+    print_g1(&h);
+    return CLI_OK;
+}
+
+static int cmd_pubkey(int argc, char **argv)
+{
+    static const char usage[] = "mpavs bls pubkey SECRET";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nPrints {\"g1\", \"g2\", \"operatorId\"} of a 32-byte secret key.\n",
+               usage);
+        return CLI_OK;
+    }
+    if (argc != 2)
+        return cli_usage(usage);
+    mp_bls_secret sk;
+    mp_err err;
+    if (read_secret(&sk, argv[1], &err) != MP_OK)
+        return cli_fail("bls pubkey", &err);
+    mp_bls_pubkey pk;
+    mp_bls_pubkey_from_secret(&pk, &sk);
+    mp_bls_secret_clear(&sk);
+    uint8_t g1[64], g2[128], id[32];
+    char g1h[131], g2h[259], idh[67];
+    mp_bn254_g1_encode(g1, &pk.g1);
+    mp_bn254_g2_encode(g2, &pk.g2);
+    mp_bls_operator_id(id, &pk.g1);
+    mp_hex_encode0x(g1h, g1, 64);
+    mp_hex_encode0x(g2h, g2, 128);
+    mp_hex_encode0x(idh, id, 32);
+    printf("{\"g1\": \"%s\", \"g2\": \"%s\", \"operatorId\": \"%s\"}\n", g1h, g2h, idh);
+    return CLI_OK;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+    static const char usage[] = "mpavs bls sign SECRET DIGEST32";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nPrints the G1 signature SECRET * hashToG1(DIGEST32).\n", usage);
+        return CLI_OK;
+    }
+    if (argc != 3)
+        return cli_usage(usage);
+    mp_bls_secret sk;
+    uint8_t d[32];
+    mp_err err;
+    if (read_digest(d, argv[2], &err) != MP_OK)
+        return cli_fail("bls sign", &err);
+    if (read_secret(&sk, argv[1], &err) != MP_OK)
+        return cli_fail("bls sign", &err);
+    mp_bn254_g1 sig;
+    mp_bls_sign(&sig, &sk, d);
+    mp_bls_secret_clear(&sk);
+    print_g1(&sig);
+    return CLI_OK;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    static const char usage[] = "mpavs bls verify G2PUB DIGEST32 SIG";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nExit status 0 when SIG is a valid signature of DIGEST32 under the G2 "
+               "public key, 1 when it is not.\n",
+               usage);
+        return CLI_OK;
+    }
+    if (argc != 4)
+        return cli_usage(usage);
+    mp_bn254_g2 pk;
+    mp_bn254_g1 sig;
+    uint8_t d[32];
+    mp_err err;
+    if (read_g2(&pk, argv[1], "G2PUB", &err) != MP_OK || read_digest(d, argv[2], &err) != MP_OK ||
+        read_g1(&sig, argv[3], "SIG", &err) != MP_OK)
+        return cli_fail("bls verify", &err);
+    if (mp_bls_verify(&pk, d, &sig, &err) != MP_OK) {
+        fprintf(stderr, "mpavs: bls verify: %s\n", err.msg);
+        return CLI_NO;
+    }
+    puts("valid");
+    return CLI_OK;
+}
+
+static int cmd_aggregate(int argc, char **argv)
+{
+    static const char usage[] = "mpavs bls aggregate SIG... | mpavs bls aggregate G2PUB...";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nPrints the sum of G1 signatures (64-byte values) or of G2 public keys "
+               "(128-byte values).\n",
+               usage);
+        return CLI_OK;
+    }
+    if (argc < 2)
+        return cli_usage(usage);
+    size_t n = (size_t)argc - 1;
+    const char *first = argv[1];
+    if (first[0] == '0' && (first[1] == 'x' || first[1] == 'X'))
+        first += 2;
+    int g2 = strlen(first) == 256;
+    mp_err err;
+    int rc = MP_OK;
+    if (g2) {
+        mp_bn254_g2 *pts = calloc(n, sizeof *pts), sum;
+        if (pts == NULL)
+            rc = MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n && rc == MP_OK; i++)
+            if ((rc = read_g2(&pts[i], argv[i + 1], "G2PUB", &err)) != MP_OK)
+                mp_err_wrap(&err, "argument %zu", i + 1);
+        if (rc == MP_OK) {
+            uint8_t b[128];
+            mp_bls_aggregate_g2(&sum, pts, n);
+            mp_bn254_g2_encode(b, &sum);
+            print_hex(b, 128);
+        }
+        free(pts);
+    } else {
+        mp_bn254_g1 *pts = calloc(n, sizeof *pts), sum;
+        if (pts == NULL)
+            rc = MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n && rc == MP_OK; i++)
+            if ((rc = read_g1(&pts[i], argv[i + 1], "SIG", &err)) != MP_OK)
+                mp_err_wrap(&err, "argument %zu", i + 1);
+        if (rc == MP_OK) {
+            mp_bls_aggregate_g1(&sum, pts, n);
+            print_g1(&sum);
+        }
+        free(pts);
+    }
+    return rc == MP_OK ? CLI_OK : cli_fail("bls aggregate", &err);
+}
+
+int cli_bls(int argc, char **argv)
+{
+    static const cli_command cmds[] = {
+        {"hash-to-g1", cmd_hash, "BN254.hashToG1 of a 32-byte digest"},
+        {"pubkey", cmd_pubkey, "G1/G2 public keys and operatorId of a secret"},
+        {"sign", cmd_sign, "sign a 32-byte digest"},
+        {"verify", cmd_verify, "verify a signature (exit 0 valid, 1 invalid)"},
+        {"aggregate", cmd_aggregate, "sum signatures or G2 public keys"},
+    };
+    return cli_dispatch("mpavs bls", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
+}
