@@ -17,9 +17,10 @@
 
 static int read_digest(uint8_t out[32], const char *hex, mp_err *err)
 {
-    if (mp_hex_decode_exact(out, 32, hex, err) != MP_OK)
-        return mp_err_wrap(err, "DIGEST32");
-    return MP_OK;
+    int rc = mp_hex_decode_exact(out, 32, hex, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "DIGEST32");
+    return rc;
 }
 
 static int read_secret(mp_bls_secret *sk, const char *hex, mp_err *err)
@@ -36,21 +37,23 @@ static int read_secret(mp_bls_secret *sk, const char *hex, mp_err *err)
 static int read_g1(mp_bn254_g1 *p, const char *hex, const char *what, mp_err *err)
 {
     uint8_t b[64];
-    if (mp_hex_decode_exact(b, 64, hex, err) != MP_OK)
-        return mp_err_wrap(err, "%s", what);
-    if (mp_bn254_g1_decode(p, b, err) != MP_OK)
-        return mp_err_wrap(err, "%s", what);
-    return MP_OK;
+    int rc = mp_hex_decode_exact(b, 64, hex, err);
+    if (rc == MP_OK)
+        rc = mp_bn254_g1_decode(p, b, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", what);
+    return rc;
 }
 
 static int read_g2(mp_bn254_g2 *p, const char *hex, const char *what, mp_err *err)
 {
     uint8_t b[128];
-    if (mp_hex_decode_exact(b, 128, hex, err) != MP_OK)
-        return mp_err_wrap(err, "%s", what);
-    if (mp_bn254_g2_decode(p, b, err) != MP_OK)
-        return mp_err_wrap(err, "%s", what);
-    return MP_OK;
+    int rc = mp_hex_decode_exact(b, 128, hex, err);
+    if (rc == MP_OK)
+        rc = mp_bn254_g2_decode(p, b, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", what);
+    return rc;
 }
 
 static void print_hex(const uint8_t *b, size_t n)

@@ -43,8 +43,11 @@ static int os_random(void *out, size_t n, mp_err *err)
 int mp_bls_secret_from_bytes(mp_bls_secret *sk, const uint8_t in[32], mp_err *err)
 {
     mp_bn254_scalar k;
-    if (mp_bn254_scalar_from_bytes(&k, in, err) != MP_OK)
-        return mp_err_wrap(err, "BLS secret key");
+    int rc = mp_bn254_scalar_from_bytes(&k, in, err);
+    if (rc != MP_OK) {
+        mp_err_wrap(err, "BLS secret key");
+        return rc;
+    }
     if (mp_bn254_scalar_is_zero(&k))
         return MP_FAIL(err, MP_ERR_INVALID, "BLS secret key is zero");
     sk->k = k;
@@ -355,10 +358,16 @@ int mp_bls_g1_from_gnark(mp_bn254_g1 *p, const char *text, mp_err *err)
     if (comma == NULL)
         return MP_FAIL(err, MP_ERR_INVALID, "BLS public key string E([x,y]) has no comma");
     uint8_t enc[64];
-    if (mp_bn254_dec_to_bytes(enc, body, (size_t)(comma - body), err) != MP_OK)
-        return mp_err_wrap(err, "BLS public key x");
-    if (mp_bn254_dec_to_bytes(enc + 32, comma + 1, (size_t)(end - comma - 1), err) != MP_OK)
-        return mp_err_wrap(err, "BLS public key y");
+    int rc = mp_bn254_dec_to_bytes(enc, body, (size_t)(comma - body), err);
+    if (rc != MP_OK) {
+        mp_err_wrap(err, "BLS public key x");
+        return rc;
+    }
+    rc = mp_bn254_dec_to_bytes(enc + 32, comma + 1, (size_t)(end - comma - 1), err);
+    if (rc != MP_OK) {
+        mp_err_wrap(err, "BLS public key y");
+        return rc;
+    }
     return mp_bn254_g1_decode(p, enc, err);
 }
 
