@@ -79,12 +79,6 @@ bool mp_bn254_scalar_is_zero(const mp_bn254_scalar *s);
 /** Wipes a scalar that held a secret. */
 void mp_bn254_scalar_clear(mp_bn254_scalar *s);
 
-/** Parses decimal digits (at most 78, value < 2^256) into 32 big-endian bytes.
- ** MP_ERR_INVALID names the problem. */
-MP_WUR int mp_bn254_dec_to_bytes(uint8_t out[32], const char *dec, size_t len, mp_err *err);
-/** Writes a 32-byte big-endian integer in decimal ("0" for zero); out >= 79 bytes. */
-void mp_bn254_bytes_to_dec(char out[79], const uint8_t in[32]);
-
 /** EVM ecAdd (0x06): the input is zero-padded or truncated to 128 bytes (two
  ** G1 points); writes the 64-byte sum. MP_ERR_INVALID when a coordinate is
  ** >= p or a point is not on the curve. */

@@ -13,6 +13,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/mem.h"
+#include "mpavs/u256.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -80,7 +81,7 @@ static char *slurp(const char *rel)
 static void dec32(mp_test_ctx *mp_t, uint8_t out[32], const char *dec)
 {
     mp_err err;
-    CHECK_OK(mp_bn254_dec_to_bytes(out, dec, strlen(dec), &err), &err);
+    CHECK_OK(mp_u256_from_dec(out, dec, &err), &err);
 }
 
 /* ---- published keys ---------------------------------------------------------------- */

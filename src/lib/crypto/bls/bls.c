@@ -11,11 +11,11 @@
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/mem.h"
+#include "mpavs/rand.h"
+#include "mpavs/u256.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 /* p, big-endian */
 static const uint8_t P_BE[32] = {0x30, 0x64, 0x4e, 0x72, 0xe1, 0x31, 0xa0, 0x29, 0xb8, 0x50, 0x45,
@@ -23,22 +23,6 @@ static const uint8_t P_BE[32] = {0x30, 0x64, 0x4e, 0x72, 0xe1, 0x31, 0xa0, 0x29,
                                  0xca, 0x8d, 0x3c, 0x20, 0x8c, 0x16, 0xd8, 0x7c, 0xfd, 0x47};
 
 /* ---- secrets -------------------------------------------------------------- */
-
-static int os_random(void *out, size_t n, mp_err *err)
-{
-    uint8_t *p = out;
-    while (n > 0) {
-        ssize_t got = getrandom(p, n, 0);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            return MP_FAIL(err, MP_ERR_IO, "getrandom failed: %s", strerror(errno));
-        }
-        p += got;
-        n -= (size_t)got;
-    }
-    return MP_OK;
-}
 
 int mp_bls_secret_from_bytes(mp_bls_secret *sk, const uint8_t in[32], mp_err *err)
 {
@@ -59,7 +43,7 @@ int mp_bls_secret_generate(mp_bls_secret *sk, mp_err *err)
 {
     uint8_t buf[32];
     for (;;) {
-        MP_TRY(os_random(buf, sizeof buf, err));
+        MP_TRY(mp_rand_bytes(buf, sizeof buf, err));
         buf[0] &= 0x3f; /* r < 2^254: keep 254 bits, accept about 3 draws in 4 */
         if (mp_bls_secret_from_bytes(sk, buf, NULL) == MP_OK)
             break;
@@ -79,7 +63,7 @@ int mp_bls_secret_from_text(mp_bls_secret *sk, const char *text, mp_err *err)
         if (rc != MP_OK)
             rc = MP_FAIL(err, MP_ERR_INVALID, "BLS secret key: not 0x-hex of at most 32 bytes");
     } else {
-        rc = mp_bn254_dec_to_bytes(buf, text, len, err);
+        rc = mp_u256_from_dec_n(buf, text, len, err);
         if (rc != MP_OK)
             mp_err_wrap(err, "BLS secret key");
     }
@@ -341,10 +325,10 @@ int mp_bls_registration_verify(const uint8_t digest[32], const mp_bn254_g1 *sig,
 void mp_bls_g1_to_gnark(char out[MP_BLS_GNARK_MAX], const mp_bn254_g1 *p)
 {
     uint8_t enc[64];
-    char x[79], y[79];
+    char x[MP_U256_DEC_MAX], y[MP_U256_DEC_MAX];
     mp_bn254_g1_encode(enc, p);
-    mp_bn254_bytes_to_dec(x, enc);
-    mp_bn254_bytes_to_dec(y, enc + 32);
+    mp_u256_to_dec(x, enc);
+    mp_u256_to_dec(y, enc + 32);
     snprintf(out, MP_BLS_GNARK_MAX, "E([%s,%s])", x, y);
 }
 
@@ -358,12 +342,12 @@ int mp_bls_g1_from_gnark(mp_bn254_g1 *p, const char *text, mp_err *err)
     if (comma == NULL)
         return MP_FAIL(err, MP_ERR_INVALID, "BLS public key string E([x,y]) has no comma");
     uint8_t enc[64];
-    int rc = mp_bn254_dec_to_bytes(enc, body, (size_t)(comma - body), err);
+    int rc = mp_u256_from_dec_n(enc, body, (size_t)(comma - body), err);
     if (rc != MP_OK) {
         mp_err_wrap(err, "BLS public key x");
         return rc;
     }
-    rc = mp_bn254_dec_to_bytes(enc + 32, comma + 1, (size_t)(end - comma - 1), err);
+    rc = mp_u256_from_dec_n(enc + 32, comma + 1, (size_t)(end - comma - 1), err);
     if (rc != MP_OK) {
         mp_err_wrap(err, "BLS public key y");
         return rc;

@@ -16,11 +16,10 @@
 #include "mpavs/bn254_g1.h"
 #include "mpavs/bn254_g2.h"
 #include "mpavs/bn254_pairing.h"
+#include "mpavs/rand.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #define WEIGHT_BITS 64
 
@@ -29,18 +28,10 @@ static int random_weights(mp_bn254_scalar *ks, size_t n, mp_err *err)
     uint64_t *w = malloc(n * sizeof *w);
     if (w == NULL)
         return MP_FAIL(err, MP_ERR_NOMEM, "out of memory for %zu batch weights", n);
-    uint8_t *p = (uint8_t *)w;
-    size_t left = n * sizeof *w;
-    while (left > 0) {
-        ssize_t got = getrandom(p, left, 0);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            free(w);
-            return MP_FAIL(err, MP_ERR_IO, "getrandom failed: %s", strerror(errno));
-        }
-        p += got;
-        left -= (size_t)got;
+    int rc = mp_rand_bytes(w, n * sizeof *w, err);
+    if (rc != MP_OK) {
+        free(w);
+        return rc;
     }
     for (size_t i = 0; i < n; i++)
         mp_bn254_scalar_set_u64(&ks[i], w[i] ? w[i] : 1);

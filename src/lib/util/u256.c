@@ -42,21 +42,26 @@ static unsigned mul10_add(uint8_t v[32], unsigned digit)
     return carry;
 }
 
-int mp_u256_from_dec(uint8_t out[32], const char *text, mp_err *err)
+int mp_u256_from_dec_n(uint8_t out[32], const char *text, size_t len, mp_err *err)
 {
     uint8_t v[32] = {0};
-    if (text == NULL || *text == 0)
+    if (text == NULL || len == 0)
         return MP_FAIL(err, MP_ERR_INVALID, "empty number");
-    for (const char *p = text; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return MP_FAIL(err, MP_ERR_INVALID, "not a decimal digit at position %zu of \"%.40s\"",
-                           (size_t)(p - text), text);
-        if (mul10_add(v, (unsigned)(*p - '0')) != 0)
-            return MP_FAIL(err, MP_ERR_INVALID, "number does not fit in 256 bits: \"%.40s...\"",
-                           text);
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return MP_FAIL(err, MP_ERR_INVALID, "not a decimal digit at position %zu of \"%.*s\"",
+                           i, (int)(len < 40 ? len : 40), text);
+        if (mul10_add(v, (unsigned)(text[i] - '0')) != 0)
+            return MP_FAIL(err, MP_ERR_INVALID, "number does not fit in 256 bits: \"%.*s...\"",
+                           (int)(len < 40 ? len : 40), text);
     }
     memcpy(out, v, 32);
     return MP_OK;
+}
+
+int mp_u256_from_dec(uint8_t out[32], const char *text, mp_err *err)
+{
+    return mp_u256_from_dec_n(out, text, text ? strlen(text) : 0, err);
 }
 
 int mp_u256_from_text(uint8_t out[32], const char *text, mp_err *err)
