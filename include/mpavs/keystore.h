@@ -91,5 +91,8 @@ MP_WUR int mp_keystore_bls_write(const char *path, const uint8_t sk[32], const c
 /** Reads and decrypts a BLS keystore file. */
 MP_WUR int mp_keystore_bls_read(uint8_t sk[32], char **pubkey, const char *path,
                                 const char *password, mp_err *err);
+/** Reads the pubKey field of a BLS keystore file without decrypting it
+ ** (*pubkey is malloc'd). */
+MP_WUR int mp_keystore_bls_pubkey(char **pubkey, const char *path, mp_err *err);
 
 #endif /* MPAVS_KEYSTORE_H */

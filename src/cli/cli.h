@@ -32,6 +32,18 @@ bool cli_wants_help(int argc, char **argv);
 /** Reads a password: from --password-file if given, else prompts on the tty
  ** (twice when confirm). The caller wipes and frees the result. */
 int cli_read_password(const char *password_file, bool confirm, char **out, mp_err *err);
+/** Arguments of the key-file commands (key new/show, bls keygen/show). */
+typedef struct cli_key_args {
+    const char *file;          /* key file (the --out of new, the argument of show) */
+    const char *password_file; /* NULL: prompt */
+    bool light;                /* weak scrypt parameters, for tests and devnets */
+} cli_key_args;
+
+/** Parses [--out FILE] [--password-file F] [--light] (positional false) or
+ ** FILE [--password-file F] (positional true). False on anything else. */
+bool cli_parse_key_args(int argc, char **argv, bool positional, cli_key_args *a);
+/** Wipes and frees a password from cli_read_password (NULL allowed). */
+void cli_free_password(char *pw);
 /** Dispatches argv[1] among a table of sub-subcommands (e.g. "abi encode"). */
 int cli_dispatch(const char *group, const cli_command *cmds, int n, int argc, char **argv);
 

@@ -7,6 +7,7 @@
 */
 #include "cli.h"
 #include "mpavs/bls.h"
+#include "mpavs/keystore.h"
 #include "mpavs/bn254_g1.h"
 #include "mpavs/bn254_g2.h"
 #include "mpavs/hex.h"
@@ -14,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int read_digest(uint8_t out[32], const char *hex, mp_err *err)
 {
@@ -70,6 +72,20 @@ static void print_g1(const mp_bn254_g1 *p)
     print_hex(b, 64);
 }
 
+/* {"g1", "g2", "operatorId"}: what `bls pubkey`, `bls keygen` and `bls show` print. */
+static void print_pubkey_json(const mp_bls_pubkey *pk)
+{
+    uint8_t g1[64], g2[128], id[32];
+    char g1h[131], g2h[259], idh[67];
+    mp_bn254_g1_encode(g1, &pk->g1);
+    mp_bn254_g2_encode(g2, &pk->g2);
+    mp_bls_operator_id(id, &pk->g1);
+    mp_hex_encode0x(g1h, g1, 64);
+    mp_hex_encode0x(g2h, g2, 128);
+    mp_hex_encode0x(idh, id, 32);
+    printf("{\"g1\": \"%s\", \"g2\": \"%s\", \"operatorId\": \"%s\"}\n", g1h, g2h, idh);
+}
+
 static int cmd_hash(int argc, char **argv)
 {
     static const char usage[] = "mpavs bls hash-to-g1 DIGEST32";
@@ -106,15 +122,7 @@ static int cmd_pubkey(int argc, char **argv)
     mp_bls_pubkey pk;
     mp_bls_pubkey_from_secret(&pk, &sk);
     mp_bls_secret_clear(&sk);
-    uint8_t g1[64], g2[128], id[32];
-    char g1h[131], g2h[259], idh[67];
-    mp_bn254_g1_encode(g1, &pk.g1);
-    mp_bn254_g2_encode(g2, &pk.g2);
-    mp_bls_operator_id(id, &pk.g1);
-    mp_hex_encode0x(g1h, g1, 64);
-    mp_hex_encode0x(g2h, g2, 128);
-    mp_hex_encode0x(idh, id, 32);
-    printf("{\"g1\": \"%s\", \"g2\": \"%s\", \"operatorId\": \"%s\"}\n", g1h, g2h, idh);
+    print_pubkey_json(&pk);
     return CLI_OK;
 }
 
@@ -215,6 +223,121 @@ static int cmd_aggregate(int argc, char **argv)
     return rc == MP_OK ? CLI_OK : cli_fail("bls aggregate", &err);
 }
 
+/* ---- key files (EigenLayer BLS keystore) ---------------------------------- */
+
+static int keygen_write(const cli_key_args *a, mp_bls_pubkey *pk, mp_err *err)
+{
+    mp_bls_secret sk;
+    MP_TRY(mp_bls_secret_generate(&sk, err));
+    mp_bls_pubkey_from_secret(pk, &sk);
+    char gnark[MP_BLS_GNARK_MAX];
+    mp_bls_g1_to_gnark(gnark, &pk->g1);
+    uint8_t skb[32];
+    mp_bls_secret_to_bytes(skb, &sk);
+    mp_bls_secret_clear(&sk);
+    char *pw = NULL;
+    mp_keystore_params params = a->light ? MP_KEYSTORE_LIGHT : MP_KEYSTORE_STANDARD;
+    int rc = cli_read_password(a->password_file, true, &pw, err);
+    if (rc == MP_OK)
+        rc = mp_keystore_bls_write(a->file, skb, gnark, pw, &params, err);
+    cli_free_password(pw);
+    mp_memzero(skb, sizeof skb);
+    return rc;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+    static const char usage[] = "mpavs bls keygen --out FILE [--password-file F] [--light]";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\n"
+               "Creates a BLS key from the OS random generator and writes it as an EigenLayer\n"
+               "BLS keystore (mode 0600); prints {\"g1\", \"g2\", \"operatorId\"}. The password\n"
+               "is read from F (first line) or asked twice. --light: weak scrypt parameters,\n"
+               "for tests and throwaway devnet keys only.\n",
+               usage);
+        return CLI_OK;
+    }
+    cli_key_args a;
+    if (!cli_parse_key_args(argc, argv, false, &a))
+        return cli_usage(usage);
+    if (access(a.file, F_OK) == 0) {
+        fprintf(stderr, "mpavs: bls keygen: %s already exists; not overwriting a key\n", a.file);
+        return CLI_USAGE;
+    }
+    mp_bls_pubkey pk;
+    mp_err err;
+    if (keygen_write(&a, &pk, &err) != MP_OK)
+        return cli_fail("bls keygen", &err);
+    print_pubkey_json(&pk);
+    return CLI_OK;
+}
+
+/* Decrypts the file, derives the key and checks it against the pubKey field. */
+static int show_unlocked(const cli_key_args *a, mp_bls_pubkey *pk, mp_err *err)
+{
+    char *pw = NULL, *field = NULL;
+    uint8_t skb[32];
+    MP_TRY(cli_read_password(a->password_file, false, &pw, err));
+    int rc = mp_keystore_bls_read(skb, &field, a->file, pw, err);
+    cli_free_password(pw);
+    mp_bls_secret sk;
+    if (rc == MP_OK)
+        rc = mp_bls_secret_from_bytes(&sk, skb, err);
+    mp_memzero(skb, sizeof skb);
+    if (rc == MP_OK) {
+        rc = mp_bls_check_gnark_pubkey(field, &sk, err);
+        mp_bls_pubkey_from_secret(pk, &sk);
+        mp_bls_secret_clear(&sk);
+    }
+    free(field);
+    return rc;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+    static const char usage[] = "mpavs bls show FILE [--password-file F]";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\n"
+               "Without a password: prints {\"g1\", \"operatorId\"} from the file's pubKey field.\n"
+               "With --password-file: decrypts the key, checks that it matches pubKey (exit 1\n"
+               "if not) and prints {\"g1\", \"g2\", \"operatorId\"}.\n",
+               usage);
+        return CLI_OK;
+    }
+    cli_key_args a;
+    if (!cli_parse_key_args(argc, argv, true, &a))
+        return cli_usage(usage);
+    mp_err err;
+    if (a.password_file != NULL) {
+        mp_bls_pubkey pk;
+        int rc = show_unlocked(&a, &pk, &err);
+        if (mp_rc_class(rc) == MP_ERR_VERIFY) {
+            fprintf(stderr, "mpavs: bls show: %s\n", err.msg);
+            return CLI_NO;
+        }
+        if (rc != MP_OK)
+            return cli_fail("bls show", &err);
+        print_pubkey_json(&pk);
+        return CLI_OK;
+    }
+    char *field = NULL;
+    mp_bn254_g1 g1;
+    int rc = mp_keystore_bls_pubkey(&field, a.file, &err);
+    if (rc == MP_OK)
+        rc = mp_bls_g1_from_gnark(&g1, field, &err);
+    free(field);
+    if (rc != MP_OK)
+        return cli_fail("bls show", &err);
+    uint8_t enc[64], id[32];
+    char g1h[131], idh[67];
+    mp_bn254_g1_encode(enc, &g1);
+    mp_bls_operator_id(id, &g1);
+    mp_hex_encode0x(g1h, enc, 64);
+    mp_hex_encode0x(idh, id, 32);
+    printf("{\"g1\": \"%s\", \"operatorId\": \"%s\"}\n", g1h, idh);
+    return CLI_OK;
+}
+
 int cli_bls(int argc, char **argv)
 {
     static const cli_command cmds[] = {
@@ -223,6 +346,8 @@ int cli_bls(int argc, char **argv)
         {"sign", cmd_sign, "sign a 32-byte digest"},
         {"verify", cmd_verify, "verify a signature (exit 0 valid, 1 invalid)"},
         {"aggregate", cmd_aggregate, "sum signatures or G2 public keys"},
+        {"keygen", cmd_keygen, "new BLS key in an EigenLayer BLS keystore"},
+        {"show", cmd_show, "public keys and operatorId of a BLS keystore"},
     };
     return cli_dispatch("mpavs bls", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
 }

@@ -12,40 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct key_args {
-    const char *file;          /* key file (the --out of new, the argument of show) */
-    const char *password_file; /* NULL: prompt */
-    bool light;                /* weak scrypt parameters, for tests and devnets */
-} key_args;
-
-/* Parses [--out FILE] [--password-file F] [--light] [FILE]; positional
- ** allowed only when positional is true. */
-static bool parse_key_args(int argc, char **argv, bool positional, key_args *a)
-{
-    memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc && !positional)
-            a->file = argv[++i];
-        else if (!strcmp(argv[i], "--password-file") && i + 1 < argc)
-            a->password_file = argv[++i];
-        else if (!strcmp(argv[i], "--light") && !positional)
-            a->light = true;
-        else if (positional && argv[i][0] != '-' && a->file == NULL)
-            a->file = argv[i];
-        else
-            return false;
-    }
-    return a->file != NULL;
-}
-
-static void free_password(char *pw)
-{
-    if (pw) {
-        mp_memzero(pw, strlen(pw));
-        free(pw);
-    }
-}
-
 static const char new_usage[] = "mpavs key new --out FILE [--password-file F] [--light]";
 
 static int key_new(int argc, char **argv)
@@ -60,8 +26,8 @@ static int key_new(int argc, char **argv)
             new_usage);
         return CLI_OK;
     }
-    key_args a;
-    if (!parse_key_args(argc, argv, false, &a))
+    cli_key_args a;
+    if (!cli_parse_key_args(argc, argv, false, &a))
         return cli_usage(new_usage);
     if (access(a.file, F_OK) == 0) {
         fprintf(stderr, "mpavs: key new: %s already exists; not overwriting a key\n", a.file);
@@ -79,7 +45,7 @@ static int key_new(int argc, char **argv)
     if (rc == MP_OK)
         rc = mp_secp_address(NULL, addr, sk, &err);
     mp_memzero(sk, sizeof sk);
-    free_password(pw);
+    cli_free_password(pw);
     if (rc != MP_OK)
         return cli_fail("key new", &err);
     char text[MP_ADDRESS_TEXT_LEN];
@@ -91,13 +57,13 @@ static int key_new(int argc, char **argv)
 static const char show_usage[] = "mpavs key show FILE [--password-file F]";
 
 /* With the password: decrypt, derive the address, compare with the file's field. */
-static int show_checked(const key_args *a, uint8_t addr[20], mp_err *err)
+static int show_checked(const cli_key_args *a, uint8_t addr[20], mp_err *err)
 {
     char *pw = NULL;
     uint8_t sk[32];
     MP_TRY(cli_read_password(a->password_file, false, &pw, err));
     int rc = mp_keystore_eth_read(sk, a->file, pw, err);
-    free_password(pw);
+    cli_free_password(pw);
     if (rc == MP_OK)
         rc = mp_secp_address(NULL, addr, sk, err);
     mp_memzero(sk, sizeof sk);
@@ -114,8 +80,8 @@ static int key_show(int argc, char **argv)
                show_usage);
         return CLI_OK;
     }
-    key_args a;
-    if (!parse_key_args(argc, argv, true, &a))
+    cli_key_args a;
+    if (!cli_parse_key_args(argc, argv, true, &a))
         return cli_usage(show_usage);
     mp_err err;
     uint8_t addr[20];

@@ -119,3 +119,29 @@ int cli_read_password(const char *password_file, bool confirm, char **out, mp_er
     *out = a;
     return MP_OK;
 }
+
+bool cli_parse_key_args(int argc, char **argv, bool positional, cli_key_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--out") && i + 1 < argc && !positional)
+            a->file = argv[++i];
+        else if (!strcmp(argv[i], "--password-file") && i + 1 < argc)
+            a->password_file = argv[++i];
+        else if (!strcmp(argv[i], "--light") && !positional)
+            a->light = true;
+        else if (positional && argv[i][0] != '-' && a->file == NULL)
+            a->file = argv[i];
+        else
+            return false;
+    }
+    return a->file != NULL;
+}
+
+void cli_free_password(char *pw)
+{
+    if (pw) {
+        mp_memzero(pw, strlen(pw));
+        free(pw);
+    }
+}

@@ -544,3 +544,23 @@ int mp_keystore_bls_read(uint8_t sk[32], char **pubkey, const char *path, const 
         mp_err_wrap(err, "%s", path);
     return rc;
 }
+
+int mp_keystore_bls_pubkey(char **pubkey, const char *path, mp_err *err)
+{
+    uint8_t *data;
+    size_t len;
+    json_t *root;
+    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
+    int rc = parse_doc(&root, (const char *)data, len, err);
+    free(data);
+    if (rc != MP_OK)
+        return rc;
+    const char *text = NULL;
+    rc = get_string(&text, root, path, "pubKey", err);
+    if (rc == MP_OK)
+        rc = check_pubkey_text(text, err);
+    if (rc == MP_OK && (*pubkey = strdup(text)) == NULL)
+        rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    json_decref(root);
+    return rc;
+}
