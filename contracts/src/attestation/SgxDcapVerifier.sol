@@ -529,8 +529,8 @@ contract SgxDcapVerifier is Ownable2Step, IAttestationVerifier {
         return even & odd & h == h;
     }
 
-    /// @dev Advisory IDs of the matched platform level, then those of the matched QE level
-    ///      that are not already listed.
+    /// @dev Advisory IDs of the matched platform level, then those of the matched QE level,
+    ///      each once, in order (as the C verifier lists them).
     function _advisories(
         Ctx memory c
     ) private pure returns (string[] memory ids) {
@@ -539,24 +539,31 @@ contract SgxDcapVerifier is Ownable2Step, IAttestationVerifier {
         uint256 pn = uint8(pl[19]);
         uint256 qn = uint8(ql[3]);
         ids = new string[](pn + qn);
-        uint256 k;
-        uint256 off = uint16(bytes2(pl << 160));
-        for (uint256 i; i < pn; ++i) {
-            (ids[k++], off) = _advisory(c.tcbRec, off);
-        }
-        off = uint16(bytes2(ql << 32));
-        for (uint256 i; i < qn; ++i) {
-            string memory id;
-            (id, off) = _advisory(c.qeRec, off);
-            bool dup;
-            for (uint256 j; j < pn; ++j) {
-                if (keccak256(bytes(ids[j])) == keccak256(bytes(id))) dup = true;
-            }
-            if (!dup) ids[k++] = id;
-        }
+        uint256 k = _appendAdvisories(ids, 0, c.tcbRec, uint16(bytes2(pl << 160)), pn);
+        k = _appendAdvisories(ids, k, c.qeRec, uint16(bytes2(ql << 32)), qn);
         assembly ("memory-safe") {
             mstore(ids, k)
         }
+    }
+
+    /// @dev Appends the `n` advisory IDs at `off` in `rec` that `ids[0:k]` does not hold yet.
+    function _appendAdvisories(
+        string[] memory ids,
+        uint256 k,
+        bytes memory rec,
+        uint256 off,
+        uint256 n
+    ) private pure returns (uint256) {
+        for (uint256 i; i < n; ++i) {
+            string memory id;
+            (id, off) = _advisory(rec, off);
+            bool dup;
+            for (uint256 j; j < k && !dup; ++j) {
+                dup = keccak256(bytes(ids[j])) == keccak256(bytes(id));
+            }
+            if (!dup) ids[k++] = id;
+        }
+        return k;
     }
 
     function _advisory(

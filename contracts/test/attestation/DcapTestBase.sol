@@ -18,6 +18,8 @@ abstract contract DcapTestBase is Test {
         0x67918e2edc88e40d860bd0cc4ee26aacc988e505a953558c453f6b0904ae7394;
 
     string internal constant V = "../tests/vectors/dcap/";
+    /// @dev The generated test PKI (data/gen_testpki.py), relative to contracts/.
+    string internal constant P = "test/attestation/data/testpki/";
     uint256 internal constant SET1_TIME = 1_719_496_800;
     uint256 internal constant SET2_TIME = 1_752_919_277;
 
@@ -41,6 +43,35 @@ abstract contract DcapTestBase is Test {
         string memory rel
     ) internal view returns (bytes memory) {
         return bytes(vm.readFile(string.concat(V, rel)));
+    }
+
+    function _pki(
+        string memory name
+    ) internal view returns (bytes memory) {
+        return vm.readFileBinary(string.concat(P, name));
+    }
+
+    function _meta(
+        string memory key
+    ) internal view returns (bytes32) {
+        return vm.parseJsonBytes32(vm.readFile(string.concat(P, "meta.json")), key);
+    }
+
+    /// @dev The test PKI: own root key, TCB info v3 with levels out of order, verified at
+    ///      meta.verifyAt. Uploads the collateral in use; variants are uploaded by the tests.
+    function setUpTestPki() internal {
+        string memory meta = vm.readFile(string.concat(P, "meta.json"));
+        vm.warp(vm.parseJsonUint(meta, ".verifyAt"));
+        _deploy(vm.parseJsonBytes32(meta, ".rootKeyX"), vm.parseJsonBytes32(meta, ".rootKeyY"));
+        rootId = store.addCertificate(_pki("root_ca.der"));
+        store.addCrl(_pki("root_ca_crl.der"), rootId);
+        pckCaId = store.addCertificate(_pki("pck_platform_ca.der"));
+        tcbSigningId = store.addCertificate(_pki("tcb_signing.der"));
+        store.addCrl(_pki("pck_crl.der"), pckCaId);
+        store.addTcbInfo(_pki("tcbinfo.json"), tcbSigningId);
+        store.addQeIdentity(_pki("qe_identity.json"), tcbSigningId);
+        vm.prank(OWNER);
+        verifier.setMrEnclave(vm.parseJsonBytes32(meta, ".mrenclave"), true);
     }
 
     function _deploy(
@@ -116,11 +147,12 @@ abstract contract DcapTestBase is Test {
         }
     }
 
+    /// @dev Index of the first `needle` in `hay` at or after `from` (max uint if none).
     function _find(
         bytes memory hay,
         bytes memory needle,
         uint256 from
-    ) private pure returns (uint256) {
+    ) internal pure returns (uint256) {
         for (uint256 i = from; i + needle.length <= hay.length; ++i) {
             bool same = true;
             for (uint256 j; j < needle.length; ++j) {

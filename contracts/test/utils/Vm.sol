@@ -59,6 +59,9 @@ interface Vm {
     function revertToState(
         uint256 snapshotId
     ) external returns (bool success);
+    function cool(
+        address target
+    ) external;
     function pauseGasMetering() external;
     function resumeGasMetering() external;
     function lastCallGas() external view returns (Gas memory gas);
