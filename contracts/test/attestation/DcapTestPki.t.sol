@@ -17,7 +17,7 @@ contract DcapTestPkiTest is DcapTestBase {
     function _verify(
         string memory quoteFile
     ) internal view returns (QuoteResult memory) {
-        return verifier.verifyQuote(_pki(quoteFile));
+        return verifier.verifyQuote(_pki(string.concat("quotes/", quoteFile)));
     }
 
     function _expectRejected(
@@ -25,7 +25,7 @@ contract DcapTestPkiTest is DcapTestBase {
         uint8 check,
         TcbStatus status
     ) internal {
-        bytes memory quote = _pki(quoteFile);
+        bytes memory quote = _pki(string.concat("quotes/", quoteFile));
         vm.expectRevert(
             abi.encodeWithSelector(
                 SgxDcapVerifier.QuoteRejected.selector, check, DcapChecks.name(check), status
@@ -50,7 +50,7 @@ contract DcapTestPkiTest is DcapTestBase {
         );
         assertEq(r.advisoryIds.length, 0, "no advisories");
         assertEq(
-            verifier.verifyAttestation(_pki("quote.bin")),
+            verifier.verifyAttestation(_pki("quotes/quote.bin")),
             vm.parseJsonBytes(vm.readFile(string.concat(P, "meta.json")), ".reportData")
         );
     }
@@ -209,29 +209,31 @@ contract DcapTestPkiTest is DcapTestBase {
         uint256 t = block.timestamp;
         // PCK CRL valid 2024-12-30 .. 2025-01-29, root CRL until 2025-12-01.
         assertCheck(
-            verifier.verifyQuoteAt(_pki("quote.bin"), 1_735_516_799),
+            verifier.verifyQuoteAt(_pki("quotes/quote.bin"), 1_735_516_799),
             DcapChecks.PCK_CRL_VALIDITY,
             "before PCK CRL"
         );
         assertCheck(
-            verifier.verifyQuoteAt(_pki("quote.bin"), 1_738_108_801),
+            verifier.verifyQuoteAt(_pki("quotes/quote.bin"), 1_738_108_801),
             DcapChecks.PCK_CRL_VALIDITY,
             "after PCK CRL"
         );
         assertCheck(
-            verifier.verifyQuoteAt(_pki("quote.bin"), 1_764_547_201),
+            verifier.verifyQuoteAt(_pki("quotes/quote.bin"), 1_764_547_201),
             DcapChecks.ROOT_CRL_VALIDITY,
             "after root CRL"
         );
         // A TCB info that expires first (2025-01-10) fails check 43 once expired.
         store.addTcbInfo(_pki("tcbinfo_short.json"), tcbSigningId);
-        assertCheck(verifier.verifyQuoteAt(_pki("quote.bin"), t), DcapChecks.OK, "still valid");
+        assertCheck(
+            verifier.verifyQuoteAt(_pki("quotes/quote.bin"), t), DcapChecks.OK, "still valid"
+        );
         vm.warp(1_736_467_201);
         assertCheck(_verify("quote.bin"), DcapChecks.TCB_INFO_VALIDITY, "TCB info expired");
         _expectRejected("quote.bin", DcapChecks.TCB_INFO_VALIDITY, TcbStatus.Unrecognized);
         // Certificates: the PCK certificate ends 2031-01-01, before the root CA.
         assertCheck(
-            verifier.verifyQuoteAt(_pki("quote.bin"), 1_924_992_001),
+            verifier.verifyQuoteAt(_pki("quotes/quote.bin"), 1_924_992_001),
             DcapChecks.PCK_VALIDITY,
             "PCK expired"
         );
@@ -240,7 +242,7 @@ contract DcapTestPkiTest is DcapTestBase {
     // ---- missing collateral
 
     function test_missingCollateral_NamedChecks() public {
-        bytes memory quote = _pki("quote.bin");
+        bytes memory quote = _pki("quotes/quote.bin");
         _deploy(_meta(".rootKeyX"), _meta(".rootKeyY"));
         // The chain is verified from the quote itself; then the store has no root CA.
         assertCheck(verifier.verifyQuote(quote), DcapChecks.ROOT_CA_KEY, "no root CA");

@@ -217,6 +217,21 @@ interface Vm {
     function exists(
         string calldata path
     ) external view returns (bool result);
+
+    struct DirEntry {
+        string errorMessage;
+        string path;
+        uint64 depth;
+        bool isDir;
+        bool isSymlink;
+    }
+
+    function readDir(
+        string calldata path
+    ) external view returns (DirEntry[] memory entries);
+    function isFile(
+        string calldata path
+    ) external view returns (bool result);
     function writeJson(
         string calldata json,
         string calldata path
@@ -313,6 +328,11 @@ interface Vm {
     function envString(
         string calldata name
     ) external view returns (string memory value);
+    function envOr(
+        string calldata name,
+        string calldata delim,
+        bytes32[] calldata defaultValue
+    ) external view returns (bytes32[] memory value);
     function ffi(
         string[] calldata commandInput
     ) external returns (bytes memory result);

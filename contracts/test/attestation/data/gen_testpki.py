@@ -207,7 +207,11 @@ def quote(pck_key, chain, att_key, mrenclave, mrsigner, report_data, debug=False
 def main():
     os.makedirs(OUT, exist_ok=True)
 
+    os.makedirs(os.path.join(OUT, "quotes"), exist_ok=True)
+
     def write(fname, data):
+        if fname.startswith("quote"):
+            fname = os.path.join("quotes", fname)
         with open(os.path.join(OUT, fname), "wb") as f:
             f.write(data if isinstance(data, bytes) else data.encode())
 
