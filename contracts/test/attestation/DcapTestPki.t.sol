@@ -282,9 +282,9 @@ contract DcapTestPkiTest is DcapTestBase {
 
     function test_tamperedCollateral_Rejected() public {
         bytes memory ti = _pki("tcbinfo.json");
-        uint256 at = _find(ti, '"fmspc":"00aabb', 0) + 11;
-        assertEq(uint8(ti[at]), uint8(bytes1("a")));
-        ti[at] = "A"; // FMSPC upper-cased: same value, other bytes (as negative/c03)
+        uint256 pos = _find(ti, '"fmspc":"00aabb', 0) + 11;
+        assertEq(uint8(ti[pos]), uint8(bytes1("a")));
+        ti[pos] = "A"; // FMSPC upper-cased: same value, other bytes (as negative/c03)
         vm.expectRevert(DcapCollateralStore.TcbInfoSignatureInvalid.selector);
         store.addTcbInfo(ti, tcbSigningId);
         vm.expectRevert(DcapCollateralStore.TcbInfoSignatureInvalid.selector);
@@ -292,8 +292,8 @@ contract DcapTestPkiTest is DcapTestBase {
         vm.expectRevert(DcapCollateralStore.SignerNotTcbSigning.selector);
         store.addTcbInfo(_pki("tcbinfo_wrong_signer.json"), pckCaId);
         bytes memory qe = _pki("qe_identity_revoked.json");
-        at = _find(qe, '"isvprodid":1', 0) + 12;
-        qe[at] = "2"; // isvprodid 1 -> 2
+        pos = _find(qe, '"isvprodid":1', 0) + 12;
+        qe[pos] = "2"; // isvprodid 1 -> 2
         vm.expectRevert(DcapCollateralStore.QeIdentitySignatureInvalid.selector);
         store.addQeIdentity(qe, tcbSigningId);
         bytes memory crl = _pki("pck_crl_revokes_pck.der");

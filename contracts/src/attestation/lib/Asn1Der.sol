@@ -15,35 +15,101 @@ library Asn1Der {
     uint256 internal constant INVALID = 0;
 
     /// @dev Reads the TLV that starts at `off` and must end at or before `limit`.
+    ///      Written in assembly: it runs for every node of every certificate a quote carries.
     function readAt(
         bytes memory der,
         uint256 off,
         uint256 limit
     ) internal pure returns (uint256 node) {
-        if (limit > der.length || off + 2 > limit) return INVALID;
-        uint256 tagByte;
-        uint256 lenByte;
+        assembly ("memory-safe") {
+            // Offsets are memory offsets (< 2^32), so none of the additions below overflow.
+            if iszero(or(gt(limit, mload(der)), gt(add(off, 2), limit))) {
+                let w := mload(add(add(der, 0x20), off))
+                let t := byte(0, w)
+                let len := byte(1, w)
+                let cstart := add(off, 2)
+                let ok := iszero(eq(and(t, 0x1f), 0x1f)) // no multi-byte tags
+                if gt(len, 0x7f) {
+                    // Long form with 1..3 length bytes (0x80 is the indefinite form, not DER).
+                    let n := and(len, 0x7f)
+                    ok := and(ok, and(iszero(iszero(n)), lt(n, 4)))
+                    ok := and(ok, iszero(gt(add(cstart, n), limit)))
+                    len := shr(sub(256, shl(3, n)), shl(16, w))
+                    cstart := add(cstart, n)
+                }
+                let e := add(cstart, len)
+                if and(ok, iszero(gt(e, limit))) {
+                    node := or(or(shl(192, t), shl(128, off)), or(shl(64, cstart), e))
+                }
+            }
+        }
+    }
+
+    /// @dev As readAt, and also refuses what DER forbids and BER allows: a long-form length
+    ///      that has a leading zero byte or is below 0x80 (not the shortest form).
+    function readStrict(
+        bytes memory der,
+        uint256 off,
+        uint256 limit
+    ) internal pure returns (uint256 node) {
+        node = readAt(der, off, limit);
         assembly ("memory-safe") {
             let w := mload(add(add(der, 0x20), off))
-            tagByte := byte(0, w)
-            lenByte := byte(1, w)
-        }
-        // Multi-byte tags (low five bits all set) do not occur in the structures we read.
-        if (tagByte & 0x1f == 0x1f) return INVALID;
-        uint256 cstart = off + 2;
-        uint256 len = lenByte;
-        if (lenByte >= 0x80) {
-            uint256 n = lenByte & 0x7f;
-            // 0x80 is the indefinite form (not DER); more than three length bytes never fit.
-            if (n == 0 || n > 3 || cstart + n > limit) return INVALID;
-            assembly ("memory-safe") {
-                len := shr(sub(256, mul(n, 8)), mload(add(add(der, 0x20), cstart)))
+            let l0 := byte(1, w)
+            if and(
+                gt(l0, 0x80),
+                or(
+                    iszero(byte(2, w)),
+                    lt(
+                        sub(and(node, 0xffffffffffffffff), and(shr(64, node), 0xffffffffffffffff)),
+                        0x80
+                    )
+                )
+            ) {
+                node := 0
             }
-            cstart += n;
         }
-        uint256 stop = cstart + len;
-        if (stop > limit) return INVALID;
-        return (tagByte << 192) | (off << 128) | (cstart << 64) | stop;
+    }
+
+    /// @dev The first child of `parent` read strictly (readStrict), or INVALID.
+    function firstStrict(
+        bytes memory der,
+        uint256 parent
+    ) internal pure returns (uint256) {
+        if ((parent >> 192) & 0x20 == 0) return INVALID;
+        return readStrict(der, (parent >> 64) & 0xffffffffffffffff, parent & 0xffffffffffffffff);
+    }
+
+    /// @dev The sibling after `node` inside `parent`, read strictly, or INVALID.
+    function nextStrict(
+        bytes memory der,
+        uint256 node,
+        uint256 parent
+    ) internal pure returns (uint256) {
+        if (node == INVALID || parent == INVALID) return INVALID;
+        return readStrict(der, node & 0xffffffffffffffff, parent & 0xffffffffffffffff);
+    }
+
+    /// @dev A minimal non-negative INTEGER/ENUMERATED content of at most 3 bytes and at most
+    ///      `max` (the C verifier's mp_der_uint rules).
+    function minimalUint(
+        bytes memory der,
+        uint256 node,
+        uint256 max
+    ) internal pure returns (bool ok, uint256 v) {
+        assembly ("memory-safe") {
+            let c := and(shr(64, node), 0xffffffffffffffff)
+            let n := sub(and(node, 0xffffffffffffffff), c)
+            let w := mload(add(add(der, 0x20), c))
+            ok := and(and(gt(n, 0), lt(n, 4)), iszero(and(byte(0, w), 0x80)))
+            // a leading zero byte only before a byte with its high bit set
+            ok := and(
+                ok,
+                iszero(and(gt(n, 1), and(iszero(byte(0, w)), iszero(and(byte(1, w), 0x80)))))
+            )
+            v := shr(sub(256, shl(3, n)), w)
+            ok := and(ok, and(iszero(gt(v, max)), iszero(iszero(node))))
+        }
     }
 
     /// @dev The outermost node of `der`, which must span the whole buffer.
@@ -59,8 +125,9 @@ library Asn1Der {
         bytes memory der,
         uint256 parent
     ) internal pure returns (uint256) {
-        if (parent == INVALID || tag(parent) & 0x20 == 0) return INVALID;
-        return readAt(der, contentStart(parent), end(parent));
+        // INVALID has tag 0, which is not constructed.
+        if ((parent >> 192) & 0x20 == 0) return INVALID;
+        return readAt(der, (parent >> 64) & 0xffffffffffffffff, parent & 0xffffffffffffffff);
     }
 
     /// @dev The sibling after `node` inside `parent`, or INVALID after the last one.
@@ -70,7 +137,7 @@ library Asn1Der {
         uint256 parent
     ) internal pure returns (uint256) {
         if (node == INVALID || parent == INVALID) return INVALID;
-        return readAt(der, end(node), end(parent));
+        return readAt(der, node & 0xffffffffffffffff, parent & 0xffffffffffffffff);
     }
 
     /// @dev `node` if it carries tag `t`, else INVALID.
@@ -113,7 +180,9 @@ library Asn1Der {
     function length(
         uint256 node
     ) internal pure returns (uint256) {
-        return end(node) - contentStart(node);
+        unchecked {
+            return end(node) - contentStart(node);
+        }
     }
 
     /// @dev keccak256 of the whole encoding (tag, length and content) of `node`.

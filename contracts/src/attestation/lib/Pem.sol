@@ -40,7 +40,7 @@ library Pem {
         for (uint256 i; i < 3; ++i) {
             if (p + BEGIN_LEN > e || !_matches(p, BEGIN, BEGIN_LEN)) return (false, starts, ends);
             starts[i] = p + BEGIN_LEN - 1; // the body starts with the BEGIN line's LF
-            uint256 dash = _findDash(starts[i], e);
+            uint256 dash = _findDash(_skipLines(p + BEGIN_LEN, e), e);
             if (dash + END_LEN > e || !_matches(dash, END, END_LEN)) return (false, starts, ends);
             ends[i] = dash;
             p = dash + END_LEN;
@@ -55,6 +55,154 @@ library Pem {
         uint256 e
     ) internal pure returns (bool ok, bytes memory out) {
         assembly ("memory-safe") {
+            // Decodes 32 base64 characters at once (SIMD within a register) into 24 bytes,
+            // left-aligned; ok_ is 0 if any character is outside the alphabet.
+            function swar32(w) -> r, ok_ {
+                let h := 0x8080808080808080808080808080808080808080808080808080808080808080
+                let x := or(w, h)
+                // Per byte: bit 7 of (x | 0x80) - k is set iff the byte is >= k (no borrows);
+                // bit 7 of (y | 0x80) - 1 is clear iff y == 0.
+                let upper :=
+                    and(
+                        sub(x, 0x4141414141414141414141414141414141414141414141414141414141414141),
+                        not(
+                            sub(
+                                x,
+                                0x5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b5b
+                            )
+                        )
+                    )
+                let lower :=
+                    and(
+                        sub(x, 0x6161616161616161616161616161616161616161616161616161616161616161),
+                        not(
+                            sub(
+                                x,
+                                0x7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b7b
+                            )
+                        )
+                    )
+                let digit :=
+                    and(
+                        sub(x, 0x3030303030303030303030303030303030303030303030303030303030303030),
+                        not(
+                            sub(
+                                x,
+                                0x3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a
+                            )
+                        )
+                    )
+                let ones := 0x0101010101010101010101010101010101010101010101010101010101010101
+                let plus :=
+                    not(
+                        sub(
+                            or(
+                                xor(
+                                    w,
+                                    0x2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b
+                                ),
+                                h
+                            ),
+                            ones
+                        )
+                    )
+                let slash :=
+                    not(
+                        sub(
+                            or(
+                                xor(
+                                    w,
+                                    0x2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f
+                                ),
+                                h
+                            ),
+                            ones
+                        )
+                    )
+                let subM := and(or(upper, lower), h)
+                let addM := and(or(digit, or(plus, slash)), h)
+                ok_ := and(iszero(and(w, h)), eq(or(subM, addM), h))
+                // Byte masks (0xff per byte of the class), then value = char - 65 / - 71 for
+                // letters, + 4 for digits, 62 for '+', 63 for '/'.
+                subM := mul(shr(7, subM), 0xff)
+                addM := mul(shr(7, addM), 0xff)
+                upper := mul(shr(7, and(upper, h)), 0xff)
+                digit := mul(shr(7, and(digit, h)), 0xff)
+                plus := mul(shr(7, and(plus, h)), 0xff)
+                let subOff :=
+                    or(
+                        and(
+                            upper,
+                            0x4141414141414141414141414141414141414141414141414141414141414141
+                        ),
+                        and(
+                            xor(subM, upper),
+                            0x4747474747474747474747474747474747474747474747474747474747474747
+                        )
+                    )
+                // '+' -> 62 (+19), '/' -> 63 (+16), digits +4.
+                let addOff :=
+                    or(
+                        and(
+                            digit,
+                            0x0404040404040404040404040404040404040404040404040404040404040404
+                        ),
+                        or(
+                            and(
+                                plus,
+                                0x1313131313131313131313131313131313131313131313131313131313131313
+                            ),
+                            and(
+                                xor(addM, or(digit, plus)),
+                                0x1010101010101010101010101010101010101010101010101010101010101010
+                            )
+                        )
+                    )
+                let v := or(sub(and(w, subM), subOff), add(and(w, addM), addOff))
+                // Pack: 2 x 6 bits -> 12 in 16-bit lanes, -> 24 in 32-bit lanes, -> 48, 96, 192.
+                v := or(
+                    shl(
+                        6,
+                        and(
+                            shr(8, v),
+                            0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff
+                        )
+                    ),
+                    and(v, 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff)
+                )
+                v := or(
+                    shl(
+                        12,
+                        and(
+                            shr(16, v),
+                            0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff
+                        )
+                    ),
+                    and(v, 0x0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff0000ffff)
+                )
+                v := or(
+                    shl(
+                        24,
+                        and(
+                            shr(32, v),
+                            0x00000000ffffffff00000000ffffffff00000000ffffffff00000000ffffffff
+                        )
+                    ),
+                    and(v, 0x00000000ffffffff00000000ffffffff00000000ffffffff00000000ffffffff)
+                )
+                v := or(
+                    shl(
+                        48,
+                        and(
+                            shr(64, v),
+                            0x0000000000000000ffffffffffffffff0000000000000000ffffffffffffffff
+                        )
+                    ),
+                    and(v, 0x0000000000000000ffffffffffffffff0000000000000000ffffffffffffffff)
+                )
+                r := shl(64, or(shl(96, shr(128, v)), and(v, 0xffffffffffffffffffffffffffffffff)))
+            }
+
             let t := mload(0x40)
             mstore(t, not(0))
             mstore(add(t, 0x20), T1)
@@ -69,37 +217,20 @@ library Pem {
             let p := add(s, 1)
             // At least LF, one quantum, LF.
             ok := and(iszero(lt(e, add(s, 6))), eq(byte(0, calldataload(s)), 10))
-            // Full lines: 64 characters, LF, and more after them.
+            // Full lines: 64 characters, LF, and more after them; 32 characters at a time.
             for {} and(ok, gt(sub(e, p), 65)) { p := add(p, 65) } {
                 if iszero(eq(byte(0, calldataload(add(p, 64))), 10)) {
                     ok := 0
                     break
                 }
-                let w1 := calldataload(p)
-                let w2 := calldataload(add(p, 32))
-                let a1 := 0
-                let a2 := 0
-                let bad := 0
-                for { let i := 0 } lt(i, 32) { i := add(i, 4) } {
-                    let v0 := byte(0, mload(add(t, byte(i, w1))))
-                    let v1 := byte(0, mload(add(t, byte(add(i, 1), w1))))
-                    let v2 := byte(0, mload(add(t, byte(add(i, 2), w1))))
-                    let v3 := byte(0, mload(add(t, byte(add(i, 3), w1))))
-                    bad := or(bad, or(or(v0, v1), or(v2, v3)))
-                    a1 := or(shl(24, a1), or(or(shl(18, v0), shl(12, v1)), or(shl(6, v2), v3)))
-                    v0 := byte(0, mload(add(t, byte(i, w2))))
-                    v1 := byte(0, mload(add(t, byte(add(i, 1), w2))))
-                    v2 := byte(0, mload(add(t, byte(add(i, 2), w2))))
-                    v3 := byte(0, mload(add(t, byte(add(i, 3), w2))))
-                    bad := or(bad, or(or(v0, v1), or(v2, v3)))
-                    a2 := or(shl(24, a2), or(or(shl(18, v0), shl(12, v1)), or(shl(6, v2), v3)))
-                }
-                if gt(bad, 63) {
+                let v1, ok1 := swar32(calldataload(p))
+                let v2, ok2 := swar32(calldataload(add(p, 32)))
+                if iszero(and(ok1, ok2)) {
                     ok := 0
                     break
                 }
-                mstore(o, shl(64, a1))
-                mstore(add(o, 24), shl(64, a2))
+                mstore(o, v1)
+                mstore(add(o, 24), v2)
                 o := add(o, 48)
             }
             // Last line: m characters (1..64, whole quanta), then the final LF.
@@ -197,6 +328,29 @@ library Pem {
         assembly ("memory-safe") {
             let mask := not(shr(mul(len, 8), not(0)))
             same := eq(and(calldataload(p), mask), expected)
+        }
+    }
+
+    /// @dev Skips whole 64-character lines from `p` (a line start) while another line follows:
+    ///      where the first '-' is in a well-formed body, without scanning every byte. On a
+    ///      malformed body it may skip a '-'; the body then contains one and fails to decode.
+    function _skipLines(
+        uint256 p,
+        uint256 e
+    ) private pure returns (uint256 q) {
+        assembly ("memory-safe") {
+            q := p
+            for {} lt(add(q, 65), e) { q := add(q, 65) } {
+                // byte 64 is LF and byte 65 starts another line (not the END line's '-')
+                if iszero(
+                    and(
+                        eq(byte(0, calldataload(add(q, 64))), 10),
+                        iszero(eq(byte(0, calldataload(add(q, 65))), 0x2d))
+                    )
+                ) {
+                    break
+                }
+            }
         }
     }
 

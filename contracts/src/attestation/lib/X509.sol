@@ -254,89 +254,188 @@ library X509 {
         return contains(der, commonName(der, c.subjectNode), needle);
     }
 
-    /// @dev Reads the SGX extension of a PCK certificate. ok requires all 16 TCB components
-    ///      (each at most 255), PCESVN, PCE-ID (2 bytes) and FMSPC (6 bytes).
+    /// @dev Reads the SGX extension of a PCK certificate with the rules of the C verifier's
+    ///      DER reader (pckext.c, der.c): exactly one SGX extension; single-byte tags, lengths
+    ///      in their shortest form, minimal non-negative INTEGERs, each value exactly one TLV;
+    ///      items .1 PPID (16 bytes), .2 TCB, .3 PCEID (2), .4 FMSPC (6), .5 SGX type (0..2)
+    ///      at most once each, .6/.7 and unknown items ignored; .2, .3, .4 required; in the TCB,
+    ///      components .2.1-.2.16 (0..255), PCESVN .2.17 (0..65535) required once each, CPUSVN
+    ///      .2.18 (16 bytes) at most once, unknown items ignored.
     function sgxExtension(
         bytes memory der,
         uint256 extensions
     ) internal pure returns (bool ok, SgxExtension memory e) {
-        uint256 seq = _findExtension(der, extensions);
-        if (seq == 0) return (false, e);
-        uint256 found; // bit 0: TCB, bit 1: PCE-ID, bit 2: FMSPC
-        for (uint256 item = der.first(seq); item != 0; item = der.next(item, seq)) {
-            uint256 oid = Asn1Der.expect(der.first(Asn1Der.expect(item, 0x30)), 0x06);
-            uint256 val = der.next(oid, item);
-            if (val == 0 || Asn1Der.length(oid) != 10) return (false, e);
-            bytes32 w = der.word(oid);
-            if (bytes9(w) != bytes9(OID_SGX_EXTENSION)) return (false, e);
-            uint256 kind = uint8(w[9]);
-            if (kind == 2) {
-                bool tcbOk;
-                (tcbOk, e.cpuSvn, e.pceSvn) = _tcb(der, val);
-                if (!tcbOk) return (false, e);
-                found |= 1;
-            } else if (kind == 3) {
-                if (Asn1Der.tag(val) != 0x04 || Asn1Der.length(val) != 2) return (false, e);
-                e.pceId = bytes2(der.word(val));
-                found |= 2;
-            } else if (kind == 4) {
-                if (Asn1Der.tag(val) != 0x04 || Asn1Der.length(val) != 6) return (false, e);
-                e.fmspc = bytes6(der.word(val));
-                found |= 4;
+        uint256 val = findExtension(der, extensions);
+        if (val == 0) return (false, e);
+        uint256 cs = Asn1Der.contentStart(val);
+        uint256 ce = Asn1Der.end(val);
+        uint256 tcb;
+        uint256 ids;
+        assembly ("memory-safe") {
+            // Packed nodes as in Asn1Der (0 = bad): content start and end.
+            function cOf(n) -> c {
+                c := and(shr(64, n), 0xffffffffffffffff)
+            }
+            function qOf(n) -> q {
+                q := and(n, 0xffffffffffffffff)
+            }
+            // One element at p, bounded by lim, read as der.c reads (shortest-form lengths).
+            function tlv(base, p, lim) -> node {
+                if iszero(gt(add(p, 2), lim)) {
+                    let w := mload(add(base, p))
+                    let len := byte(1, w)
+                    let c := add(p, 2)
+                    let good := iszero(eq(and(byte(0, w), 0x1f), 0x1f))
+                    if and(len, 0x80) {
+                        let nb := and(len, 0x7f)
+                        good := and(good, and(gt(nb, 0), lt(nb, 4)))
+                        good := and(good, iszero(gt(add(c, nb), lim)))
+                        len := shr(sub(256, shl(3, nb)), shl(16, w))
+                        good := and(good, and(iszero(iszero(byte(2, w))), gt(len, 0x7f)))
+                        c := add(c, nb)
+                    }
+                    if and(good, iszero(gt(add(c, len), lim))) {
+                        node := or(shl(192, byte(0, w)), or(shl(64, c), add(c, len)))
+                    }
+                }
+            }
+            // Minimal non-negative INTEGER/ENUMERATED content of node n, at most max.
+            function uintOf(base, n, max) -> v, ok_ {
+                let c := cOf(n)
+                let len := sub(qOf(n), c)
+                let w := mload(add(base, c))
+                ok_ := and(and(gt(len, 0), lt(len, 4)), iszero(and(byte(0, w), 0x80)))
+                ok_ := and(
+                    ok_,
+                    iszero(and(gt(len, 1), and(iszero(byte(0, w)), iszero(and(byte(1, w), 0x80)))))
+                )
+                v := shr(sub(256, shl(3, len)), w)
+                ok_ := and(ok_, iszero(gt(v, max)))
+            }
+            // The arc after the SGX prefix in OID node o: .k (depth 1) or .2.k (depth 2).
+            function sgxArc(base, o, depth) -> k {
+                let w := mload(add(base, cOf(o)))
+                if and(
+                    eq(sub(qOf(o), cOf(o)), add(9, depth)),
+                    eq(shr(184, w), 0x2a864886f84d010d01)
+                ) {
+                    switch depth
+                    case 1 { k := byte(9, w) }
+                    default { if eq(byte(9, w), 2) { k := byte(10, w) } }
+                }
+            }
+            // The value node of item j (after its OID o), which must end the item.
+            function valueOf(base, j, o) -> x {
+                x := tlv(base, qOf(o), qOf(j))
+                if iszero(eq(qOf(x), qOf(j))) { x := 0 }
+            }
+            // TCB SEQUENCE content [c, q): packed (components << 16 | pcesvn).
+            function tcbSeq(base, c, q) -> tcb_, good {
+                let seen := 0
+                good := 1
+                for { let p := c } and(good, lt(p, q)) {} {
+                    let j := tlv(base, p, q)
+                    let o := tlv(base, cOf(j), qOf(j))
+                    good := and(eq(shr(192, j), 0x30), eq(shr(192, o), 0x06))
+                    let a := sgxArc(base, o, 2)
+                    if and(good, and(gt(a, 0), lt(a, 19))) {
+                        good := iszero(and(seen, shl(a, 1)))
+                        seen := or(seen, shl(a, 1))
+                        let x := valueOf(base, j, o)
+                        switch a
+                        case 18 {
+                            good := and(
+                                good,
+                                and(eq(shr(192, x), 0x04), eq(sub(qOf(x), cOf(x)), 16))
+                            )
+                        }
+                        default {
+                            let v, uok := uintOf(base, x, sub(shl(shl(3, add(1, eq(a, 17))), 1), 1))
+                            good := and(good, and(eq(shr(192, x), 0x02), uok))
+                            switch a
+                            case 17 { tcb_ := or(tcb_, v) }
+                            default { tcb_ := or(tcb_, shl(add(16, shl(3, sub(16, a))), v)) }
+                        }
+                    }
+                    p := qOf(j)
+                }
+                good := and(good, eq(and(seen, 0x3fffe), 0x3fffe))
+            }
+            // Extension SEQUENCE content [c, q): tcb, ids (pceid << 48 | fmspc).
+            function extSeq(base, c, q) -> tcb_, ids_, good {
+                let seen := 0
+                good := 1
+                for { let p := c } and(good, lt(p, q)) {} {
+                    let j := tlv(base, p, q)
+                    let o := tlv(base, cOf(j), qOf(j))
+                    good := and(eq(shr(192, j), 0x30), eq(shr(192, o), 0x06))
+                    let k := sgxArc(base, o, 1)
+                    if and(good, and(gt(k, 0), lt(k, 6))) {
+                        good := iszero(and(seen, shl(k, 1)))
+                        seen := or(seen, shl(k, 1))
+                        let x := valueOf(base, j, o)
+                        switch k
+                        case 1 {
+                            good := and(
+                                good,
+                                and(eq(shr(192, x), 0x04), eq(sub(qOf(x), cOf(x)), 16))
+                            )
+                        }
+                        case 2 {
+                            let g2 := 0
+                            tcb_, g2 := tcbSeq(base, cOf(x), qOf(x))
+                            good := and(good, and(eq(shr(192, x), 0x30), g2))
+                        }
+                        case 3 {
+                            good := and(
+                                good,
+                                and(eq(shr(192, x), 0x04), eq(sub(qOf(x), cOf(x)), 2))
+                            )
+                            ids_ := or(ids_, shl(48, shr(240, mload(add(base, cOf(x))))))
+                        }
+                        case 4 {
+                            good := and(
+                                good,
+                                and(eq(shr(192, x), 0x04), eq(sub(qOf(x), cOf(x)), 6))
+                            )
+                            ids_ := or(ids_, shr(208, mload(add(base, cOf(x)))))
+                        }
+                        default {
+                            let v, uok := uintOf(base, x, 2)
+                            good := and(good, and(eq(shr(192, x), 0x0a), uok))
+                        }
+                    }
+                    p := qOf(j)
+                }
+                good := and(good, eq(and(seen, 0x1c), 0x1c))
+            }
+
+            let base := add(der, 0x20)
+            let outer := tlv(base, cs, ce)
+            if and(eq(shr(192, outer), 0x30), eq(qOf(outer), ce)) {
+                tcb, ids, ok := extSeq(base, cOf(outer), ce)
             }
         }
-        return (found == 7 && childrenEndAt(der, der.first(seq), seq), e);
+        e.cpuSvn = bytes16(uint128(tcb >> 16));
+        e.pceSvn = uint16(tcb);
+        e.pceId = bytes2(uint16(ids >> 48));
+        e.fmspc = bytes6(uint48(ids));
     }
 
-    /// @dev The SEQUENCE inside the SGX extension's OCTET STRING, or INVALID.
-    function _findExtension(
+    /// @dev The OCTET STRING value of the only SGX extension, or INVALID if there is none or
+    ///      more than one.
+    function findExtension(
         bytes memory der,
         uint256 extensions
-    ) private pure returns (uint256) {
+    ) internal pure returns (uint256 found) {
         for (uint256 ext = der.first(extensions); ext != 0; ext = der.next(ext, extensions)) {
             uint256 oid = der.first(ext);
             if (!der.contentEquals(oid, OID_SGX_EXTENSION, 9)) continue;
+            if (found != 0) return 0;
             uint256 val = der.next(oid, ext);
             if (Asn1Der.tag(val) == 0x01) val = der.next(val, ext); // critical flag
-            return Asn1Der.expect(der.inner(Asn1Der.expect(val, 0x04)), 0x30);
+            found = Asn1Der.expect(val, 0x04);
+            if (found == 0) return 0;
         }
-        return 0;
-    }
-
-    /// @dev The TCB SEQUENCE: components .2.1 .. .2.16 and PCESVN .2.17, each exactly once
-    ///      (CPUSVN .2.18 is ignored).
-    function _tcb(
-        bytes memory der,
-        uint256 seq
-    ) private pure returns (bool ok, bytes16 comps, uint16 pceSvn) {
-        if (Asn1Der.tag(seq) != 0x30) return (false, comps, pceSvn);
-        uint256 found;
-        uint256 packed;
-        for (uint256 item = der.first(seq); item != 0; item = der.next(item, seq)) {
-            (bool itemOk, uint256 k, uint256 v) = _tcbItem(der, item);
-            if (!itemOk || (k != 0 && found & (1 << k) != 0)) return (false, comps, pceSvn);
-            if (k >= 1 && k <= 16) packed |= v << (8 * (16 - k));
-            else if (k == 17) pceSvn = uint16(v);
-            if (k != 0) found |= 1 << k;
-        }
-        // bits 1..17 set
-        return (found == 0x3fffe, bytes16(uint128(packed)), pceSvn);
-    }
-
-    /// @dev One TCB item: k = 1..16 (component, v <= 255), 17 (PCESVN, v <= 65535), or 0 for
-    ///      an item we ignore.
-    function _tcbItem(
-        bytes memory der,
-        uint256 item
-    ) private pure returns (bool ok, uint256 k, uint256 v) {
-        uint256 oid = Asn1Der.expect(der.first(Asn1Der.expect(item, 0x30)), 0x06);
-        uint256 val = der.next(oid, item);
-        if (val == 0 || Asn1Der.length(oid) != 11) return (false, 0, 0);
-        bytes32 w = der.word(oid);
-        if (bytes9(w) != bytes9(OID_SGX_EXTENSION) || uint8(w[9]) != 2) return (false, 0, 0);
-        k = uint8(w[10]);
-        if (k < 1 || k > 17) return (true, 0, 0);
-        (ok, v) = der.uintValue(val, 2);
-        if (k <= 16 && v > 255) ok = false;
     }
 }
