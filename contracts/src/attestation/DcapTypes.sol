@@ -274,7 +274,7 @@ library CertRoles {
         bytes memory der,
         X509.Certificate memory c
     ) internal pure returns (CertRole) {
-        uint256 cn = X509.commonName(der, c.subjectNode);
+        uint256 cn = c.cn;
         if (X509.contains(der, cn, "SGX Root CA")) return CertRole.Root;
         if (
             X509.contains(der, cn, "SGX PCK Platform CA")

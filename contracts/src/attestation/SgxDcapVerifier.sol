@@ -260,7 +260,7 @@ contract SgxDcapVerifier is Ownable2Step, IAttestationVerifier {
         }
         // The SGX extension is only read here (it names the FMSPC whose TCB info the store
         // returns); it is checked in its turn, check 50.
-        (c.extOk, c.ext) = X509.sgxExtension(c.leafDer, c.leaf.extensions);
+        (c.extOk, c.ext) = X509.sgxExtension(c.leafDer, c.leaf);
         c.col = store.quoteCollateral(
             Pem.hashCalldata(s[1], e[1]),
             Pem.hashCalldata(s[2], e[2]),

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.20;
 
 /// @title Asn1Der
-/// @notice A minimal, bounds-checked DER walker over a `bytes memory` buffer, written for the
+/// @notice A minimal, strict, bounds-checked DER walker over a `bytes memory` buffer, written for the
 ///         X.509 certificates and CRLs of Intel SGX DCAP (single-byte tags, definite lengths of
 ///         at most three length bytes).
 /// @dev A node is one packed word: tag (bits 192..199), header start (128..191), content start
@@ -14,8 +14,8 @@ pragma solidity ^0.8.20;
 library Asn1Der {
     uint256 internal constant INVALID = 0;
 
-    /// @dev Reads the TLV that starts at `off` and must end at or before `limit`.
-    ///      Written in assembly: it runs for every node of every certificate a quote carries.
+    /// @dev Reads the TLV that starts at `off` and must end at or before `limit`, as DER
+    ///      requires (single-byte tag, definite length in its shortest form). Written in assembly: it runs for every node of every certificate a quote carries.
     function readAt(
         bytes memory der,
         uint256 off,
@@ -35,6 +35,8 @@ library Asn1Der {
                     ok := and(ok, and(iszero(iszero(n)), lt(n, 4)))
                     ok := and(ok, iszero(gt(add(cstart, n), limit)))
                     len := shr(sub(256, shl(3, n)), shl(16, w))
+                    // DER: the shortest form (no leading zero byte, not below 0x80)
+                    ok := and(ok, and(iszero(iszero(byte(2, w))), gt(len, 0x7f)))
                     cstart := add(cstart, n)
                 }
                 let e := add(cstart, len)
@@ -43,51 +45,6 @@ library Asn1Der {
                 }
             }
         }
-    }
-
-    /// @dev As readAt, and also refuses what DER forbids and BER allows: a long-form length
-    ///      that has a leading zero byte or is below 0x80 (not the shortest form).
-    function readStrict(
-        bytes memory der,
-        uint256 off,
-        uint256 limit
-    ) internal pure returns (uint256 node) {
-        node = readAt(der, off, limit);
-        assembly ("memory-safe") {
-            let w := mload(add(add(der, 0x20), off))
-            let l0 := byte(1, w)
-            if and(
-                gt(l0, 0x80),
-                or(
-                    iszero(byte(2, w)),
-                    lt(
-                        sub(and(node, 0xffffffffffffffff), and(shr(64, node), 0xffffffffffffffff)),
-                        0x80
-                    )
-                )
-            ) {
-                node := 0
-            }
-        }
-    }
-
-    /// @dev The first child of `parent` read strictly (readStrict), or INVALID.
-    function firstStrict(
-        bytes memory der,
-        uint256 parent
-    ) internal pure returns (uint256) {
-        if ((parent >> 192) & 0x20 == 0) return INVALID;
-        return readStrict(der, (parent >> 64) & 0xffffffffffffffff, parent & 0xffffffffffffffff);
-    }
-
-    /// @dev The sibling after `node` inside `parent`, read strictly, or INVALID.
-    function nextStrict(
-        bytes memory der,
-        uint256 node,
-        uint256 parent
-    ) internal pure returns (uint256) {
-        if (node == INVALID || parent == INVALID) return INVALID;
-        return readStrict(der, node & 0xffffffffffffffff, parent & 0xffffffffffffffff);
     }
 
     /// @dev A minimal non-negative INTEGER/ENUMERATED content of at most 3 bytes and at most

@@ -6,31 +6,38 @@ import {DateParse} from "./DateParse.sol";
 import {P256Sha} from "./P256Sha.sol";
 
 /// @title X509
-/// @notice Reads the parts of an X.509 v3 certificate that SGX DCAP verification needs: the TBS
-///         range (signed bytes), serial number, issuer and subject names (as hashes of their DER),
-///         validity, P-256 public key, ECDSA-SHA256 signature, the subject common name and the
-///         Intel SGX extension (OID 1.2.840.113741.1.13.1) of PCK certificates.
-/// @dev Every parser returns `ok = false` instead of reverting, so the quote verifier can name
-///      the failed check. Only ecdsa-with-SHA256 signatures and P-256 keys are accepted: that is
-///      all Intel's SGX PKI (and the simulation CA, which uses the same formats) issues.
+/// @notice Reads X.509 certificates of Intel's SGX PKI strictly, with the rules of the C
+///         verifier's certificate parser (cert.c of the dcap branch; docs/dcap.md, "Collateral
+///         formats"), so that both accept and refuse the same certificates: X.509 v3, DER
+///         lengths in shortest form, a positive minimal serial of at most 20 bytes,
+///         ecdsa-with-SHA256 (the same bytes inside and outside the TBS), UTCTime or
+///         GeneralizedTime in Z form, SPKI id-ecPublicKey prime256v1 with an uncompressed point
+///         on the curve, a subject with at most one common name, extensions whose values are
+///         OCTET STRINGs, and the Intel SGX extension (OID 1.2.840.113741.1.13.1) of PCK
+///         certificates.
+/// @dev Parsers return `ok = false` instead of reverting, so the quote verifier can name the
+///      failed check. A malformed ECDSA-Sig-Value is not a parse error (OpenSSL, which the C
+///      verifier uses for signatures, rejects it when verifying): it leaves r = s = 0, which
+///      P256VERIFY rejects, so the failure is reported by the signature check as in C.
 library X509 {
     using Asn1Der for bytes;
 
-    /// @dev What a parsed certificate offers. Offsets index the DER buffer it was parsed from.
+    /// @dev What a parsed certificate offers. Offsets and nodes index its DER buffer.
     struct Certificate {
         uint256 tbsStart;
         uint256 tbsLength;
         uint256 serial;
         bytes32 issuerHash;
         bytes32 subjectHash;
-        uint256 subjectNode;
+        uint256 cn; // node of the subject common name (0 if there is none)
         uint256 notBefore;
         uint256 notAfter;
         bytes32 keyX;
         bytes32 keyY;
         bytes32 sigR;
         bytes32 sigS;
-        uint256 extensions;
+        uint256 sgxExt; // OCTET STRING node of the (last) SGX extension
+        uint256 sgxExtCount;
     }
 
     /// @dev The SGX extension of a PCK certificate: the platform's TCB and identity.
@@ -41,9 +48,11 @@ library X509 {
         bytes6 fmspc;
     }
 
+    /// @dev DER of AlgorithmIdentifier { ecdsa-with-SHA256 } and of { id-ecPublicKey,
+    ///      prime256v1 }, as Intel encodes them (12 and 21 bytes).
+    bytes32 private constant ALG_ECDSA_SHA256 = hex"300a06082a8648ce3d040302";
+    bytes32 private constant ALG_EC_P256 = hex"301306072a8648ce3d020106082a8648ce3d030107";
     bytes32 private constant OID_ECDSA_SHA256 = hex"2a8648ce3d040302";
-    bytes32 private constant OID_EC_PUBLIC_KEY = hex"2a8648ce3d0201";
-    bytes32 private constant OID_PRIME256V1 = hex"2a8648ce3d030107";
     bytes32 private constant OID_COMMON_NAME = hex"550403";
     bytes32 private constant OID_SGX_EXTENSION = hex"2a864886f84d010d01";
 
@@ -53,13 +62,14 @@ library X509 {
     ) internal pure returns (bool ok, Certificate memory c) {
         uint256 cert = Asn1Der.expect(der.root(), 0x30);
         uint256 tbs = Asn1Der.expect(der.first(cert), 0x30);
-        uint256 sigAlg = der.next(tbs, cert);
-        uint256 sigVal = der.next(sigAlg, cert);
-        if (sigVal == 0 || Asn1Der.end(sigVal) != Asn1Der.end(cert)) return (false, c);
-        if (!isEcdsaSha256(der, sigAlg)) return (false, c);
-        bool sigOk;
-        (sigOk, c.sigR, c.sigS) = signatureValue(der, sigVal);
-        if (!sigOk) return (false, c);
+        uint256 alg = der.next(tbs, cert);
+        uint256 bits = Asn1Der.expect(der.next(alg, cert), 0x03);
+        if (bits == 0 || Asn1Der.end(bits) != Asn1Der.end(cert)) return (false, c);
+        if (!_tlvIs(der, alg, ALG_ECDSA_SHA256, 12)) return (false, c);
+        if (Asn1Der.length(bits) < 2 || _byte(der, Asn1Der.contentStart(bits)) != 0) {
+            return (false, c);
+        }
+        (, c.sigR, c.sigS) = signatureValue(der, bits);
         c.tbsStart = Asn1Der.start(tbs);
         c.tbsLength = Asn1Der.end(tbs) - c.tbsStart;
         return (_parseTbs(der, tbs, c), c);
@@ -70,25 +80,63 @@ library X509 {
         uint256 tbs,
         Certificate memory c
     ) private pure returns (bool) {
-        uint256 n = der.first(tbs);
-        if (Asn1Der.tag(n) == 0xa0) n = der.next(n, tbs); // version [0]
-        bool serialOk;
-        (serialOk, c.serial) = der.uintValue(n, 20);
-        uint256 alg = der.next(n, tbs);
-        uint256 issuer = Asn1Der.expect(der.next(alg, tbs), 0x30);
-        if (!serialOk || issuer == 0 || !isEcdsaSha256(der, alg)) return false;
+        uint256 issuer = _tbsHead(der, tbs, c);
+        if (issuer == 0) return false;
         c.issuerHash = der.hashTlv(issuer);
         uint256 validity = Asn1Der.expect(der.next(issuer, tbs), 0x30);
         if (!_validity(der, validity, c)) return false;
         uint256 subject = Asn1Der.expect(der.next(validity, tbs), 0x30);
-        if (subject == 0) return false;
+        bool nOk;
+        (nOk, c.cn) = _subjectCn(der, subject);
+        if (!nOk) return false;
         c.subjectHash = der.hashTlv(subject);
-        c.subjectNode = subject;
         uint256 spki = Asn1Der.expect(der.next(subject, tbs), 0x30);
         bool keyOk;
         (keyOk, c.keyX, c.keyY) = _publicKey(der, spki);
         if (!keyOk) return false;
-        return _extensions(der, spki, tbs, c);
+        return _rest(der, spki, tbs, c);
+    }
+
+    /// @dev Version (must be v3), serial, signature algorithm; returns the issuer node (0 if
+    ///      anything is wrong).
+    function _tbsHead(
+        bytes memory der,
+        uint256 tbs,
+        Certificate memory c
+    ) private pure returns (uint256 issuer) {
+        uint256 ver = Asn1Der.expect(der.first(tbs), 0xa0);
+        uint256 verInt = Asn1Der.expect(der.first(ver), 0x02);
+        (bool vOk, uint256 version) = der.minimalUint(verInt, 2);
+        if (!vOk || version != 2 || Asn1Der.end(verInt) != Asn1Der.end(ver)) return 0;
+        uint256 serial = Asn1Der.expect(der.next(ver, tbs), 0x02);
+        bool sOk;
+        (sOk, c.serial) = _serial(der, serial);
+        uint256 alg = der.next(serial, tbs);
+        if (!sOk || !_tlvIs(der, alg, ALG_ECDSA_SHA256, 12)) return 0;
+        return Asn1Der.expect(der.next(alg, tbs), 0x30);
+    }
+
+    /// @dev A positive, minimally encoded serial number of at most 20 significant bytes.
+    function _serial(
+        bytes memory der,
+        uint256 node
+    ) private pure returns (bool ok, uint256 v) {
+        uint256 n = Asn1Der.length(node);
+        if (node == 0 || n == 0) return (false, 0);
+        uint256 cs = Asn1Der.contentStart(node);
+        uint256 b0 = _byte(der, cs);
+        if (b0 & 0x80 != 0) return (false, 0);
+        if (n > 1 && b0 == 0 && _byte(der, cs + 1) & 0x80 == 0) return (false, 0);
+        if (b0 == 0) {
+            ++cs;
+            --n;
+        }
+        if (n > 20) return (false, 0);
+        if (n == 0) return (true, 0);
+        assembly ("memory-safe") {
+            v := shr(sub(256, shl(3, n)), mload(add(add(der, 0x20), cs)))
+        }
+        return (true, v);
     }
 
     function _validity(
@@ -103,40 +151,152 @@ library X509 {
         return c.notBefore != 0 && c.notAfter != 0 && Asn1Der.end(na) == Asn1Der.end(validity);
     }
 
-    /// @dev Optional issuerUniqueID [1], subjectUniqueID [2], extensions [3] after the key;
-    ///      they must end exactly at the end of the TBS.
-    function _extensions(
+    /// @dev Checks the subject Name (SEQUENCE of SETs of SEQUENCE { OID, value }, nothing
+    ///      else) and returns its common name node: at most one, a UTF8String, PrintableString,
+    ///      T61String or IA5String without NUL bytes and shorter than 256 bytes.
+    function _subjectCn(
+        bytes memory der,
+        uint256 name
+    ) private pure returns (bool ok, uint256 cn) {
+        if (name == 0) return (false, 0);
+        uint256 lastRdn;
+        for (uint256 rdn = der.first(name); rdn != 0; rdn = der.next(rdn, name)) {
+            if (Asn1Der.tag(rdn) != 0x31) return (false, 0);
+            uint256 lastAtv;
+            for (uint256 atv = der.first(rdn); atv != 0; atv = der.next(atv, rdn)) {
+                uint256 oid = Asn1Der.expect(der.first(Asn1Der.expect(atv, 0x30)), 0x06);
+                uint256 str = der.next(oid, atv);
+                if (str == 0 || Asn1Der.end(str) != Asn1Der.end(atv)) return (false, 0);
+                lastAtv = atv;
+                if (!der.contentEquals(oid, OID_COMMON_NAME, 3)) continue;
+                uint256 t = Asn1Der.tag(str);
+                if (cn != 0 || (t != 0x0c && t != 0x13 && t != 0x14 && t != 0x16)) {
+                    return (false, 0);
+                }
+                if (Asn1Der.length(str) > 255 || _hasNul(der, str)) return (false, 0);
+                cn = str;
+            }
+            if (!_endsAt(rdn, lastAtv)) return (false, 0);
+            lastRdn = rdn;
+        }
+        return (_endsAt(name, lastRdn), cn);
+    }
+
+    /// @dev Whether the children of `parent`, the last being `last` (0: none), tile it.
+    function _endsAt(
+        uint256 parent,
+        uint256 last
+    ) private pure returns (bool) {
+        return last == 0
+            ? Asn1Der.contentStart(parent) == Asn1Der.end(parent)
+            : Asn1Der.end(last) == Asn1Der.end(parent);
+    }
+
+    function _hasNul(
+        bytes memory der,
+        uint256 node
+    ) private pure returns (bool) {
+        uint256 e = Asn1Der.end(node);
+        for (uint256 i = Asn1Der.contentStart(node); i < e; ++i) {
+            if (_byte(der, i) == 0) return true;
+        }
+        return false;
+    }
+
+    /// @dev The P-256 key of a SubjectPublicKeyInfo (uncompressed point 0x04 || x || y on the
+    ///      curve), nothing after it.
+    function _publicKey(
+        bytes memory der,
+        uint256 spki
+    ) private pure returns (bool ok, bytes32 x, bytes32 y) {
+        uint256 alg = der.first(spki);
+        uint256 bits = Asn1Der.expect(der.next(alg, spki), 0x03);
+        if (!_tlvIs(der, alg, ALG_EC_P256, 21)) return (false, x, y);
+        if (Asn1Der.length(bits) != 66 || Asn1Der.end(bits) != Asn1Der.end(spki)) {
+            return (false, x, y);
+        }
+        uint256 p = Asn1Der.contentStart(bits);
+        uint256 prefix;
+        assembly ("memory-safe") {
+            let q := add(add(der, 0x20), p)
+            prefix := shr(240, mload(q))
+            x := mload(add(q, 2))
+            y := mload(add(q, 34))
+        }
+        return (prefix == 0x0004 && P256Sha.isOnCurve(x, y), x, y);
+    }
+
+    /// @dev After the key: unique identifiers [1]/[2] (skipped), then optionally [3]
+    ///      extensions; the TBS must end there.
+    function _rest(
         bytes memory der,
         uint256 spki,
         uint256 tbs,
         Certificate memory c
     ) private pure returns (bool) {
         uint256 last = spki;
-        for (uint256 x = der.next(spki, tbs); x != 0; x = der.next(x, tbs)) {
+        uint256 x = der.next(spki, tbs);
+        while (x != 0) {
             uint256 t = Asn1Der.tag(x);
-            if (t == 0xa3) {
-                if (c.extensions != 0) return false;
-                c.extensions = Asn1Der.expect(der.inner(x), 0x30);
-                if (c.extensions == 0) return false;
-            } else if (t != 0x81 && t != 0x82 && t != 0xa1 && t != 0xa2) {
-                return false;
-            }
+            if (t != 0x81 && t != 0x82 && t != 0xa1 && t != 0xa2) break;
+            last = x;
+            x = der.next(x, tbs);
+        }
+        if (x != 0) {
+            if (Asn1Der.tag(x) != 0xa3 || !_extensions(der, x, c)) return false;
             last = x;
         }
         return Asn1Der.end(last) == Asn1Der.end(tbs);
     }
 
-    /// @dev Whether the children of `parent` from `from` on tile it exactly (no trailing junk).
-    function childrenEndAt(
+    /// @dev [3] { SEQUENCE OF Extension { OID, [BOOLEAN], OCTET STRING } }, noting the SGX
+    ///      extension (by OID) and how many there are.
+    function _extensions(
         bytes memory der,
-        uint256 from,
-        uint256 parent
-    ) internal pure returns (bool) {
-        uint256 last = from;
-        for (uint256 x = der.next(from, parent); x != 0; x = der.next(x, parent)) {
-            last = x;
+        uint256 wrap,
+        Certificate memory c
+    ) private pure returns (bool) {
+        uint256 list = Asn1Der.expect(der.first(wrap), 0x30);
+        if (list == 0 || Asn1Der.end(list) != Asn1Der.end(wrap)) return false;
+        uint256 last;
+        for (uint256 ext = der.first(list); ext != 0; ext = der.next(ext, list)) {
+            uint256 oid = Asn1Der.expect(der.first(Asn1Der.expect(ext, 0x30)), 0x06);
+            uint256 val = der.next(oid, ext);
+            if (Asn1Der.tag(val) == 0x01) val = der.next(val, ext);
+            if (oid == 0 || Asn1Der.tag(val) != 0x04 || Asn1Der.end(val) != Asn1Der.end(ext)) {
+                return false;
+            }
+            if (der.contentEquals(oid, OID_SGX_EXTENSION, 9)) {
+                c.sgxExt = val;
+                ++c.sgxExtCount;
+            }
+            last = ext;
         }
-        return Asn1Der.end(last) == Asn1Der.end(parent);
+        return _endsAt(list, last);
+    }
+
+    /// @dev Whether the whole TLV `node` equals the `n` bytes of `expected`.
+    function _tlvIs(
+        bytes memory der,
+        uint256 node,
+        bytes32 expected,
+        uint256 n
+    ) private pure returns (bool same) {
+        if (node == 0 || Asn1Der.end(node) - Asn1Der.start(node) != n) return false;
+        uint256 s = Asn1Der.start(node);
+        assembly ("memory-safe") {
+            let mask := not(shr(shl(3, n), not(0)))
+            same := eq(and(mload(add(add(der, 0x20), s)), mask), expected)
+        }
+    }
+
+    function _byte(
+        bytes memory der,
+        uint256 i
+    ) private pure returns (uint256 b) {
+        assembly ("memory-safe") {
+            b := byte(0, mload(add(add(der, 0x20), i)))
+        }
     }
 
     /// @dev Whether the AlgorithmIdentifier `algId` is ecdsa-with-SHA256 without parameters.
@@ -150,43 +310,42 @@ library X509 {
         return Asn1Der.end(oid) == Asn1Der.end(algId) && der.contentEquals(oid, OID_ECDSA_SHA256, 8);
     }
 
-    /// @dev Splits an ECDSA-Sig-Value (BIT STRING holding SEQUENCE { r INTEGER, s INTEGER }).
+    /// @dev Splits an ECDSA-Sig-Value (BIT STRING holding SEQUENCE { r INTEGER, s INTEGER })
+    ///      in strict DER (positive minimal INTEGERs of at most 32 significant bytes, nothing
+    ///      after), as OpenSSL requires; ok false and r = s = 0 otherwise.
     function signatureValue(
         bytes memory der,
         uint256 bitString
     ) internal pure returns (bool ok, bytes32 r, bytes32 s) {
         uint256 seq = Asn1Der.expect(der.inner(der.bitStringContent(bitString)), 0x30);
-        uint256 rn = der.first(seq);
-        uint256 sn = der.next(rn, seq);
-        if (sn == 0 || Asn1Der.end(sn) != Asn1Der.end(seq)) return (false, r, s);
-        (bool okR, uint256 rv) = der.uintValue(rn, 32);
-        (bool okS, uint256 sv) = der.uintValue(sn, 32);
-        return (okR && okS, bytes32(rv), bytes32(sv));
+        uint256 rn = Asn1Der.expect(der.first(seq), 0x02);
+        uint256 sn = Asn1Der.expect(der.next(rn, seq), 0x02);
+        if (sn == 0 || Asn1Der.end(sn) != Asn1Der.end(seq)) return (false, 0, 0);
+        (bool okR, uint256 rv) = _sigInt(der, rn);
+        (bool okS, uint256 sv) = _sigInt(der, sn);
+        if (!(okR && okS)) return (false, 0, 0);
+        return (true, bytes32(rv), bytes32(sv));
     }
 
-    /// @dev The P-256 key of a SubjectPublicKeyInfo (uncompressed point 0x04 || x || y).
-    function _publicKey(
+    function _sigInt(
         bytes memory der,
-        uint256 spki
-    ) private pure returns (bool ok, bytes32 x, bytes32 y) {
-        uint256 alg = Asn1Der.expect(der.first(spki), 0x30);
-        uint256 oid = Asn1Der.expect(der.first(alg), 0x06);
-        uint256 curve = Asn1Der.expect(der.next(oid, alg), 0x06);
-        uint256 key = der.bitStringContent(der.next(alg, spki));
-        if (!der.contentEquals(oid, OID_EC_PUBLIC_KEY, 7)) return (false, x, y);
-        if (!der.contentEquals(curve, OID_PRIME256V1, 8)) return (false, x, y);
-        if (Asn1Der.length(key) != 65 || Asn1Der.end(key) != Asn1Der.end(spki)) {
-            return (false, x, y);
+        uint256 node
+    ) private pure returns (bool ok, uint256 v) {
+        uint256 n = Asn1Der.length(node);
+        if (n == 0) return (false, 0);
+        uint256 cs = Asn1Der.contentStart(node);
+        uint256 b0 = _byte(der, cs);
+        if (b0 & 0x80 != 0) return (false, 0);
+        if (n > 1 && b0 == 0 && _byte(der, cs + 1) & 0x80 == 0) return (false, 0);
+        if (b0 == 0 && n > 1) {
+            ++cs;
+            --n;
         }
-        uint256 p = Asn1Der.contentStart(key);
-        uint256 prefix;
+        if (n > 32) return (false, 0);
         assembly ("memory-safe") {
-            let q := add(add(der, 0x20), p)
-            prefix := byte(0, mload(q))
-            x := mload(add(q, 1))
-            y := mload(add(q, 33))
+            v := shr(sub(256, shl(3, n)), mload(add(add(der, 0x20), cs)))
         }
-        return (prefix == 0x04, x, y);
+        return (true, v);
     }
 
     /// @dev Whether `issuerKey` signed the TBS of `c` (ECDSA P-256 over SHA-256).
@@ -206,20 +365,6 @@ library X509 {
         uint256 validAt
     ) internal pure returns (bool) {
         return c.notBefore <= validAt && validAt <= c.notAfter;
-    }
-
-    /// @dev The value node of the first commonName attribute of the Name `name`, or INVALID.
-    function commonName(
-        bytes memory der,
-        uint256 name
-    ) internal pure returns (uint256) {
-        for (uint256 rdn = der.first(name); rdn != 0; rdn = der.next(rdn, name)) {
-            for (uint256 atv = der.first(rdn); atv != 0; atv = der.next(atv, rdn)) {
-                uint256 oid = der.first(atv);
-                if (der.contentEquals(oid, OID_COMMON_NAME, 3)) return der.next(oid, atv);
-            }
-        }
-        return 0;
     }
 
     /// @dev Whether the content of `node` contains `needle` as a substring.
@@ -251,7 +396,7 @@ library X509 {
         Certificate memory c,
         bytes memory needle
     ) internal pure returns (bool) {
-        return contains(der, commonName(der, c.subjectNode), needle);
+        return contains(der, c.cn, needle);
     }
 
     /// @dev Reads the SGX extension of a PCK certificate with the rules of the C verifier's
@@ -263,10 +408,10 @@ library X509 {
     ///      .2.18 (16 bytes) at most once, unknown items ignored.
     function sgxExtension(
         bytes memory der,
-        uint256 extensions
+        Certificate memory cert
     ) internal pure returns (bool ok, SgxExtension memory e) {
-        uint256 val = findExtension(der, extensions);
-        if (val == 0) return (false, e);
+        if (cert.sgxExtCount != 1) return (false, e);
+        uint256 val = cert.sgxExt;
         uint256 cs = Asn1Der.contentStart(val);
         uint256 ce = Asn1Der.end(val);
         uint256 tcb;
@@ -420,22 +565,5 @@ library X509 {
         e.pceSvn = uint16(tcb);
         e.pceId = bytes2(uint16(ids >> 48));
         e.fmspc = bytes6(uint48(ids));
-    }
-
-    /// @dev The OCTET STRING value of the only SGX extension, or INVALID if there is none or
-    ///      more than one.
-    function findExtension(
-        bytes memory der,
-        uint256 extensions
-    ) internal pure returns (uint256 found) {
-        for (uint256 ext = der.first(extensions); ext != 0; ext = der.next(ext, extensions)) {
-            uint256 oid = der.first(ext);
-            if (!der.contentEquals(oid, OID_SGX_EXTENSION, 9)) continue;
-            if (found != 0) return 0;
-            uint256 val = der.next(oid, ext);
-            if (Asn1Der.tag(val) == 0x01) val = der.next(val, ext); // critical flag
-            found = Asn1Der.expect(val, 0x04);
-            if (found == 0) return 0;
-        }
     }
 }
