@@ -466,10 +466,10 @@ contract SgxDcapVerifier is Ownable2Step, IAttestationVerifier {
         // QE level: first (isvsvn-descending) level with isvsvn <= the QE report's ISVSVN.
         bytes memory qe = c.qeRec;
         uint256 qeSvn = _le(c.q, 822, 2);
-        uint256 n = uint8(bytes1(_mword(qe, 78)));
+        uint256 n = uint16(bytes2(_mword(qe, 78)));
         uint256 qeStatus = type(uint256).max;
         for (uint256 i; i < n; ++i) {
-            bytes32 lvl = _mword(qe, 79 + 8 * i);
+            bytes32 lvl = _mword(qe, 80 + 8 * i);
             if (uint16(bytes2(lvl)) <= qeSvn) {
                 qeStatus = uint8(lvl[2]);
                 c.qeLevel = i;
@@ -479,12 +479,12 @@ contract SgxDcapVerifier is Ownable2Step, IAttestationVerifier {
         if (qeStatus == type(uint256).max) return (DcapChecks.QE_TCB, TcbStatus.Unrecognized);
         // Platform level: first (Intel-ordered) level whose 16 SVNs and pcesvn are all <=.
         bytes memory ti = c.tcbRec;
-        n = uint8(bytes1(_mword(ti, 7)));
+        n = uint16(bytes2(_mword(ti, 7)));
         uint256 pck = uint128(c.ext.cpuSvn);
         uint256 pceSvn = c.ext.pceSvn;
         uint256 platform = type(uint256).max;
         for (uint256 i; i < n; ++i) {
-            bytes32 lvl = _mword(ti, 8 + 32 * i);
+            bytes32 lvl = _mword(ti, 9 + 32 * i);
             if (_allGe(pck, uint128(bytes16(lvl))) && uint16(bytes2(lvl << 128)) <= pceSvn) {
                 platform = uint8(lvl[18]);
                 c.tcbLevel = i;
@@ -534,8 +534,8 @@ contract SgxDcapVerifier is Ownable2Step, IAttestationVerifier {
     function _advisories(
         Ctx memory c
     ) private pure returns (string[] memory ids) {
-        bytes32 pl = _mword(c.tcbRec, 8 + 32 * c.tcbLevel);
-        bytes32 ql = _mword(c.qeRec, 79 + 8 * c.qeLevel);
+        bytes32 pl = _mword(c.tcbRec, 9 + 32 * c.tcbLevel);
+        bytes32 ql = _mword(c.qeRec, 80 + 8 * c.qeLevel);
         uint256 pn = uint8(pl[19]);
         uint256 qn = uint8(ql[3]);
         ids = new string[](pn + qn);

@@ -27,9 +27,8 @@ contract DcapGasTest is DcapTestBase {
         uint256 gasUsed,
         string memory target
     ) internal {
-        rows = string.concat(
-            rows, "| ", what, " | ", vm.toString(gasUsed), " gas | ", target, " |\n"
-        );
+        rows =
+            string.concat(rows, "| ", what, " | ", vm.toString(gasUsed), " gas | ", target, " |\n");
     }
 
     /// @dev Marks every contract a quote verification touches as cold (as in a new
@@ -119,9 +118,7 @@ contract DcapGasTest is DcapTestBase {
         PROCESSOR_CA_SUBJECT = store.certificate(pckCaId).subjectHash;
         uint256 g = gasleft();
         store.addTcbInfo(_text("set2/derived_tcbinfo_pcs.json"), tcbSigningId);
-        _row(
-            "addTcbInfo (set2: v3, 11 levels, advisories, 4.7 KB)", g - gasleft(), "<= 8,000,000"
-        );
+        _row("addTcbInfo (set2: v3, 11 levels, advisories, 4.7 KB)", g - gasleft(), "<= 8,000,000");
         store.addQeIdentity(_text("set2/derived_identity_pcs.json"), tcbSigningId);
         vm.prank(OWNER);
         verifier.setMrEnclave(

@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {DcapCollateralStore} from "../../src/attestation/DcapCollateralStore.sol";
 import {DcapChecks, QuoteResult, TcbStatus} from "../../src/attestation/DcapTypes.sol";
 import {SgxDcapVerifier} from "../../src/attestation/SgxDcapVerifier.sol";
+import {CollateralJson} from "../../src/attestation/lib/CollateralJson.sol";
 import {DcapTestBase} from "./DcapTestBase.sol";
 
 /// @notice Checks that need collateral Intel never signed: revoked PCK serial, Revoked TCB and
@@ -323,6 +324,66 @@ contract DcapTestPkiTest is DcapTestBase {
         store.addQeIdentity("not json", tcbSigningId);
         vm.expectRevert(DcapCollateralStore.CrlMalformed.selector);
         store.addCrl(hex"3000", rootId);
+    }
+
+    function _malformed(
+        bytes memory json,
+        string memory field,
+        bool qe
+    ) internal {
+        vm.expectRevert(abi.encodeWithSelector(CollateralJson.CollateralMalformed.selector, field));
+        if (qe) store.addQeIdentity(json, tcbSigningId);
+        else store.addTcbInfo(json, tcbSigningId);
+    }
+
+    /// @dev The JSON rules shared with the C verifier (docs/onchain-dcap.md).
+    function test_collateralJsonRules() public {
+        bytes memory ti = _pki("tcbinfo_revoked.json");
+        // A duplicate key anywhere.
+        bytes memory dup = bytes(
+            string.concat('{"tcbInfo":{"version":3,"version":3},"signature":"', _zeros(128), '"}')
+        );
+        _malformed(dup, "duplicate key", false);
+        // An escaped top-level member name.
+        bytes memory esc =
+            bytes(string.concat('{"tcb\\u0049nfo":{},"signature":"', _zeros(128), '"}'));
+        _malformed(esc, "envelope (escaped member name)", false);
+        // QE identity levels may only be UpToDate, OutOfDate or Revoked.
+        bytes memory qe = _pki("qe_identity.json");
+        uint256 pos = _find(qe, '"tcbStatus":"UpToDate"', 0) + 12;
+        bytes memory bad = bytes.concat(
+            _slice(qe, 0, pos), '"SWHardeningNeeded"', _slice(qe, pos + 10, qe.length)
+        );
+        _malformed(bad, "tcbStatus", true);
+        // An advisory ID with a space.
+        pos = _find(ti, "INTEL-SA-00615", 0);
+        ti[pos + 5] = " ";
+        _malformed(ti, "advisoryIDs", false);
+        // Dates with a fraction of a second are accepted (and signed here).
+        store.addTcbInfo(_pki("tcbinfo_fraction.json"), tcbSigningId);
+        (, uint256 eval) = store.tcbInfo(bytes6(0x00aabb000001));
+        assertEq(eval, 18);
+    }
+
+    function _zeros(
+        uint256 n
+    ) internal pure returns (string memory s) {
+        bytes memory b = new bytes(n);
+        for (uint256 i; i < n; ++i) {
+            b[i] = "0";
+        }
+        return string(b);
+    }
+
+    function _slice(
+        bytes memory b,
+        uint256 from,
+        uint256 to
+    ) internal pure returns (bytes memory out) {
+        out = new bytes(to - from);
+        for (uint256 i; i < out.length; ++i) {
+            out[i] = b[from + i];
+        }
     }
 
     function test_uploadOutsideValidity_Rejected() public {

@@ -10,28 +10,36 @@ import {DateParse} from "./DateParse.sol";
 ///         the compact binary records the collateral store keeps, and returns the exact signed
 ///         bytes (the value of `tcbInfo` / `enclaveIdentity` from its `{` to its matching `}`).
 /// @dev Record layouts (big-endian integers), read back by the quote verifier:
-///      TCB info:    [0:4] tcbEvaluationDataNumber, [4:6] pceId, [6] version, [7] level count,
-///                   then 32 bytes per level sorted as Intel's QVL sorts them (descending by the
+///      TCB info:    [0:4] tcbEvaluationDataNumber, [4:6] pceId, [6] version, [7:9] level
+///                   count, then 32 bytes per level sorted as Intel's QVL sorts them (descending by the
 ///                   16 SGX component SVNs compared lexicographically, then pcesvn):
 ///                   [0:16] components, [16:18] pcesvn, [18] status, [19] advisory count,
 ///                   [20:22] offset of the level's advisory IDs in the record;
 ///                   then the advisory IDs, each a length byte and the ASCII ID.
 ///      QE identity: [0:4] tcbEvaluationDataNumber, [4:8] miscselect, [8:12] miscselectMask,
 ///                   [12:28] attributes, [28:44] attributesMask, [44:76] mrsigner,
-///                   [76:78] isvprodid, [78] level count, then 8 bytes per level sorted by isvsvn
+///                   [76:78] isvprodid, [78:80] level count, then 8 bytes per level sorted by isvsvn
 ///                   descending: [0:2] isvsvn, [2] status, [3] advisory count, [4:6] advisory
 ///                   offset; then the advisory IDs as above.
 ///      Status numbers are those of `TcbStatus` in DcapTypes.sol.
+///      What is accepted follows the C verifier (docs/dcap.md of the dcap branch, "Collateral
+///      formats"): duplicate keys are refused anywhere and escaped top-level member names too;
+///      integers are plain non-negative JSON integers; dates are YYYY-MM-DDTHH:MM:SS[.f]Z;
+///      hex fields have exactly their length, in either case; 1..512 levels, no two equal;
+///      advisoryIDs (TCB info v3 and QE identity) are at most 32 strings of 1..63 printable
+///      characters other than '"' and '\'; QE levels are UpToDate, OutOfDate or Revoked.
 library CollateralJson {
     using JSONParserLib for JSONParserLib.Item;
 
     /// @notice Collateral JSON is malformed; `field` names what is wrong.
     error CollateralMalformed(string field);
 
-    uint256 internal constant TCB_HEADER = 8;
+    uint256 internal constant TCB_HEADER = 9;
     uint256 internal constant TCB_LEVEL = 32;
-    uint256 internal constant QE_HEADER = 79;
+    uint256 internal constant QE_HEADER = 80;
     uint256 internal constant QE_LEVEL = 8;
+    uint256 internal constant MAX_LEVELS = 512;
+    uint256 internal constant MAX_ADVISORIES = 32;
 
     /// @dev What the store needs besides the record.
     struct Parsed {
@@ -71,12 +79,12 @@ library CollateralJson {
         _checkLevelCount(levels.length);
         uint256[] memory order = new uint256[](levels.length);
         for (uint256 i; i < levels.length; ++i) {
-            order[i] = (_tcbKey(levels[i], version) << 8) | i;
+            order[i] = (_tcbKey(levels[i], version) << 16) | i;
         }
         _sortDescendingUnique(order, "tcbInfo.tcbLevels (duplicate level)");
         bytes memory header =
-            abi.encodePacked(p.evaluationDataNumber, pceId, uint8(version), uint8(levels.length));
-        p.record = _levelsRecord(header, levels, order, TCB_LEVEL, true);
+            abi.encodePacked(p.evaluationDataNumber, pceId, uint8(version), uint16(levels.length));
+        p.record = _levelsRecord(header, levels, order, version);
     }
 
     /// @dev Parses a PCS QE identity response (version 2, id "QE").
@@ -104,7 +112,7 @@ library CollateralJson {
         for (uint256 i; i < levels.length; ++i) {
             JSONParserLib.Item memory tcb = _object(levels[i].at('"tcb"'), "tcbLevels.tcb");
             uint256 isvsvn = _uintMax(tcb, '"isvsvn"', "tcbLevels.tcb.isvsvn", 65_535);
-            order[i] = (isvsvn << 8) | i;
+            order[i] = (isvsvn << 16) | i;
         }
         _sortDescendingUnique(order, "enclaveIdentity.tcbLevels (duplicate isvsvn)");
         bytes memory header = abi.encodePacked(
@@ -115,12 +123,14 @@ library CollateralJson {
             bytes16(_hex(body.at('"attributesMask"'), 16, "enclaveIdentity.attributesMask")),
             _hex(body.at('"mrsigner"'), 32, "enclaveIdentity.mrsigner"),
             uint16(_uintMax(body, '"isvprodid"', "enclaveIdentity.isvprodid", 65_535)),
-            uint8(levels.length)
+            uint16(levels.length)
         );
-        p.record = _levelsRecord(header, levels, order, QE_LEVEL, false);
+        p.record = _levelsRecord(header, levels, order, 0);
     }
 
     /// @dev Parses the envelope, fills the signed bytes and the signature, returns the body.
+    ///      Top-level member names must be unescaped and unique (the C verifier finds the
+    ///      signed span by scanning them).
     function _envelope(
         bytes memory json,
         string memory bodyKey,
@@ -128,13 +138,40 @@ library CollateralJson {
     ) private pure returns (JSONParserLib.Item memory body) {
         JSONParserLib.Item memory top = JSONParserLib.parse(string(json));
         if (!top.isObject()) revert CollateralMalformed("envelope");
+        JSONParserLib.Item[] memory members = top.children();
+        for (uint256 i; i < members.length; ++i) {
+            bytes memory k = bytes(members[i].key());
+            for (uint256 j = 1; j + 1 < k.length; ++j) {
+                if (k[j] == "\\") revert CollateralMalformed("envelope (escaped member name)");
+            }
+        }
+        _noDuplicateKeys(top);
         body = top.at(bodyKey);
         if (!body.isObject()) revert CollateralMalformed(bodyKey);
         p.signedBody = bytes(body.value());
-        bytes32 sig1 = _hex(top.at('"signature"'), 64, "signature");
-        // _hex returns the first 32 bytes; read the second half separately.
-        p.sigR = sig1;
-        p.sigS = _hexTail(top.at('"signature"'));
+        JSONParserLib.Item memory sig = top.at('"signature"');
+        p.sigR = _hex(sig, 64, "signature");
+        p.sigS = _hexTail(sig);
+    }
+
+    /// @dev Refuses an object (at any depth below `item`) with a key twice.
+    function _noDuplicateKeys(
+        JSONParserLib.Item memory item
+    ) private pure {
+        if (!item.isObject() && !item.isArray()) return;
+        JSONParserLib.Item[] memory kids = item.children();
+        bool obj = item.isObject();
+        for (uint256 i; i < kids.length; ++i) {
+            if (obj) {
+                bytes32 h = keccak256(bytes(kids[i].key()));
+                for (uint256 j; j < i; ++j) {
+                    if (keccak256(bytes(kids[j].key())) == h) {
+                        revert CollateralMalformed("duplicate key");
+                    }
+                }
+            }
+            _noDuplicateKeys(kids[i]);
+        }
     }
 
     function _dates(
@@ -173,25 +210,29 @@ library CollateralJson {
         key = (key << 16) | _uintMax(tcb, '"pcesvn"', "tcb.pcesvn", 65_535);
     }
 
-    /// @dev Builds header ‖ levels ‖ advisory IDs in the sorted `order`.
+    /// @dev Builds header ‖ levels ‖ advisory IDs in the sorted `order`; `version` is the
+    ///      TCB info version, or 0 for a QE identity.
     function _levelsRecord(
         bytes memory header,
         JSONParserLib.Item[] memory levels,
         uint256[] memory order,
-        uint256 levelSize,
-        bool platform
+        uint256 version
     ) private pure returns (bytes memory rec) {
         uint256 n = levels.length;
+        bool platform = version != 0;
         bytes memory advisories;
         bytes memory levelBytes;
-        uint256 advBase = header.length + n * levelSize;
+        uint256 advBase = header.length + n * (platform ? TCB_LEVEL : QE_LEVEL);
         for (uint256 i; i < n; ++i) {
-            JSONParserLib.Item memory level = levels[order[i] & 0xff];
-            uint256 status = _status(level.at('"tcbStatus"'));
-            (bytes memory ids, uint256 count) = _advisories(level.at('"advisoryIDs"'));
+            JSONParserLib.Item memory level = levels[order[i] & 0xffff];
+            _date(level.at('"tcbDate"'), "tcbLevels.tcbDate");
+            uint256 status = _status(level.at('"tcbStatus"'), platform);
+            // TCB info v2 has no advisory IDs (an advisoryIDs member would be ignored).
+            (bytes memory ids, uint256 count) =
+                version == 2 ? (bytes(""), 0) : _advisories(level.at('"advisoryIDs"'));
             uint256 advOffset = advBase + advisories.length;
             if (advOffset > 65_535) revert CollateralMalformed("advisoryIDs (too long)");
-            uint256 key = order[i] >> 8;
+            uint256 key = order[i] >> 16;
             if (platform) {
                 levelBytes = abi.encodePacked(
                     levelBytes,
@@ -222,36 +263,45 @@ library CollateralJson {
     ) private pure returns (bytes memory ids, uint256 count) {
         if (arr.isUndefined()) return (ids, 0);
         JSONParserLib.Item[] memory items = _array(arr, "advisoryIDs");
-        if (items.length > 255) revert CollateralMalformed("advisoryIDs");
+        if (items.length > MAX_ADVISORIES) revert CollateralMalformed("advisoryIDs");
         for (uint256 i; i < items.length; ++i) {
             if (!items[i].isString()) revert CollateralMalformed("advisoryIDs");
             bytes memory s = bytes(JSONParserLib.decodeString(items[i].value()));
-            if (s.length == 0 || s.length > 255) revert CollateralMalformed("advisoryIDs");
+            if (s.length == 0 || s.length > 63) revert CollateralMalformed("advisoryIDs");
+            for (uint256 j; j < s.length; ++j) {
+                uint8 c = uint8(s[j]);
+                if (c < 0x21 || c > 0x7e || c == 0x22 || c == 0x5c) {
+                    revert CollateralMalformed("advisoryIDs");
+                }
+            }
             ids = abi.encodePacked(ids, uint8(s.length), s);
         }
         return (ids, items.length);
     }
 
     /// @dev TcbStatus number of a status string.
+    ///      QE identity levels (platform false) may only be UpToDate, OutOfDate or Revoked.
     function _status(
-        JSONParserLib.Item memory s
+        JSONParserLib.Item memory s,
+        bool platform
     ) private pure returns (uint256) {
         if (!s.isString()) revert CollateralMalformed("tcbStatus");
         bytes32 h = keccak256(bytes(s.value()));
         if (h == keccak256('"UpToDate"')) return 0;
+        if (h == keccak256('"OutOfDate"')) return 4;
+        if (h == keccak256('"Revoked"')) return 6;
+        if (!platform) revert CollateralMalformed("tcbStatus");
         if (h == keccak256('"SWHardeningNeeded"')) return 1;
         if (h == keccak256('"ConfigurationAndSWHardeningNeeded"')) return 2;
         if (h == keccak256('"ConfigurationNeeded"')) return 3;
-        if (h == keccak256('"OutOfDate"')) return 4;
         if (h == keccak256('"OutOfDateConfigurationNeeded"')) return 5;
-        if (h == keccak256('"Revoked"')) return 6;
         revert CollateralMalformed("tcbStatus");
     }
 
     function _checkLevelCount(
         uint256 n
     ) private pure {
-        if (n == 0 || n > 255) revert CollateralMalformed("tcbLevels (count)");
+        if (n == 0 || n > MAX_LEVELS) revert CollateralMalformed("tcbLevels (count)");
     }
 
     /// @dev Sorts descending by the key above the low index byte; rejects equal keys.
@@ -269,7 +319,7 @@ library CollateralJson {
             a[j] = v;
         }
         for (uint256 i = 1; i < a.length; ++i) {
-            if (a[i - 1] >> 8 == a[i] >> 8) revert CollateralMalformed(what);
+            if (a[i - 1] >> 16 == a[i] >> 16) revert CollateralMalformed(what);
         }
     }
 
@@ -279,7 +329,7 @@ library CollateralJson {
     ) private pure returns (uint256 t) {
         if (!s.isString()) revert CollateralMalformed(field);
         bytes memory v = bytes(s.value());
-        t = DateParse.fromIso8601(v, 1, v.length - 2);
+        t = v.length < 2 ? 0 : DateParse.fromIso8601(v, 1, v.length - 2);
         if (t == 0) revert CollateralMalformed(field);
     }
 

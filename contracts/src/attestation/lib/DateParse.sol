@@ -36,17 +36,25 @@ library DateParse {
         return _compose(der, year, p, p + 2, p + 4, p + 6, p + 8);
     }
 
-    /// @dev Time from the ISO 8601 string `s[off:off+20]` ("YYYY-MM-DDThh:mm:ssZ").
+    /// @dev Time from the ISO 8601 string `s[off:off+len]`: "YYYY-MM-DDThh:mm:ssZ", with an
+    ///      optional fraction of a second (1..9 digits, ignored) before the Z, as the C
+    ///      verifier accepts.
     function fromIso8601(
         bytes memory s,
         uint256 off,
         uint256 len
     ) internal pure returns (uint256) {
-        if (len != 20 || off + 20 > s.length) return 0;
+        if (len < 20 || len > 30 || off + len > s.length) return 0;
+        if (len > 20) {
+            // ".d{1,9}Z"
+            if (len < 22 || _byteAt(s, off + 19) != 0x2e) return 0;
+            (bool fok,) = _digits(s, off + 20, len - 21);
+            if (!fok) return 0;
+        }
         if (
             _byteAt(s, off + 4) != 0x2d || _byteAt(s, off + 7) != 0x2d
                 || _byteAt(s, off + 10) != 0x54 || _byteAt(s, off + 13) != 0x3a
-                || _byteAt(s, off + 16) != 0x3a || _byteAt(s, off + 19) != 0x5a
+                || _byteAt(s, off + 16) != 0x3a || _byteAt(s, off + len - 1) != 0x5a
         ) return 0;
         (bool ok, uint256 year) = _digits(s, off, 4);
         if (!ok) return 0;
@@ -69,7 +77,7 @@ library DateParse {
             (ok, v[i]) = _digits(b, pos[i], 2);
             if (!ok) return 0;
         }
-        if (year < 1971 || !DateTimeLib.isSupportedDateTime(year, v[0], v[1], v[2], v[3], v[4])) {
+        if (!DateTimeLib.isSupportedDateTime(year, v[0], v[1], v[2], v[3], v[4])) {
             return 0;
         }
         return DateTimeLib.dateTimeToTimestamp(year, v[0], v[1], v[2], v[3], v[4]);

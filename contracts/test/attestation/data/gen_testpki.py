@@ -266,6 +266,10 @@ def main():
                             levels("ConfigurationNeeded")), tcb_k))
     write("tcbinfo_short.json", signed_json(
         "tcbInfo", tcb_info(fmspc, 18, "2024-12-31T00:00:00Z", "2025-01-10T00:00:00Z", levels("UpToDate")), tcb_k))
+    # A fraction of a second in the dates (Intel never sends one; the C verifier accepts it).
+    write("tcbinfo_fraction.json", signed_json(
+        "tcbInfo", tcb_info(fmspc, 18, "2024-12-31T00:00:00.250Z", "2025-01-30T00:00:00.5Z", levels("UpToDate")),
+        tcb_k))
     write("tcbinfo_older.json", signed_json(
         "tcbInfo", tcb_info(fmspc, 16, "2025-01-01T00:00:00Z", "2025-01-31T00:00:00Z", levels("UpToDate")), tcb_k))
     write("tcbinfo_other_fmspc.json", signed_json(
