@@ -23,7 +23,7 @@ echo "### On-chain DCAP verifier (gas)"
 echo
 echo "| operation | measured | target |"
 echo "|---|---|---|"
-cat "$out"/set1.md "$out"/set2.md
+cat "$out"/set1.md "$out"/set2.md "$out"/large.md
 
 # A free loopback port for anvil.
 port=""

@@ -3,6 +3,7 @@ pragma solidity ^0.8.20;
 
 import {SerialList} from "./DcapTypes.sol";
 import {CollateralJson} from "./lib/CollateralJson.sol";
+import {CollateralRecord} from "./lib/CollateralRecord.sol";
 import {Pem} from "./lib/Pem.sol";
 import {X509Crl} from "./lib/X509Crl.sol";
 
@@ -16,14 +17,14 @@ contract DcapCollateralParser {
     /// @notice Parses a PCS TCB info response; reverts with CollateralMalformed naming the field.
     function parseTcbInfo(
         bytes calldata json
-    ) external pure returns (CollateralJson.Parsed memory) {
+    ) external pure returns (CollateralRecord.Parsed memory) {
         return CollateralJson.parseTcbInfo(json);
     }
 
     /// @notice Parses a PCS QE identity response; reverts with CollateralMalformed.
     function parseQeIdentity(
         bytes calldata json
-    ) external pure returns (CollateralJson.Parsed memory) {
+    ) external pure returns (CollateralRecord.Parsed memory) {
         return CollateralJson.parseQeIdentity(json);
     }
 

@@ -13,6 +13,7 @@ import {
     SignedRecord
 } from "./DcapTypes.sol";
 import {CollateralJson} from "./lib/CollateralJson.sol";
+import {CollateralRecord} from "./lib/CollateralRecord.sol";
 import {P256Sha} from "./lib/P256Sha.sol";
 import {X509} from "./lib/X509.sol";
 import {X509Crl} from "./lib/X509Crl.sol";
@@ -208,8 +209,8 @@ contract DcapCollateralStore {
         bytes calldata json,
         bytes32 signerCertId
     ) external {
-        CollateralJson.Parsed memory p = parser.parseTcbInfo(json);
-        if (!_signedBy(p, signerCertId)) revert TcbInfoSignatureInvalid();
+        CollateralRecord.Parsed memory p = parser.parseTcbInfo(json);
+        if (!_signedBy(json, p, signerCertId)) revert TcbInfoSignatureInvalid();
         _store(_tcbInfos[p.fmspc], p, signerCertId);
         emit TcbInfoStored(p.fmspc, p.evaluationDataNumber, p.issueDate, p.nextUpdate, signerCertId);
     }
@@ -221,8 +222,8 @@ contract DcapCollateralStore {
         bytes calldata json,
         bytes32 signerCertId
     ) external {
-        CollateralJson.Parsed memory p = parser.parseQeIdentity(json);
-        if (!_signedBy(p, signerCertId)) revert QeIdentitySignatureInvalid();
+        CollateralRecord.Parsed memory p = parser.parseQeIdentity(json);
+        if (!_signedBy(json, p, signerCertId)) revert QeIdentitySignatureInvalid();
         _store(_qeIdentity, p, signerCertId);
         emit QeIdentityStored(p.evaluationDataNumber, p.issueDate, p.nextUpdate, signerCertId);
     }
@@ -306,7 +307,8 @@ contract DcapCollateralStore {
     // ------------------------------------------------------------------ internals
 
     function _signedBy(
-        CollateralJson.Parsed memory p,
+        bytes calldata json,
+        CollateralRecord.Parsed memory p,
         bytes32 signerCertId
     ) private view returns (bool) {
         CertRecord storage signer = _certs[signerCertId];
@@ -314,14 +316,18 @@ contract DcapCollateralStore {
         if (signer.notBefore > block.timestamp || block.timestamp > signer.notAfter) {
             revert CollateralNotValidNow(signer.notBefore, signer.notAfter, block.timestamp);
         }
-        bytes memory body = p.signedBody;
-        bytes32 digest = P256Sha.sha256Mem(body, 0, body.length);
+        uint256 start;
+        assembly ("memory-safe") {
+            start := json.offset
+        }
+        start += p.signedStart;
+        bytes32 digest = P256Sha.sha256Calldata(start, p.signedEnd - p.signedStart);
         return P256Sha.verify(digest, p.sigR, p.sigS, signer.keyX, signer.keyY);
     }
 
     function _store(
         SignedRecord storage slot,
-        CollateralJson.Parsed memory p,
+        CollateralRecord.Parsed memory p,
         bytes32 signerCertId
     ) private {
         if (p.issueDate > block.timestamp || block.timestamp > p.nextUpdate) {

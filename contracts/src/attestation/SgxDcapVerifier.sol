@@ -566,16 +566,27 @@ contract SgxDcapVerifier is Ownable2Step, IAttestationVerifier {
         return k;
     }
 
+    /// @dev One advisory ID of a record (CollateralJson layout) at `off`, and the next offset.
     function _advisory(
         bytes memory rec,
         uint256 off
     ) private pure returns (string memory id, uint256 next) {
-        uint256 n = uint8(rec[off]);
-        bytes memory b = new bytes(n);
-        for (uint256 i; i < n; ++i) {
+        uint256 b0 = uint8(rec[off]);
+        if (b0 & 0x80 != 0) {
+            uint256 num =
+                ((b0 & 0x7f) << 16) | (uint256(uint8(rec[off + 1])) << 8) | uint8(rec[off + 2]);
+            bytes memory t = "INTEL-SA-00000";
+            for (uint256 i = 13; num != 0; --i) {
+                t[i] = bytes1(uint8(0x30 + num % 10));
+                num /= 10;
+            }
+            return (string(t), off + 3);
+        }
+        bytes memory b = new bytes(b0);
+        for (uint256 i; i < b0; ++i) {
             b[i] = rec[off + 1 + i];
         }
-        return (string(b), off + 1 + n);
+        return (string(b), off + 1 + b0);
     }
 
     // ---- checks 70-73: policy

@@ -133,6 +133,33 @@ contract DcapGasTest is DcapTestBase {
         _flush("set2");
     }
 
+    function test_gas_LargeCollateral() public {
+        setUpTestPki();
+        bytes memory large = _pki("tcbinfo_large.json");
+        uint256 g = gasleft();
+        store.addTcbInfo(large, tcbSigningId);
+        _row(
+            string.concat(
+                "addTcbInfo (large: 32 levels, 24 advisories max, ",
+                vm.toString(large.length),
+                " B, canonical layout)"
+            ),
+            g - gasleft(),
+            "<= 8,000,000"
+        );
+        bytes memory pretty = _pki("tcbinfo_pretty.json");
+        setUpTestPki();
+        g = gasleft();
+        store.addTcbInfo(pretty, tcbSigningId);
+        _row(
+            string.concat(
+                "addTcbInfo (pretty-printed, ", vm.toString(pretty.length), " B, general parser)"
+            ),
+            g - gasleft()
+        );
+        _flush("large");
+    }
+
     /// @dev Writes this test's rows to $DCAP_GAS_DIR/<name>.md (a directory under contracts/,
     ///      which forge may write), when the variable is set.
     function _flush(

@@ -343,7 +343,7 @@ contract DcapTestPkiTest is DcapTestBase {
         bytes memory dup = bytes(
             string.concat('{"tcbInfo":{"version":3,"version":3},"signature":"', _zeros(128), '"}')
         );
-        _malformed(dup, "duplicate key", false);
+        _malformed(dup, "json (syntax, non-ASCII text or a duplicate member name)", false);
         // An escaped top-level member name.
         bytes memory esc =
             bytes(string.concat('{"tcb\\u0049nfo":{},"signature":"', _zeros(128), '"}'));

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-import {JSONParserLib} from "solady/utils/JSONParserLib.sol";
+import {CollateralJsonFast} from "./CollateralJsonFast.sol";
+import {CollateralRecord} from "./CollateralRecord.sol";
 import {DateParse} from "./DateParse.sol";
+import {JsonLite} from "./JsonLite.sol";
 
 /// @title CollateralJson
 /// @notice Parses Intel's signed SGX collateral JSON as served by the PCS (`{"tcbInfo":{...},
@@ -11,410 +13,392 @@ import {DateParse} from "./DateParse.sol";
 ///         bytes (the value of `tcbInfo` / `enclaveIdentity` from its `{` to its matching `}`).
 /// @dev Record layouts (big-endian integers), read back by the quote verifier:
 ///      TCB info:    [0:4] tcbEvaluationDataNumber, [4:6] pceId, [6] version, [7:9] level
-///                   count, then 32 bytes per level sorted as Intel's QVL sorts them (descending by the
-///                   16 SGX component SVNs compared lexicographically, then pcesvn):
-///                   [0:16] components, [16:18] pcesvn, [18] status, [19] advisory count,
-///                   [20:22] offset of the level's advisory IDs in the record;
-///                   then the advisory IDs, each a length byte and the ASCII ID.
+///                   count, then 32 bytes per level sorted as Intel's QVL sorts them
+///                   (descending by the 16 SGX component SVNs compared lexicographically, then
+///                   pcesvn): [0:16] components, [16:18] pcesvn, [18] status, [19] advisory
+///                   count, [20:22] offset of the level's advisory IDs in the record;
+///                   then the advisory IDs: "INTEL-SA-" and five digits as three bytes
+///                   (0x80 | n >> 16, n & 0xffff), any other ID as its length byte (< 64) and
+///                   its ASCII text.
 ///      QE identity: [0:4] tcbEvaluationDataNumber, [4:8] miscselect, [8:12] miscselectMask,
 ///                   [12:28] attributes, [28:44] attributesMask, [44:76] mrsigner,
-///                   [76:78] isvprodid, [78:80] level count, then 8 bytes per level sorted by isvsvn
-///                   descending: [0:2] isvsvn, [2] status, [3] advisory count, [4:6] advisory
-///                   offset; then the advisory IDs as above.
+///                   [76:78] isvprodid, [78:80] level count, then 8 bytes per level sorted by
+///                   isvsvn descending: [0:2] isvsvn, [2] status, [3] advisory count, [4:6]
+///                   advisory offset; then the advisory IDs as above.
 ///      Status numbers are those of `TcbStatus` in DcapTypes.sol.
 ///      What is accepted follows the C verifier (docs/dcap.md of the dcap branch, "Collateral
-///      formats"): duplicate keys are refused anywhere and escaped top-level member names too;
-///      integers are plain non-negative JSON integers; dates are YYYY-MM-DDTHH:MM:SS[.f]Z;
-///      hex fields have exactly their length, in either case; 1..512 levels, no two equal;
-///      advisoryIDs (TCB info v3 and QE identity) are at most 32 strings of 1..63 printable
-///      characters other than '"' and '\'; QE levels are UpToDate, OutOfDate or Revoked.
+///      formats"): valid JSON, duplicate member names refused anywhere and escaped top-level
+///      names too; integers are plain non-negative JSON integers; dates are
+///      YYYY-MM-DDTHH:MM:SS[.f]Z; hex fields have exactly their length, in either case;
+///      1..512 levels, no two equal; advisoryIDs (TCB info v3 and QE identity) are at most 32
+///      strings of 1..63 printable characters other than '"' and '\'; QE levels are UpToDate,
+///      OutOfDate or Revoked. Differences (JsonLite): only ASCII text, names and string values
+///      are compared without decoding escapes.
 library CollateralJson {
-    using JSONParserLib for JSONParserLib.Item;
-
     /// @notice Collateral JSON is malformed; `field` names what is wrong.
     error CollateralMalformed(string field);
 
-    uint256 internal constant TCB_HEADER = 9;
-    uint256 internal constant TCB_LEVEL = 32;
-    uint256 internal constant QE_HEADER = 80;
-    uint256 internal constant QE_LEVEL = 8;
-    uint256 internal constant MAX_LEVELS = 512;
-    uint256 internal constant MAX_ADVISORIES = 32;
-
-    /// @dev What the store needs besides the record.
-    struct Parsed {
-        bytes signedBody;
-        bytes32 sigR;
-        bytes32 sigS;
-        bytes6 fmspc; // TCB info only
-        uint32 evaluationDataNumber;
-        uint40 issueDate;
-        uint40 nextUpdate;
-        bytes record;
+    /// @dev A parsed document: the text and its nodes.
+    struct Doc {
+        bytes s;
+        uint256[] nodes;
     }
 
-    /// @dev Parses a PCS TCB info response (version 2 or 3, SGX).
+    /// @dev Parses a PCS TCB info response (version 2 or 3, SGX): Intel's canonical layout
+    ///      through the fast reader, anything else through the general parser.
     function parseTcbInfo(
         bytes memory json
-    ) internal pure returns (Parsed memory p) {
-        JSONParserLib.Item memory body = _envelope(json, '"tcbInfo"', p);
-        uint256 version = _uint(body, '"version"', "tcbInfo.version");
-        if (version == 3) {
-            if (!_isString(body.at('"id"'), '"SGX"')) revert CollateralMalformed("tcbInfo.id");
-        } else if (version != 2) {
-            revert CollateralMalformed("tcbInfo.version");
-        }
-        if (_uint(body, '"tcbType"', "tcbInfo.tcbType") != 0) {
-            revert CollateralMalformed("tcbInfo.tcbType");
-        }
-        p.fmspc = bytes6(_hex(body.at('"fmspc"'), 6, "tcbInfo.fmspc"));
-        bytes2 pceId = bytes2(_hex(body.at('"pceId"'), 2, "tcbInfo.pceId"));
-        _dates(body, p, "tcbInfo.issueDate", "tcbInfo.nextUpdate");
-        p.evaluationDataNumber = uint32(
-            _uintMax(
-                body, '"tcbEvaluationDataNumber"', "tcbInfo.tcbEvaluationDataNumber", 2 ** 32 - 1
-            )
-        );
-        JSONParserLib.Item[] memory levels = _array(body.at('"tcbLevels"'), "tcbInfo.tcbLevels");
-        _checkLevelCount(levels.length);
-        uint256[] memory order = new uint256[](levels.length);
-        for (uint256 i; i < levels.length; ++i) {
-            order[i] = (_tcbKey(levels[i], version) << 16) | i;
-        }
-        _sortDescendingUnique(order, "tcbInfo.tcbLevels (duplicate level)");
-        bytes memory header =
-            abi.encodePacked(p.evaluationDataNumber, pceId, uint8(version), uint16(levels.length));
-        p.record = _levelsRecord(header, levels, order, version);
+    ) internal pure returns (CollateralRecord.Parsed memory p) {
+        bool fast;
+        (fast, p) = CollateralJsonFast.tcbInfo(json);
+        if (!fast) p = parseTcbInfoGeneral(json);
     }
 
-    /// @dev Parses a PCS QE identity response (version 2, id "QE").
+    /// @dev Parses a PCS QE identity response (version 2, id "QE"), as parseTcbInfo.
     function parseQeIdentity(
         bytes memory json
-    ) internal pure returns (Parsed memory p) {
-        JSONParserLib.Item memory body = _envelope(json, '"enclaveIdentity"', p);
-        if (!_isString(body.at('"id"'), '"QE"')) revert CollateralMalformed("enclaveIdentity.id");
-        if (_uint(body, '"version"', "enclaveIdentity.version") != 2) {
-            revert CollateralMalformed("enclaveIdentity.version");
+    ) internal pure returns (CollateralRecord.Parsed memory p) {
+        bool fast;
+        (fast, p) = CollateralJsonFast.qeIdentity(json);
+        if (!fast) p = parseQeIdentityGeneral(json);
+    }
+
+    /// @dev parseTcbInfo through the general parser only.
+    function parseTcbInfoGeneral(
+        bytes memory json
+    ) internal pure returns (CollateralRecord.Parsed memory p) {
+        Doc memory d;
+        uint256 body = _envelope(d, json, "tcbInfo", 7, p);
+        uint256 version = _uint(d, _get(d, body, "version", 7), 3, "tcbInfo.version");
+        if (version < 2) revert CollateralMalformed("tcbInfo.version");
+        if (version == 3 && !JsonLite.stringIs(d.s, d.nodes, _get(d, body, "id", 2), "SGX", 3)) {
+            revert CollateralMalformed("tcbInfo.id");
         }
-        _dates(body, p, "enclaveIdentity.issueDate", "enclaveIdentity.nextUpdate");
+        _dates(d, body, p, "tcbInfo.issueDate", "tcbInfo.nextUpdate");
+        p.fmspc = bytes6(_hex(d, _get(d, body, "fmspc", 5), 6, "tcbInfo.fmspc"));
+        bytes2 pceId = bytes2(_hex(d, _get(d, body, "pceId", 5), 2, "tcbInfo.pceId"));
+        _uint(d, _get(d, body, "tcbType", 7), 0, "tcbInfo.tcbType");
         p.evaluationDataNumber = uint32(
-            _uintMax(
-                body,
-                '"tcbEvaluationDataNumber"',
-                "enclaveIdentity.tcbEvaluationDataNumber",
-                2 ** 32 - 1
+            _uint(
+                d,
+                _get(d, body, "tcbEvaluationDataNumber", 23),
+                type(uint32).max,
+                "tcbInfo.tcbEvaluationDataNumber"
             )
         );
-        JSONParserLib.Item[] memory levels =
-            _array(body.at('"tcbLevels"'), "enclaveIdentity.tcbLevels");
-        _checkLevelCount(levels.length);
-        uint256[] memory order = new uint256[](levels.length);
-        for (uint256 i; i < levels.length; ++i) {
-            JSONParserLib.Item memory tcb = _object(levels[i].at('"tcb"'), "tcbLevels.tcb");
-            uint256 isvsvn = _uintMax(tcb, '"isvsvn"', "tcbLevels.tcb.isvsvn", 65_535);
-            order[i] = (isvsvn << 16) | i;
+        uint256 levels = _levels(d, body, "tcbInfo.tcbLevels");
+        uint256 n = JsonLite.size(d.nodes, levels);
+        CollateralRecord.Level[] memory lvs = new CollateralRecord.Level[](n);
+        uint256 lv = JsonLite.firstChild(d.nodes, levels);
+        for (uint256 i; i < n; ++i) {
+            lvs[i] = _level(d, lv, _tcbKey(d, lv, version), version);
+            lv = JsonLite.nextSibling(d.nodes, lv);
         }
-        _sortDescendingUnique(order, "enclaveIdentity.tcbLevels (duplicate isvsvn)");
-        bytes memory header = abi.encodePacked(
-            p.evaluationDataNumber,
-            bytes4(_hex(body.at('"miscselect"'), 4, "enclaveIdentity.miscselect")),
-            bytes4(_hex(body.at('"miscselectMask"'), 4, "enclaveIdentity.miscselectMask")),
-            bytes16(_hex(body.at('"attributes"'), 16, "enclaveIdentity.attributes")),
-            bytes16(_hex(body.at('"attributesMask"'), 16, "enclaveIdentity.attributesMask")),
-            _hex(body.at('"mrsigner"'), 32, "enclaveIdentity.mrsigner"),
-            uint16(_uintMax(body, '"isvprodid"', "enclaveIdentity.isvprodid", 65_535)),
-            uint16(levels.length)
+        p.record = CollateralRecord.build(
+            abi.encodePacked(p.evaluationDataNumber, pceId, uint8(version), uint16(n)), lvs, true
         );
-        p.record = _levelsRecord(header, levels, order, 0);
     }
 
-    /// @dev Parses the envelope, fills the signed bytes and the signature, returns the body.
-    ///      Top-level member names must be unescaped and unique (the C verifier finds the
-    ///      signed span by scanning them).
-    function _envelope(
-        bytes memory json,
-        string memory bodyKey,
-        Parsed memory p
-    ) private pure returns (JSONParserLib.Item memory body) {
-        JSONParserLib.Item memory top = JSONParserLib.parse(string(json));
-        if (!top.isObject()) revert CollateralMalformed("envelope");
-        JSONParserLib.Item[] memory members = top.children();
-        for (uint256 i; i < members.length; ++i) {
-            bytes memory k = bytes(members[i].key());
-            for (uint256 j = 1; j + 1 < k.length; ++j) {
-                if (k[j] == "\\") revert CollateralMalformed("envelope (escaped member name)");
-            }
+    /// @dev parseQeIdentity through the general parser only.
+    function parseQeIdentityGeneral(
+        bytes memory json
+    ) internal pure returns (CollateralRecord.Parsed memory p) {
+        Doc memory d;
+        uint256 body = _envelope(d, json, "enclaveIdentity", 15, p);
+        if (!JsonLite.stringIs(d.s, d.nodes, _get(d, body, "id", 2), "QE", 2)) {
+            revert CollateralMalformed("enclaveIdentity.id");
         }
-        _noDuplicateKeys(top);
-        body = top.at(bodyKey);
-        if (!body.isObject()) revert CollateralMalformed(bodyKey);
-        p.signedBody = bytes(body.value());
-        JSONParserLib.Item memory sig = top.at('"signature"');
-        p.sigR = _hex(sig, 64, "signature");
-        p.sigS = _hexTail(sig);
+        if (_uint(d, _get(d, body, "version", 7), 2, "enclaveIdentity.version") != 2) {
+            revert CollateralMalformed("enclaveIdentity.version");
+        }
+        _dates(d, body, p, "enclaveIdentity.issueDate", "enclaveIdentity.nextUpdate");
+        p.evaluationDataNumber = uint32(
+            _uint(
+                d,
+                _get(d, body, "tcbEvaluationDataNumber", 23),
+                type(uint32).max,
+                "enclaveIdentity.tcbEvaluationDataNumber"
+            )
+        );
+        uint256 levels = _levels(d, body, "enclaveIdentity.tcbLevels");
+        uint256 n = JsonLite.size(d.nodes, levels);
+        CollateralRecord.Level[] memory lvs = new CollateralRecord.Level[](n);
+        uint256 lv = JsonLite.firstChild(d.nodes, levels);
+        for (uint256 i; i < n; ++i) {
+            uint256 tcb =
+                _object(d, _get(d, _object(d, lv, "tcbLevels"), "tcb", 3), "tcbLevels.tcb");
+            uint256 isvsvn = _uint(d, _get(d, tcb, "isvsvn", 6), 65_535, "tcbLevels.tcb.isvsvn");
+            lvs[i] = _level(d, lv, isvsvn, 0);
+            lv = JsonLite.nextSibling(d.nodes, lv);
+        }
+        p.record = CollateralRecord.build(_qeHeader(d, body, p.evaluationDataNumber, n), lvs, false);
     }
 
-    /// @dev Refuses an object (at any depth below `item`) with a key twice.
-    function _noDuplicateKeys(
-        JSONParserLib.Item memory item
-    ) private pure {
-        if (!item.isObject() && !item.isArray()) return;
-        JSONParserLib.Item[] memory kids = item.children();
-        bool obj = item.isObject();
-        for (uint256 i; i < kids.length; ++i) {
-            if (obj) {
-                bytes32 h = keccak256(bytes(kids[i].key()));
-                for (uint256 j; j < i; ++j) {
-                    if (keccak256(bytes(kids[j].key())) == h) {
-                        revert CollateralMalformed("duplicate key");
-                    }
+    function _qeHeader(
+        Doc memory d,
+        uint256 body,
+        uint32 evaluationDataNumber,
+        uint256 n
+    ) private pure returns (bytes memory) {
+        return abi.encodePacked(
+            evaluationDataNumber,
+            bytes4(_hex(d, _get(d, body, "miscselect", 10), 4, "enclaveIdentity.miscselect")),
+            bytes4(
+                _hex(d, _get(d, body, "miscselectMask", 14), 4, "enclaveIdentity.miscselectMask")
+            ),
+            bytes16(_hex(d, _get(d, body, "attributes", 10), 16, "enclaveIdentity.attributes")),
+            bytes16(
+                _hex(d, _get(d, body, "attributesMask", 14), 16, "enclaveIdentity.attributesMask")
+            ),
+            _hex(d, _get(d, body, "mrsigner", 8), 32, "enclaveIdentity.mrsigner"),
+            uint16(_uint(d, _get(d, body, "isvprodid", 9), 65_535, "enclaveIdentity.isvprodid")),
+            uint16(n)
+        );
+    }
+
+    /// @dev Parses the document, checks the top level (an object whose member names are
+    ///      unescaped), fills the signed bytes and the signature, returns the body node.
+    function _envelope(
+        Doc memory d,
+        bytes memory json,
+        bytes32 bodyKey,
+        uint256 bodyKeyLen,
+        CollateralRecord.Parsed memory p
+    ) private pure returns (uint256 body) {
+        bool ok;
+        (ok, d.nodes) = JsonLite.parse(json);
+        d.s = json;
+        if (!ok || JsonLite.typeOf(d.nodes, 0) != JsonLite.OBJECT) {
+            revert CollateralMalformed("json (syntax, non-ASCII text or a duplicate member name)");
+        }
+        for (
+            uint256 m = JsonLite.firstChild(d.nodes, 0);
+            m != 0;
+            m = JsonLite.nextSibling(d.nodes, m)
+        ) {
+            uint256 w = d.nodes[m];
+            uint256 ks = (w >> 64) & 0xffffffff;
+            uint256 kl = (w >> 96) & 0xffff;
+            for (uint256 i; i < kl; ++i) {
+                if (json[ks + i] == "\\") {
+                    revert CollateralMalformed("envelope (escaped member name)");
                 }
             }
-            _noDuplicateKeys(kids[i]);
         }
+        body = _object(d, _get(d, 0, bodyKey, bodyKeyLen), "envelope (signed body)");
+        (uint256 a, uint256 b) = JsonLite.span(d.nodes, body);
+        (p.signedStart, p.signedEnd) = (a, b);
+        uint256 sig = _get(d, 0, "signature", 9);
+        p.sigR = _hex(d, sig, 64, "signature");
+        p.sigS = _hexTail(d, sig);
+    }
+
+    function _levels(
+        Doc memory d,
+        uint256 body,
+        string memory field
+    ) private pure returns (uint256 levels) {
+        levels = _get(d, body, "tcbLevels", 9);
+        uint256 n = levels == 0 ? 0 : JsonLite.size(d.nodes, levels);
+        if (levels == 0 || JsonLite.typeOf(d.nodes, levels) != JsonLite.ARRAY) {
+            revert CollateralMalformed(field);
+        }
+        if (n == 0 || n > CollateralRecord.MAX_LEVELS) revert CollateralMalformed(field);
     }
 
     function _dates(
-        JSONParserLib.Item memory body,
-        Parsed memory p,
+        Doc memory d,
+        uint256 body,
+        CollateralRecord.Parsed memory p,
         string memory issueField,
         string memory nextField
     ) private pure {
-        p.issueDate = uint40(_date(body.at('"issueDate"'), issueField));
-        p.nextUpdate = uint40(_date(body.at('"nextUpdate"'), nextField));
+        p.issueDate = uint40(_date(d, _get(d, body, "issueDate", 9), issueField));
+        p.nextUpdate = uint40(_date(d, _get(d, body, "nextUpdate", 10), nextField));
         if (p.nextUpdate < p.issueDate) revert CollateralMalformed(nextField);
     }
 
     /// @dev The 18-byte ordering key of a TCB level: 16 component SVNs, then pcesvn.
     function _tcbKey(
-        JSONParserLib.Item memory level,
+        Doc memory d,
+        uint256 level,
         uint256 version
     ) private pure returns (uint256 key) {
-        JSONParserLib.Item memory tcb = _object(level.at('"tcb"'), "tcbLevels.tcb");
+        uint256 tcb = _object(d, _get(d, _object(d, level, "tcbLevels"), "tcb", 3), "tcb");
         if (version == 3) {
-            JSONParserLib.Item[] memory comps =
-                _array(tcb.at('"sgxtcbcomponents"'), "tcb.sgxtcbcomponents");
-            if (comps.length != 16) revert CollateralMalformed("tcb.sgxtcbcomponents");
+            uint256 comps = _get(d, tcb, "sgxtcbcomponents", 16);
+            if (
+                comps == 0 || JsonLite.typeOf(d.nodes, comps) != JsonLite.ARRAY
+                    || JsonLite.size(d.nodes, comps) != 16
+            ) revert CollateralMalformed("tcb.sgxtcbcomponents");
+            uint256 c = JsonLite.firstChild(d.nodes, comps);
             for (uint256 i; i < 16; ++i) {
-                JSONParserLib.Item memory c = _object(comps[i], "tcb.sgxtcbcomponents");
-                key = (key << 8) | _uintMax(c, '"svn"', "sgxtcbcomponents.svn", 255);
+                uint256 o = _object(d, c, "tcb.sgxtcbcomponents");
+                key = (key << 8) | _uint(d, _get(d, o, "svn", 3), 255, "sgxtcbcomponents.svn");
+                c = JsonLite.nextSibling(d.nodes, c);
             }
         } else {
-            bytes memory name = bytes('"sgxtcbcomp00svn"');
+            bytes32 name = "sgxtcbcomp00svn";
             for (uint256 i = 1; i <= 16; ++i) {
-                name[11] = bytes1(uint8(0x30 + i / 10));
-                name[12] = bytes1(uint8(0x30 + i % 10));
-                key = (key << 8) | _uintMax(tcb, string(name), "tcb.sgxtcbcompNNsvn", 255);
+                bytes32 k = name | bytes32(uint256(((0x30 + i / 10) << 8) | (0x30 + i % 10)) << 160);
+                key = (key << 8) | _uint(d, _get(d, tcb, k, 15), 255, "tcb.sgxtcbcompNNsvn");
             }
         }
-        key = (key << 16) | _uintMax(tcb, '"pcesvn"', "tcb.pcesvn", 65_535);
+        key = (key << 16) | _uint(d, _get(d, tcb, "pcesvn", 6), 65_535, "tcb.pcesvn");
     }
 
-    /// @dev Builds header ‖ levels ‖ advisory IDs in the sorted `order`; `version` is the
-    ///      TCB info version, or 0 for a QE identity.
-    function _levelsRecord(
-        bytes memory header,
-        JSONParserLib.Item[] memory levels,
-        uint256[] memory order,
+    /// @dev One level (tcbDate checked, status, advisory IDs) with its ordering key.
+    ///      `version` is the TCB info version, or 0 for a QE identity.
+    function _level(
+        Doc memory d,
+        uint256 level,
+        uint256 key,
         uint256 version
-    ) private pure returns (bytes memory rec) {
-        uint256 n = levels.length;
-        bool platform = version != 0;
-        bytes memory advisories;
-        bytes memory levelBytes;
-        uint256 advBase = header.length + n * (platform ? TCB_LEVEL : QE_LEVEL);
-        for (uint256 i; i < n; ++i) {
-            JSONParserLib.Item memory level = levels[order[i] & 0xffff];
-            _date(level.at('"tcbDate"'), "tcbLevels.tcbDate");
-            uint256 status = _status(level.at('"tcbStatus"'), platform);
-            // TCB info v2 has no advisory IDs (an advisoryIDs member would be ignored).
-            (bytes memory ids, uint256 count) =
-                version == 2 ? (bytes(""), 0) : _advisories(level.at('"advisoryIDs"'));
-            uint256 advOffset = advBase + advisories.length;
-            if (advOffset > 65_535) revert CollateralMalformed("advisoryIDs (too long)");
-            uint256 key = order[i] >> 16;
-            if (platform) {
-                levelBytes = abi.encodePacked(
-                    levelBytes,
-                    uint144(key),
-                    uint8(status),
-                    uint8(count),
-                    uint16(advOffset),
-                    bytes10(0)
-                );
-            } else {
-                levelBytes = abi.encodePacked(
-                    levelBytes,
-                    uint16(key),
-                    uint8(status),
-                    uint8(count),
-                    uint16(advOffset),
-                    bytes2(0)
-                );
-            }
-            advisories = abi.encodePacked(advisories, ids);
+    ) private pure returns (CollateralRecord.Level memory lv) {
+        lv.key = key;
+        _date(d, _get(d, level, "tcbDate", 7), "tcbLevels.tcbDate");
+        uint256 st = _get(d, level, "tcbStatus", 9);
+        if (st == 0 || JsonLite.typeOf(d.nodes, st) != JsonLite.STRING) {
+            revert CollateralMalformed("tcbStatus");
         }
-        rec = abi.encodePacked(header, levelBytes, advisories);
+        (uint256 a, uint256 b) = JsonLite.span(d.nodes, st);
+        bytes32 h;
+        bytes memory s = d.s;
+        assembly ("memory-safe") {
+            h := keccak256(add(add(s, 0x20), a), sub(b, a))
+        }
+        bool ok;
+        (ok, lv.status) = CollateralRecord.statusOf(h, version != 0);
+        if (!ok) revert CollateralMalformed("tcbStatus");
+        // TCB info v2 has no advisory IDs (an advisoryIDs member is ignored, as in C).
+        if (version != 2) {
+            (lv.adv, lv.advCount) = _advisories(d, _get(d, level, "advisoryIDs", 11));
+        }
     }
 
-    /// @dev Advisory IDs of a level (optional array of strings), length-prefixed.
+    /// @dev Advisory IDs of a level (optional array of strings), encoded (CollateralRecord).
     function _advisories(
-        JSONParserLib.Item memory arr
+        Doc memory d,
+        uint256 arr
     ) private pure returns (bytes memory ids, uint256 count) {
-        if (arr.isUndefined()) return (ids, 0);
-        JSONParserLib.Item[] memory items = _array(arr, "advisoryIDs");
-        if (items.length > MAX_ADVISORIES) revert CollateralMalformed("advisoryIDs");
-        for (uint256 i; i < items.length; ++i) {
-            if (!items[i].isString()) revert CollateralMalformed("advisoryIDs");
-            bytes memory s = bytes(JSONParserLib.decodeString(items[i].value()));
-            if (s.length == 0 || s.length > 63) revert CollateralMalformed("advisoryIDs");
-            for (uint256 j; j < s.length; ++j) {
-                uint8 c = uint8(s[j]);
-                if (c < 0x21 || c > 0x7e || c == 0x22 || c == 0x5c) {
-                    revert CollateralMalformed("advisoryIDs");
-                }
-            }
-            ids = abi.encodePacked(ids, uint8(s.length), s);
+        if (arr == 0) return (ids, 0);
+        count = JsonLite.size(d.nodes, arr);
+        if (
+            JsonLite.typeOf(d.nodes, arr) != JsonLite.ARRAY
+                || count > CollateralRecord.MAX_ADVISORIES
+        ) revert CollateralMalformed("advisoryIDs");
+        ids = new bytes(count * 64 + 32);
+        uint256 o;
+        for (
+            uint256 c = JsonLite.firstChild(d.nodes, arr);
+            c != 0;
+            c = JsonLite.nextSibling(d.nodes, c)
+        ) {
+            (uint256 a, uint256 b) = JsonLite.span(d.nodes, c);
+            bool ok = JsonLite.typeOf(d.nodes, c) == JsonLite.STRING;
+            if (ok) (ok, o) = CollateralRecord.appendAdvisory(ids, o, d.s, a + 1, b - a - 2);
+            if (!ok) revert CollateralMalformed("advisoryIDs");
         }
-        return (ids, items.length);
+        assembly ("memory-safe") {
+            mstore(ids, o)
+        }
     }
 
-    /// @dev TcbStatus number of a status string.
-    ///      QE identity levels (platform false) may only be UpToDate, OutOfDate or Revoked.
-    function _status(
-        JSONParserLib.Item memory s,
-        bool platform
+    function _get(
+        Doc memory d,
+        uint256 obj,
+        bytes32 key,
+        uint256 keyLen
     ) private pure returns (uint256) {
-        if (!s.isString()) revert CollateralMalformed("tcbStatus");
-        bytes32 h = keccak256(bytes(s.value()));
-        if (h == keccak256('"UpToDate"')) return 0;
-        if (h == keccak256('"OutOfDate"')) return 4;
-        if (h == keccak256('"Revoked"')) return 6;
-        if (!platform) revert CollateralMalformed("tcbStatus");
-        if (h == keccak256('"SWHardeningNeeded"')) return 1;
-        if (h == keccak256('"ConfigurationAndSWHardeningNeeded"')) return 2;
-        if (h == keccak256('"ConfigurationNeeded"')) return 3;
-        if (h == keccak256('"OutOfDateConfigurationNeeded"')) return 5;
-        revert CollateralMalformed("tcbStatus");
-    }
-
-    function _checkLevelCount(
-        uint256 n
-    ) private pure {
-        if (n == 0 || n > MAX_LEVELS) revert CollateralMalformed("tcbLevels (count)");
-    }
-
-    /// @dev Sorts descending by the key above the low index byte; rejects equal keys.
-    function _sortDescendingUnique(
-        uint256[] memory a,
-        string memory what
-    ) private pure {
-        for (uint256 i = 1; i < a.length; ++i) {
-            uint256 v = a[i];
-            uint256 j = i;
-            while (j > 0 && a[j - 1] < v) {
-                a[j] = a[j - 1];
-                --j;
-            }
-            a[j] = v;
-        }
-        for (uint256 i = 1; i < a.length; ++i) {
-            if (a[i - 1] >> 16 == a[i] >> 16) revert CollateralMalformed(what);
-        }
-    }
-
-    function _date(
-        JSONParserLib.Item memory s,
-        string memory field
-    ) private pure returns (uint256 t) {
-        if (!s.isString()) revert CollateralMalformed(field);
-        bytes memory v = bytes(s.value());
-        t = v.length < 2 ? 0 : DateParse.fromIso8601(v, 1, v.length - 2);
-        if (t == 0) revert CollateralMalformed(field);
-    }
-
-    function _uint(
-        JSONParserLib.Item memory obj,
-        string memory key,
-        string memory field
-    ) private pure returns (uint256) {
-        return _uintMax(obj, key, field, type(uint256).max);
-    }
-
-    function _uintMax(
-        JSONParserLib.Item memory obj,
-        string memory key,
-        string memory field,
-        uint256 max
-    ) private pure returns (uint256 v) {
-        JSONParserLib.Item memory item = obj.at(key);
-        if (!item.isNumber()) revert CollateralMalformed(field);
-        bytes memory s = bytes(item.value());
-        // Plain non-negative integers only (no sign, fraction or exponent).
-        if (s.length == 0 || s.length > 20) revert CollateralMalformed(field);
-        for (uint256 i; i < s.length; ++i) {
-            uint8 c = uint8(s[i]);
-            if (c < 0x30 || c > 0x39) revert CollateralMalformed(field);
-            v = v * 10 + (c - 0x30);
-        }
-        if (v > max) revert CollateralMalformed(field);
-    }
-
-    function _isString(
-        JSONParserLib.Item memory item,
-        string memory quoted
-    ) private pure returns (bool) {
-        return item.isString() && keccak256(bytes(item.value())) == keccak256(bytes(quoted));
+        return JsonLite.get(d.s, d.nodes, obj, key, keyLen);
     }
 
     function _object(
-        JSONParserLib.Item memory item,
+        Doc memory d,
+        uint256 node,
         string memory field
-    ) private pure returns (JSONParserLib.Item memory) {
-        if (!item.isObject()) revert CollateralMalformed(field);
-        return item;
+    ) private pure returns (uint256) {
+        if (node == 0 || JsonLite.typeOf(d.nodes, node) != JsonLite.OBJECT) {
+            revert CollateralMalformed(field);
+        }
+        return node;
     }
 
-    function _array(
-        JSONParserLib.Item memory item,
+    function _date(
+        Doc memory d,
+        uint256 node,
         string memory field
-    ) private pure returns (JSONParserLib.Item[] memory) {
-        if (!item.isArray()) revert CollateralMalformed(field);
-        return item.children();
+    ) private pure returns (uint256 t) {
+        if (node == 0 || JsonLite.typeOf(d.nodes, node) != JsonLite.STRING) {
+            revert CollateralMalformed(field);
+        }
+        (uint256 a, uint256 b) = JsonLite.span(d.nodes, node);
+        t = DateParse.fromIso8601(d.s, a + 1, b - a - 2);
+        if (t == 0) revert CollateralMalformed(field);
+    }
+
+    /// @dev A non-negative JSON integer (digits only, or "-0") of at most `max`.
+    function _uint(
+        Doc memory d,
+        uint256 node,
+        uint256 max,
+        string memory field
+    ) private pure returns (uint256 v) {
+        if (node == 0 || JsonLite.typeOf(d.nodes, node) != JsonLite.NUMBER) {
+            revert CollateralMalformed(field);
+        }
+        (uint256 a, uint256 b) = JsonLite.span(d.nodes, node);
+        bytes memory s = d.s;
+        bool ok;
+        assembly ("memory-safe") {
+            let p := add(add(s, 0x20), a)
+            let len := sub(b, a)
+            switch and(eq(len, 2), eq(shr(240, mload(p)), 0x2d30)) // "-0"
+            case 1 { ok := 1 }
+            default {
+                ok := lt(len, 21)
+                for { let i := 0 } and(ok, lt(i, len)) { i := add(i, 1) } {
+                    let c := sub(byte(0, mload(add(p, i))), 0x30)
+                    ok := lt(c, 10)
+                    v := add(mul(v, 10), c)
+                }
+            }
+        }
+        if (!ok || v > max) revert CollateralMalformed(field);
     }
 
     /// @dev A JSON string of exactly 2*n hex digits (either case), as n bytes left-aligned
     ///      (the first 32 bytes when n > 32).
     function _hex(
-        JSONParserLib.Item memory item,
+        Doc memory d,
+        uint256 node,
         uint256 n,
         string memory field
     ) private pure returns (bytes32 out) {
-        if (!item.isString()) revert CollateralMalformed(field);
-        bytes memory s = bytes(item.value());
-        if (s.length != 2 * n + 2) revert CollateralMalformed(field);
+        if (node == 0 || JsonLite.typeOf(d.nodes, node) != JsonLite.STRING) {
+            revert CollateralMalformed(field);
+        }
+        (uint256 a, uint256 b) = JsonLite.span(d.nodes, node);
+        if (b - a != 2 * n + 2) revert CollateralMalformed(field);
         uint256 m = n > 32 ? 32 : n;
         uint256 acc;
-        for (uint256 i; i < 2 * m; ++i) {
-            uint256 d = _hexDigit(uint8(s[1 + i]));
-            if (d > 15) revert CollateralMalformed(field);
-            acc = (acc << 4) | d;
-        }
-        // Validate the digits not returned, too.
-        for (uint256 i = 2 * m; i < 2 * n; ++i) {
-            if (_hexDigit(uint8(s[1 + i])) > 15) revert CollateralMalformed(field);
+        for (uint256 i; i < 2 * n; ++i) {
+            uint256 h = _hexDigit(uint8(d.s[a + 1 + i]));
+            if (h > 15) revert CollateralMalformed(field);
+            if (i < 2 * m) acc = (acc << 4) | h;
         }
         out = bytes32(acc << (256 - 8 * m));
     }
 
     /// @dev The last 32 bytes of a 64-byte hex string (validated by `_hex` before).
     function _hexTail(
-        JSONParserLib.Item memory item
+        Doc memory d,
+        uint256 node
     ) private pure returns (bytes32) {
-        bytes memory s = bytes(item.value());
+        (uint256 a,) = JsonLite.span(d.nodes, node);
         uint256 acc;
-        for (uint256 i = 65; i < 129; ++i) {
-            acc = (acc << 4) | _hexDigit(uint8(s[i]));
+        for (uint256 i = a + 65; i < a + 129; ++i) {
+            acc = (acc << 4) | _hexDigit(uint8(d.s[i]));
         }
         return bytes32(acc);
     }

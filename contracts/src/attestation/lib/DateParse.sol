@@ -70,17 +70,29 @@ library DateParse {
         uint256 pMin,
         uint256 pSec
     ) private pure returns (uint256) {
-        uint256[5] memory v; // month, day, hour, minute, second
-        uint256[5] memory pos = [pMonth, pDay, pHour, pMin, pSec];
-        for (uint256 i; i < 5; ++i) {
-            bool ok;
-            (ok, v[i]) = _digits(b, pos[i], 2);
-            if (!ok) return 0;
+        uint256 month = _two(b, pMonth);
+        uint256 day = _two(b, pDay);
+        uint256 hour = _two(b, pHour);
+        uint256 minute = _two(b, pMin);
+        uint256 second = _two(b, pSec);
+        if (!DateTimeLib.isSupportedDateTime(year, month, day, hour, minute, second)) return 0;
+        return DateTimeLib.dateTimeToTimestamp(year, month, day, hour, minute, second);
+    }
+
+    /// @dev Two decimal digits at b[off], or 100 (out of every range) if they are not digits.
+    function _two(
+        bytes memory b,
+        uint256 off
+    ) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := 100
+            if iszero(gt(add(off, 2), mload(b))) {
+                let w := mload(add(add(b, 0x20), off))
+                let hi := sub(byte(0, w), 0x30)
+                let lo := sub(byte(1, w), 0x30)
+                if and(lt(hi, 10), lt(lo, 10)) { v := add(mul(hi, 10), lo) }
+            }
         }
-        if (!DateTimeLib.isSupportedDateTime(year, v[0], v[1], v[2], v[3], v[4])) {
-            return 0;
-        }
-        return DateTimeLib.dateTimeToTimestamp(year, v[0], v[1], v[2], v[3], v[4]);
     }
 
     function _digits(

@@ -132,8 +132,11 @@ def pem_chain(ders):
 
 # ---- collateral JSON ---------------------------------------------------------------------------
 
-def signed_json(member, body_obj, k):
-    body = json.dumps(body_obj, separators=(",", ":")).encode()
+def signed_json(member, body_obj, k, pretty=False):
+    if pretty:  # whitespace and sorted keys: not Intel's layout (the general parser reads it)
+        body = json.dumps(body_obj, indent=2, sort_keys=True).encode()
+    else:
+        body = json.dumps(body_obj, separators=(",", ":")).encode()
     sig = sign_raw(k, body).hex()
     return b'{"' + member.encode() + b'":' + body + b',"signature":"' + sig.encode() + b'"}'
 
@@ -148,6 +151,24 @@ def tcb_info(fmspc, eval_num, issue, nxt, levels):
             **({"advisoryIDs": adv} if adv else {}),
         } for comps, pcesvn, status, adv in levels],
     }
+
+
+def large_tcb_info(fmspc):
+    # As Intel's SGX TCB info v3 (set2): components carry only "svn"; 32 levels whose advisory
+    # lists grow to 24 IDs (Intel's oldest levels list about that many).
+    levels = []
+    for i in range(32):
+        comps = [max(0, 20 - i // 2), max(0, 20 - i // 2), 3, 3, 255, 255, i % 3] + [0] * 9
+        adv = ["INTEL-SA-%05d" % (200 + 17 * k) for k in range(min(i, 24))]
+        lvl = {"tcb": {"sgxtcbcomponents": [{"svn": c} for c in comps], "pcesvn": 13 - (i % 2)},
+               "tcbDate": "2024-11-13T00:00:00Z",
+               "tcbStatus": "UpToDate" if i == 0 else ("SWHardeningNeeded" if i < 10 else "OutOfDate")}
+        if adv:
+            lvl["advisoryIDs"] = adv
+        levels.append(lvl)
+    return {"id": "SGX", "version": 3, "issueDate": "2024-12-30T00:00:00Z", "nextUpdate": "2025-01-29T00:00:00Z",
+            "fmspc": fmspc.hex(), "pceId": "0000", "tcbType": 0, "tcbEvaluationDataNumber": 19,
+            "tcbLevels": levels}
 
 
 QE_MRSIGNER = hashlib.sha256(b"mpavs test QE signer").digest()
@@ -270,6 +291,11 @@ def main():
     write("tcbinfo_fraction.json", signed_json(
         "tcbInfo", tcb_info(fmspc, 18, "2024-12-31T00:00:00.250Z", "2025-01-30T00:00:00.5Z", levels("UpToDate")),
         tcb_k))
+    # A large TCB info for the gas benchmark (twice set2's 4.7 KB real one and more).
+    write("tcbinfo_large.json", signed_json("tcbInfo", large_tcb_info(fmspc), tcb_k))
+    write("tcbinfo_pretty.json", signed_json(
+        "tcbInfo", tcb_info(fmspc, 18, "2024-12-31T00:00:00Z", "2025-01-30T00:00:00Z", levels("UpToDate")), tcb_k,
+        pretty=True))
     write("tcbinfo_older.json", signed_json(
         "tcbInfo", tcb_info(fmspc, 16, "2025-01-01T00:00:00Z", "2025-01-31T00:00:00Z", levels("UpToDate")), tcb_k))
     write("tcbinfo_other_fmspc.json", signed_json(
@@ -282,6 +308,9 @@ def main():
     def qe_levels(top):
         return [(8, top, ["INTEL-SA-00615"] if top != "UpToDate" else []),
                 (6, "OutOfDate", ["INTEL-SA-00615", "INTEL-SA-00999"])]
+    write("qe_identity_pretty.json", signed_json(
+        "enclaveIdentity", qe_identity(18, "2024-12-31T00:00:00Z", "2025-01-30T00:00:00Z", qe_levels("OutOfDate")),
+        tcb_k, pretty=True))
     write("qe_identity.json", signed_json("enclaveIdentity", qe_identity(17, issue, nxt, qe_levels("UpToDate")), tcb_k))
     write("qe_identity_revoked.json", signed_json(
         "enclaveIdentity", qe_identity(18, "2024-12-31T00:00:00Z", "2025-01-30T00:00:00Z", qe_levels("Revoked")), tcb_k))
