@@ -97,6 +97,18 @@ contract DeployAttestation is Script, AttestationCollateral {
         vm.serializeBytes32(k, "rootKeyY", store.rootKeyY());
         vm.serializeUint(k, "simulation", simulation ? 1 : 0);
         string memory json = vm.serializeAddress(k, "sgxDcapVerifier", address(verifier));
+        bytes memory path = bytes(out);
+        uint256 slash;
+        for (uint256 i; i < path.length; ++i) {
+            if (path[i] == "/") slash = i;
+        }
+        if (slash != 0) {
+            bytes memory dir = new bytes(slash);
+            for (uint256 i; i < slash; ++i) {
+                dir[i] = path[i];
+            }
+            vm.createDir(string(dir), true);
+        }
         vm.writeJson(json, out);
     }
 }

@@ -232,6 +232,10 @@ interface Vm {
     function isFile(
         string calldata path
     ) external view returns (bool result);
+    function createDir(
+        string calldata path,
+        bool recursive
+    ) external;
     function writeJson(
         string calldata json,
         string calldata path
