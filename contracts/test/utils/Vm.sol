@@ -59,12 +59,12 @@ interface Vm {
     function revertToState(
         uint256 snapshotId
     ) external returns (bool success);
-    function pauseGasMetering() external;
-    function resumeGasMetering() external;
-    function lastCallGas() external view returns (Gas memory gas);
     function cool(
         address target
     ) external;
+    function pauseGasMetering() external;
+    function resumeGasMetering() external;
+    function lastCallGas() external view returns (Gas memory gas);
     function getNonce(
         address account
     ) external view returns (uint64 nonce);
@@ -224,6 +224,21 @@ interface Vm {
     function exists(
         string calldata path
     ) external view returns (bool result);
+
+    struct DirEntry {
+        string errorMessage;
+        string path;
+        uint64 depth;
+        bool isDir;
+        bool isSymlink;
+    }
+
+    function readDir(
+        string calldata path
+    ) external view returns (DirEntry[] memory entries);
+    function isFile(
+        string calldata path
+    ) external view returns (bool result);
     function createDir(
         string calldata path,
         bool recursive
@@ -332,6 +347,11 @@ interface Vm {
     function envString(
         string calldata name
     ) external view returns (string memory value);
+    function envOr(
+        string calldata name,
+        string calldata delim,
+        bytes32[] calldata defaultValue
+    ) external view returns (bytes32[] memory value);
     function ffi(
         string[] calldata commandInput
     ) external returns (bytes memory result);
