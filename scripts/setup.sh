@@ -15,7 +15,7 @@ APT_PACKAGES=(
     clang libclang-rt-14-dev clang-format valgrind
     libssl-dev libsecp256k1-dev libcurl4-openssl-dev libmicrohttpd-dev
     libjansson-dev libsqlite3-dev sqlite3
-    nodejs npm curl jq procps iproute2
+    nodejs npm curl jq procps iproute2 openssl python3
 )
 
 missing_apt() {

@@ -73,7 +73,7 @@ for variant in "" "--tcb-status OutOfDate" "--tcb-status ConfigurationNeeded" "-
         extra=""
         [ $((k % 9)) -eq 0 ] && extra="--debug"
         # shellcheck disable=SC2086
-        "$mp" sim-ca quote "$ca" --report-data "$(head -c 64 /dev/urandom | xxd -p | tr -d '\n')" \
+        "$mp" sim-ca quote "$ca" --report-data "$(head -c 64 /dev/urandom | od -An -tx1 -v | tr -d ' \n')" \
             $extra --out "$q/q$k.bin" >/dev/null
         if [ $((k % 4)) -ne 0 ]; then
             python3 - "$q/q$k.bin" <<'PY'
