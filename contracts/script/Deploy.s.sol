@@ -130,16 +130,13 @@ contract Deploy is Script, MpavsDeployer, DcapDeployer {
                 bytes(cfg.dcap.collateralDir).length != 0 || cfg.dcap.mrEnclaves.length != 0
                     || cfg.dcap.mrSigners.length != 0 || cfg.dcap.acceptedStatuses != 0
             ) {
-                revert DeployConfigInvalid(
-                    "an existing verifier's collateral and policy belong to its owner"
-                );
+                revert DeployConfigInvalid("an existing verifier's collateral and policy belong to its owner");
             }
             cfg.avs.sgxAttestationVerifier = IAttestationVerifier(verifier);
         } else if (vm.envOr("MPAVS_SGX_ATTESTATION_VERIFIER", address(0)) != address(0)) {
             revert DeployConfigInvalid("MPAVS_SGX_ATTESTATION_VERIFIER needs mode existing");
         }
-        if (cfg.mode == AttestationMode.Simulation && bytes(cfg.dcap.collateralDir).length == 0)
-        {
+        if (cfg.mode == AttestationMode.Simulation && bytes(cfg.dcap.collateralDir).length == 0) {
             revert DeployConfigInvalid("simulation needs MPAVS_DCAP_COLLATERAL_DIR");
         }
     }
@@ -221,7 +218,9 @@ contract Deploy is Script, MpavsDeployer, DcapDeployer {
         vm.serializeAddress(o, "mockRollup", address(d.rollup));
         _writeAttestation(o, dd, cfg);
         string memory json = vm.serializeAddress(
-            o, "sgxAttestationVerifier", address(d.livenessVerifier.attestationVerifier(TEE.INTEL_SGX))
+            o,
+            "sgxAttestationVerifier",
+            address(d.livenessVerifier.attestationVerifier(TEE.INTEL_SGX))
         );
         vm.createDir(_dirname(out), true);
         vm.writeJson(json, out);

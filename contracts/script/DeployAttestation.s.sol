@@ -54,8 +54,7 @@ contract DeployAttestation is Script, DcapDeployer {
         bytes32[] memory none = new bytes32[](0);
         p.mrEnclaves = vm.envOr("DCAP_MRENCLAVES", ",", none);
         p.mrSigners = vm.envOr("DCAP_MRSIGNERS", ",", none);
-        p.acceptedStatuses =
-            statusMask(vm.envOr("DCAP_ACCEPTED_STATUSES", ",", new string[](0)));
+        p.acceptedStatuses = statusMask(vm.envOr("DCAP_ACCEPTED_STATUSES", ",", new string[](0)));
         p.owner = vm.envOr("DCAP_OWNER", address(0));
         p.out = vm.envOr("DCAP_DEPLOYMENT_OUT", string("deployments/attestation.json"));
         return deploy(p);
@@ -81,6 +80,7 @@ contract DeployAttestation is Script, DcapDeployer {
         _write(d.store, d.verifier, p.simulation, p.out);
         return (d.store, d.verifier);
     }
+
     function _write(
         DcapCollateralStore store,
         SgxDcapVerifier verifier,

@@ -219,7 +219,9 @@ contract DeployTest is Test {
         (MpavsDeployer.Deployment memory d, DcapDeployer.DcapDeployment memory dd) =
             script.deployWithoutBroadcast(cfg, out);
         // The mock in cfg.avs is replaced by the DCAP verifier the script deployed.
-        assertEq(address(d.livenessVerifier.attestationVerifier(TEE.INTEL_SGX)), address(dd.verifier));
+        assertEq(
+            address(d.livenessVerifier.attestationVerifier(TEE.INTEL_SGX)), address(dd.verifier)
+        );
         assertEq(
             dd.store.rootKeyX(), 0x0ba9c4c0c0c86193a3fe23d6b02cda10a8bbd4e88e48b4458561a36e705525f5
         );
