@@ -655,7 +655,8 @@ TEST(confirm_state_from_a_non_operator)
     CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
     CHECK_OK(tx_send(&W.anyone, W.d.service_manager, &cd, &r, &e), &e);
     CHECK(r.status);
-    gas_row("confirmState, 4 operators, 1 non-signer, cold", r.gas_used, "");
+    gas_row("confirmState, 4 operators, 1 non-signer, tx total", r.gas_used,
+            "execution <= 250,000 + 12,000 per non-signer (issue 5)");
     /* The StateConfirmed event, decoded. */
     mp_abi_sig ev;
     CHECK_OK(mp_abi_sig_parse(&ev,
