@@ -5,7 +5,11 @@
 #     with cold storage (as in a new transaction) and of each collateral upload;
 #   - anvil (osaka, EIP-7825 gas cap on): a deployment with Intel's root and set1 collateral at
 #     set1's time, then the gas of a whole verifyAttestation transaction (21,000 + calldata +
-#     execution), which is what an operator's liveness proof pays on top of its own logic.
+#     execution), which is what an operator's liveness proof pays on top of its own logic;
+#   - liveness proofs with the real verifier: forge (contracts/test/integration/LivenessDcap.t.sol,
+#     cold, execution and transaction total) and the C end-to-end test on anvil
+#     (tests/integration/test_avs_e2e.c: receipt gasUsed of submitLivenessProof and of
+#     confirmState, sent by the C transaction sender against the script-deployed contracts).
 set -euo pipefail
 cd "$(dirname "$0")/../contracts"
 export PATH="$(cd .. && pwd)/node_modules/.bin:$PATH"
@@ -13,7 +17,8 @@ export PATH="$(cd .. && pwd)/node_modules/.bin:$PATH"
 out=cache/dcap-gas
 rm -rf "$out"
 mkdir -p "$out"
-DCAP_GAS_DIR="$out" forge test --match-contract DcapGasTest >"$out/forge.log" 2>&1 || {
+DCAP_GAS_DIR="$out" forge test --match-contract 'DcapGasTest|LivenessDcapTest' \
+    >"$out/forge.log" 2>&1 || {
     echo "dcap_gas.sh: forge gas test failed, see contracts/$out/forge.log" >&2
     exit 1
 }
@@ -57,3 +62,24 @@ verifier=$(jq -r .sgxDcapVerifier "$out/deployment.json")
 quote=0x$(xxd -p ../tests/vectors/dcap/set1/quote.bin | tr -d '\n')
 gas=$(cast estimate "$verifier" "verifyAttestation(bytes)" "$quote" --rpc-url "$rpc")
 echo "| verifyAttestation transaction on anvil (osaka), set1 4734-byte quote | $gas gas | TEELivenessVerifier total <= 1,200,000 |"
+
+echo
+echo "### Liveness proofs and confirmations with the real DCAP verifier (gas)"
+echo
+echo "| operation | measured | target |"
+echo "|---|---|---|"
+cat "$out"/liveness.md
+# The C end-to-end test writes its receipts' gas as rows (ASan build: gas does not depend on it).
+root=$(cd .. && pwd)
+make -C "$root" --no-print-directory -s build/san/tests/integration/test_avs_e2e \
+    build/san/bin/mpavs >"$out/make.log" 2>&1 || {
+    echo "dcap_gas.sh: building the end-to-end test failed, see contracts/$out/make.log" >&2
+    exit 1
+}
+(cd "$root" && MPAVS_ROOT="$root" MPAVS_BIN="$root/build/san/bin" \
+    MPAVS_AVS_GAS_OUT="$root/contracts/$out/e2e.md" build/san/tests/integration/test_avs_e2e \
+    >"$root/contracts/$out/e2e.log" 2>&1) || {
+    echo "dcap_gas.sh: the end-to-end test failed, see contracts/$out/e2e.log" >&2
+    exit 1
+}
+cat "$out"/e2e.md

@@ -4,34 +4,32 @@ pragma solidity ^0.8.20;
 import {DcapCollateralStore} from "../src/attestation/DcapCollateralStore.sol";
 import {SgxDcapVerifier} from "../src/attestation/SgxDcapVerifier.sol";
 import {Script} from "../test/utils/Script.sol";
-import {AttestationCollateral} from "./AttestationCollateral.sol";
+import {DcapDeployer} from "./DcapDeployer.sol";
 
 /// @title DeployAttestation
-/// @notice Deploys the on-chain DCAP verifier: DcapCollateralStore (with its parser) pinned to a
-///         root CA key, and SgxDcapVerifier reading it; optionally uploads a collateral directory
-///         and sets the enclave allow-list. Environment:
+/// @notice Deploys the on-chain DCAP verifier alone (DcapDeployer): DcapCollateralStore (with
+///         its parser) pinned to a root CA key, and SgxDcapVerifier reading it; optionally
+///         uploads a collateral directory and sets the policy. The whole system (this plus the
+///         AVS contracts wired to it) is deployed by Deploy.s.sol / scripts/deploy-contracts.sh;
+///         this script serves benchmarks and tests of the verifier alone. Environment:
 ///
-///   PRIVATE_KEY            deployer key (broadcast); default: anvil's first account
-///   DCAP_SIMULATION        true: pin the root key of $DCAP_COLLATERAL_DIR/root_ca.der (the
-///                          `mpavs sim-ca` development root); false (default): Intel's root
-///   DCAP_COLLATERAL_DIR    directory to upload (sim-CA layout, see AttestationCollateral);
-///                          required in simulation, optional otherwise
-///   DCAP_MRENCLAVES        comma-separated MRENCLAVE allow-list (hex), optional
-///   DCAP_MRSIGNERS         comma-separated MRSIGNER allow-list (hex), optional
-///   DCAP_OWNER             policy owner; receives a two-step ownership transfer (accept with
-///                          acceptOwnership) if it differs from the deployer
-///   DCAP_DEPLOYMENT_OUT    JSON file for the addresses (default: deployments/attestation.json,
-///                          under contracts/)
+///   PRIVATE_KEY             deployer key (broadcast); default: anvil's first account
+///   DCAP_SIMULATION         true: pin the root key of $DCAP_COLLATERAL_DIR/root_ca.der (the
+///                           `mpavs sim-ca` development root); false (default): Intel's root
+///   DCAP_COLLATERAL_DIR     directory to upload (sim-CA layout, see AttestationCollateral);
+///                           required in simulation, optional otherwise
+///   DCAP_MRENCLAVES         comma-separated MRENCLAVE allow-list (hex), optional
+///   DCAP_MRSIGNERS          comma-separated MRSIGNER allow-list (hex), optional
+///   DCAP_ACCEPTED_STATUSES  comma-separated TCB status names (default: the verifier's)
+///   DCAP_OWNER              policy owner; receives a two-step ownership transfer (accept with
+///                           acceptOwnership) if it differs from the deployer
+///   DCAP_DEPLOYMENT_OUT     JSON file for the addresses (default: deployments/attestation.json,
+///                           under contracts/)
 ///
 ///   forge script script/DeployAttestation.s.sol --rpc-url $RPC --broadcast
 ///
 /// Simulation runs exactly the same contracts and checks; only the pinned key differs.
-contract DeployAttestation is Script, AttestationCollateral {
-    /// @dev Intel SGX Root CA public key (tests/vectors/dcap/README.md).
-    bytes32 internal constant INTEL_ROOT_X =
-        0x0ba9c4c0c0c86193a3fe23d6b02cda10a8bbd4e88e48b4458561a36e705525f5;
-    bytes32 internal constant INTEL_ROOT_Y =
-        0x67918e2edc88e40d860bd0cc4ee26aacc988e505a953558c453f6b0904ae7394;
+contract DeployAttestation is Script, DcapDeployer {
     uint256 internal constant ANVIL_KEY =
         0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
@@ -42,6 +40,7 @@ contract DeployAttestation is Script, AttestationCollateral {
         string collateralDir;
         bytes32[] mrEnclaves;
         bytes32[] mrSigners;
+        uint8 acceptedStatuses; // 0: the verifier's default
         address owner; // zero: the deployer
         string out;
     }
@@ -55,6 +54,7 @@ contract DeployAttestation is Script, AttestationCollateral {
         bytes32[] memory none = new bytes32[](0);
         p.mrEnclaves = vm.envOr("DCAP_MRENCLAVES", ",", none);
         p.mrSigners = vm.envOr("DCAP_MRSIGNERS", ",", none);
+        p.acceptedStatuses = statusMask(vm.envOr("DCAP_ACCEPTED_STATUSES", ",", new string[](0)));
         p.owner = vm.envOr("DCAP_OWNER", address(0));
         p.out = vm.envOr("DCAP_DEPLOYMENT_OUT", string("deployments/attestation.json"));
         return deploy(p);
@@ -64,24 +64,21 @@ contract DeployAttestation is Script, AttestationCollateral {
     function deploy(
         Params memory p
     ) public returns (DcapCollateralStore store, SgxDcapVerifier verifier) {
-        bool haveDir = bytes(p.collateralDir).length != 0;
-        require(!p.simulation || haveDir, "DCAP_SIMULATION needs DCAP_COLLATERAL_DIR");
-        (bytes32 x, bytes32 y) =
-            p.simulation ? rootKeyOf(p.collateralDir) : (INTEL_ROOT_X, INTEL_ROOT_Y);
+        DcapConfig memory cfg = DcapConfig({
+            deployer: vm.addr(p.privateKey),
+            simulation: p.simulation,
+            collateralDir: p.collateralDir,
+            mrEnclaves: p.mrEnclaves,
+            mrSigners: p.mrSigners,
+            acceptedStatuses: p.acceptedStatuses,
+            owner: p.owner
+        });
+        dcapRootKey(cfg); // fails early, before anything is sent
         vm.startBroadcast(p.privateKey);
-        address deployer = vm.addr(p.privateKey);
-        store = new DcapCollateralStore(x, y);
-        verifier = new SgxDcapVerifier(store, deployer);
-        if (haveDir) uploadCollateral(store, p.collateralDir);
-        for (uint256 i; i < p.mrEnclaves.length; ++i) {
-            verifier.setMrEnclave(p.mrEnclaves[i], true);
-        }
-        for (uint256 i; i < p.mrSigners.length; ++i) {
-            verifier.setMrSigner(p.mrSigners[i], true);
-        }
-        if (p.owner != address(0) && p.owner != deployer) verifier.transferOwnership(p.owner);
+        DcapDeployment memory d = _deployDcap(cfg);
         vm.stopBroadcast();
-        _write(store, verifier, p.simulation, p.out);
+        _write(d.store, d.verifier, p.simulation, p.out);
+        return (d.store, d.verifier);
     }
 
     function _write(

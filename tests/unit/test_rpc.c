@@ -80,19 +80,21 @@ static json_t *dispatch(stub *s, const char *method, json_t *params, json_t **er
         return NULL;
     }
     if (!strcmp(method, "eth_call") || !strcmp(method, "eth_estimateGas")) {
-        /* Error("nope") */
-        *error =
-            json_pack("{s:i, s:s, s:s}", "code", 3, "message", "execution reverted: nope", "data",
-                      "0x08c379a0"
-                      "0000000000000000000000000000000000000000000000000000000000000020"
-                      "0000000000000000000000000000000000000000000000000000000000000004"
-                      "6e6f706500000000000000000000000000000000000000000000000000000000");
+        /* Error("nope"); the message carries a NUL byte, as anvil's do when it prints
+         * revert data with string arguments as text (\u0000 in the body). */
+        *error = json_pack("{s:i, s:s#, s:s}", "code", 3, "message", "execution reverted: \0nope",
+                           25, "data",
+                           "0x08c379a0"
+                           "0000000000000000000000000000000000000000000000000000000000000020"
+                           "0000000000000000000000000000000000000000000000000000000000000004"
+                           "6e6f706500000000000000000000000000000000000000000000000000000000");
         return NULL;
     }
     if (!strcmp(method, "eth_getLogs"))
         return get_logs(s, params, error);
     if (!strcmp(method, "eth_getBlockByNumber"))
-        return json_loads(s->block_json ? s->block_json : "null", JSON_DECODE_ANY, NULL);
+        return json_loads(s->block_json ? s->block_json : "null", JSON_DECODE_ANY | JSON_ALLOW_NUL,
+                          NULL);
     if (!strcmp(method, "eth_getTransactionReceipt"))
         return json_loads(s->receipt_json ? s->receipt_json : "null", JSON_DECODE_ANY, NULL);
     *error = json_pack("{s:i, s:s}", "code", -32601, "message", "method not found");
@@ -425,6 +427,7 @@ TEST(blocks)
         {"\"gasUsed\":\"0x5208\",", "", "gasUsed is missing"},
         {"\"hash\":\"" H32 "\"", "\"hash\":\"0x11\"", "hash is not 32 bytes"},
         {"\"transactions\":[", "\"transactions\":{\"a\":[", "transactions"},
+        {"\"number\":\"0x10\"", "\"number\":\"0x10\\u000000\"", "number contains a NUL"},
     };
     for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++) {
         char buf[1024];

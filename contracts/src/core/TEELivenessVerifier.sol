@@ -16,7 +16,8 @@ import {TEE} from "../libraries/TEE.sol";
 /// @notice Records that an operator's TEE prover is alive: the prover's attestation quote must
 ///         verify under the attestation verifier of its TEE type, must be fresh (its report data
 ///         names a block at most maxBlockAge old, checked with blockhash), must not have been
-///         used before, and must bind the operator's BLS key and the enclave's address:
+///         used before (by its signed part, TEE.quoteId: re-encodings count as the same quote),
+///         and must bind the operator's BLS key and the enclave's address:
 ///         REPORTDATA[0:12] = 0, REPORTDATA[12:32] = enclave address,
 ///         REPORTDATA[32:64] = keccak256(abi.encode(ReportData)).
 /// @dev Operator identity: the operator is the address registered in the RegistryCoordinator
@@ -96,9 +97,10 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
 
         (address operator, bytes32 operatorId) = _authorizedOperator($, data.pubkey);
 
-        bytes32 quoteHash = keccak256(quote);
-        if ($.usedQuotes[quoteHash]) revert QuoteAlreadyUsed(quoteHash);
-        $.usedQuotes[quoteHash] = true;
+        // Keyed by the signed part: a re-encoded copy of a used quote has the same id.
+        bytes32 quoteId_ = TEE.quoteId(quote, teeType);
+        if ($.usedQuotes[quoteId_]) revert QuoteAlreadyUsed(quoteId_);
+        $.usedQuotes[quoteId_] = true;
 
         address enclave = _checkReportData(verifier.verifyAttestation(quote), data);
         $.records[operatorId] = LivenessRecord({
@@ -108,7 +110,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
             referenceBlockNumber: uint32(data.referenceBlockNumber)
         });
         _setTableEntry(operatorNumbers.operatorNumber(operatorId), block.timestamp, teeType);
-        _emitSubmitted(data, operator, operatorId, enclave, teeType, quoteHash);
+        _emitSubmitted(data, operator, operatorId, enclave, teeType, quoteId_);
     }
 
     function _emitSubmitted(
@@ -117,7 +119,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         bytes32 operatorId,
         address enclave,
         uint8 teeType,
-        bytes32 quoteHash
+        bytes32 quoteId_
     ) internal {
         emit LivenessProofSubmitted(
             operator,
@@ -126,7 +128,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
             teeType,
             data.referenceBlockNumber,
             data.proverUrlHash,
-            quoteHash
+            quoteId_
         );
     }
 
@@ -292,9 +294,16 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
 
     /// @inheritdoc ITEELivenessVerifier
     function isQuoteUsed(
-        bytes32 quoteHash
+        bytes32 quoteId_
     ) external view returns (bool) {
-        return _layout().usedQuotes[quoteHash];
+        return _layout().usedQuotes[quoteId_];
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function quoteId(
+        bytes calldata quote
+    ) external pure returns (bytes32) {
+        return TEE.quoteId(quote, TEE.quoteTeeType(quote));
     }
 
     /// @inheritdoc ITEELivenessVerifier

@@ -39,7 +39,7 @@ interface ITEELivenessVerifier {
     /// @param teeType The TEE type.
     /// @param referenceBlockNumber The proof's reference block.
     /// @param proverUrlHash The prover URL hash from the report data.
-    /// @param quoteHash keccak256 of the quote (now spent).
+    /// @param quoteId The quote's replay id (keccak256 of its signed part, now spent).
     event LivenessProofSubmitted(
         address indexed operator,
         bytes32 indexed operatorId,
@@ -47,7 +47,7 @@ interface ITEELivenessVerifier {
         uint8 teeType,
         uint256 referenceBlockNumber,
         bytes32 proverUrlHash,
-        bytes32 quoteHash
+        bytes32 quoteId
     );
     /// @notice An operator's liveness record was deleted.
     /// @param operatorId The operator id.
@@ -85,8 +85,9 @@ interface ITEELivenessVerifier {
     error OperatorNotRegistered(bytes32 operatorId);
     /// @notice The caller is neither the operator nor its submitter.
     error UnauthorizedSubmitter(address caller, address operator);
-    /// @notice This quote was used before.
-    error QuoteAlreadyUsed(bytes32 quoteHash);
+    /// @notice A quote with this replay id (the same signed header and report, however the
+    ///         rest is encoded) was used before.
+    error QuoteAlreadyUsed(bytes32 quoteId);
     /// @notice The attestation verifier returned report data that is not 64 bytes with 12 zero
     ///         bytes and a nonzero enclave address in its first half.
     error ReportDataMalformed();
@@ -149,11 +150,20 @@ interface ITEELivenessVerifier {
         bytes32 operatorId
     ) external view returns (LivenessRecord memory);
 
-    /// @notice Whether a quote (by keccak256) has been used.
-    /// @param quoteHash keccak256 of the quote.
+    /// @notice Whether a quote with this replay id has been used.
+    /// @param quoteId The id, quoteId(quote).
     function isQuoteUsed(
-        bytes32 quoteHash
+        bytes32 quoteId
     ) external view returns (bool);
+
+    /// @notice The replay id of a quote: keccak256 of the part its attestation key signs
+    ///         (header + enclave report: quote[0:432] for SGX, quote[0:632] for TDX v4). Every
+    ///         re-encoding of a quote (ECDSA s -> n - s, the optional NUL after the PEM chain,
+    ///         unsigned length fields) has the same id. Reverts on a quote too short to have one.
+    /// @param quote The raw quote.
+    function quoteId(
+        bytes calldata quote
+    ) external pure returns (bytes32);
 
     /// @notice The attestation verifier of a TEE type.
     /// @param teeType The TEE type.

@@ -20,7 +20,7 @@ contract TEELivenessVerifierTest is MpavsFixture {
         uint8 teeType,
         uint256 referenceBlockNumber,
         bytes32 proverUrlHash,
-        bytes32 quoteHash
+        bytes32 quoteId
     );
 
     function setUp() public {
@@ -60,7 +60,7 @@ contract TEELivenessVerifierTest is MpavsFixture {
             TEE.INTEL_SGX,
             r.referenceBlockNumber,
             r.proverUrlHash,
-            keccak256(q)
+            _signedPartHash(q, 432)
         );
         _submit(1, r, q);
         ITEELivenessVerifier.LivenessRecord memory rec = lv.getLivenessRecord(ops[1].id);
@@ -72,7 +72,34 @@ contract TEELivenessVerifierTest is MpavsFixture {
         assertTrue(lv.verifyLivenessProof(ops[1].addr, _enclave(1)));
         assertFalse(lv.verifyLivenessProof(ops[1].addr, _enclave(2)));
         assertFalse(lv.verifyLivenessProof(ops[2].addr, _enclave(1)));
-        assertTrue(lv.isQuoteUsed(keccak256(q)));
+        assertTrue(lv.isQuoteUsed(_signedPartHash(q, 432)));
+        assertFalse(lv.isQuoteUsed(keccak256(q)));
+    }
+
+    /// @dev keccak256(q[0:n]).
+    function _signedPartHash(
+        bytes memory q,
+        uint256 n
+    ) internal pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            h := keccak256(add(q, 0x20), n)
+        }
+    }
+
+    function test_quoteId_IsHashOfSignedPart() public {
+        ITEELivenessVerifier.ReportData memory r = _reportData(1);
+        bytes memory sgx = _validQuote(1, r);
+        assertEq(sgx.length, 432 + 65);
+        assertEq(lv.quoteId(sgx), _signedPartHash(sgx, 432));
+        bytes memory tdx = _quote(0x81, _enclave(1), keccak256(abi.encode(r)));
+        assertEq(tdx.length, 632 + 65);
+        assertEq(lv.quoteId(tdx), _signedPartHash(tdx, 632));
+        // The tail (signature, certification data) is not part of the id.
+        sgx[sgx.length - 1] ^= 0x01;
+        assertEq(lv.quoteId(sgx), _signedPartHash(sgx, 432));
+        bytes memory short = new bytes(431);
+        vm.expectRevert(abi.encodeWithSelector(TEE.QuoteTooShort.selector, uint256(431)));
+        lv.quoteId(short);
     }
 
     function test_verifyLivenessProof_ExpiresAfterValidityPeriod() public {
@@ -125,9 +152,37 @@ contract TEELivenessVerifierTest is MpavsFixture {
         bytes memory q = _validQuote(1, r);
         _submit(1, r, q);
         vm.expectRevert(
-            abi.encodeWithSelector(ITEELivenessVerifier.QuoteAlreadyUsed.selector, keccak256(q))
+            abi.encodeWithSelector(
+                ITEELivenessVerifier.QuoteAlreadyUsed.selector, _signedPartHash(q, 432)
+            )
         );
         _submit(1, r, q);
+    }
+
+    function test_submitLivenessProof_RevertWhen_SignedPartReplayedWithOtherTail() public {
+        // A copy whose unsigned tail differs (here: an extra byte) is the same quote: it is
+        // refused as a replay before the attestation verifier is even asked.
+        ITEELivenessVerifier.ReportData memory r = _reportData(1);
+        bytes memory q = _validQuote(1, r);
+        _submit(1, r, q);
+        bytes memory copy = abi.encodePacked(q, bytes1(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITEELivenessVerifier.QuoteAlreadyUsed.selector, _signedPartHash(q, 432)
+            )
+        );
+        _submit(1, r, copy);
+    }
+
+    function test_submitLivenessProof_RevertWhen_QuoteShorterThanSignedPart() public {
+        ITEELivenessVerifier.ReportData memory r = _reportData(1);
+        bytes memory q = _validQuote(1, r);
+        bytes memory short = new bytes(300);
+        for (uint256 i = 0; i < 300; i++) {
+            short[i] = q[i];
+        }
+        vm.expectRevert(abi.encodeWithSelector(TEE.QuoteTooShort.selector, uint256(300)));
+        _submit(1, r, short);
     }
 
     function test_submitLivenessProof_RevertWhen_ReferenceBlockTooOld() public {
@@ -261,7 +316,7 @@ contract TEELivenessVerifierTest is MpavsFixture {
         vm.expectRevert();
         _submit(1, r, q);
         assertFalse(lv.isLive(ops[1].id));
-        assertFalse(lv.isQuoteUsed(keccak256(q)));
+        assertFalse(lv.isQuoteUsed(lv.quoteId(q)));
     }
 
     function test_submitLivenessProof_RevertWhen_NoVerifierForTeeType() public {

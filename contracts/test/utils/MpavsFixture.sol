@@ -49,7 +49,18 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         uint256 n
     ) internal {
         attestation = new MockAttestationVerifier(vm.addr(QUOTE_SIGNER_KEY));
-        d = _deployMpavs(_config(threshold));
+        _setUpSystemWith(IAttestationVerifier(address(attestation)), threshold, n);
+    }
+
+    /// @dev The same with a given SGX attestation verifier (e.g. a real SgxDcapVerifier).
+    function _setUpSystemWith(
+        IAttestationVerifier sgxVerifier,
+        uint8 threshold,
+        uint256 n
+    ) internal {
+        DeployConfig memory cfg = _config(threshold);
+        cfg.sgxAttestationVerifier = sgxVerifier;
+        d = _deployMpavs(cfg);
         _loadOperators(n);
     }
 
@@ -176,7 +187,9 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
             keccak256(abi.encodePacked("MultiProverAVS", "http://prover-", vm.toString(i)));
     }
 
-    /// @dev A simulated quote: header (TEE type, unique nonce), REPORTDATA, mock signature.
+    /// @dev A simulated quote for MockAttestationVerifier: header (TEE type, unique nonce), a
+    ///      zero report ending in REPORTDATA, so that header + report is the part the TEE type
+    ///      signs (TEE.quoteId: 432 bytes for SGX, 632 for TDX), then the mock signature.
     function _quote(
         uint32 headerTeeType,
         address enclave,
@@ -191,10 +204,12 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
             bytes12(0),
             bytes4(uint32(++quoteNonce))
         );
-        bytes memory reportData = abi.encodePacked(bytes12(0), enclave, dataHash);
+        uint256 signedLength = headerTeeType == 0x81 ? TEE.TDX_SIGNED_LENGTH : TEE.SGX_SIGNED_LENGTH;
+        bytes memory report =
+            abi.encodePacked(new bytes(signedLength - 48 - 64), bytes12(0), enclave, dataHash);
         (uint8 v, bytes32 r, bytes32 s) =
-            vm.sign(QUOTE_SIGNER_KEY, keccak256(abi.encodePacked(header, reportData)));
-        return abi.encodePacked(header, reportData, r, s, v);
+            vm.sign(QUOTE_SIGNER_KEY, keccak256(abi.encodePacked(header, report)));
+        return abi.encodePacked(header, report, r, s, v);
     }
 
     function _le32(

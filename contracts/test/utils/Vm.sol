@@ -89,6 +89,13 @@ interface Vm {
         uint256 privateKey,
         bytes32 digest
     ) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function signP256(
+        uint256 privateKey,
+        bytes32 digest
+    ) external pure returns (bytes32 r, bytes32 s);
+    function publicKeyP256(
+        uint256 privateKey
+    ) external pure returns (uint256 publicKeyX, uint256 publicKeyY);
 
     // ---- expectations ----
     function expectRevert() external;
@@ -309,6 +316,16 @@ interface Vm {
         string calldata valueKey,
         bytes32 value
     ) external returns (string memory json);
+    function serializeBytes32(
+        string calldata objectKey,
+        string calldata valueKey,
+        bytes32[] calldata values
+    ) external returns (string memory json);
+    function serializeBool(
+        string calldata objectKey,
+        string calldata valueKey,
+        bool value
+    ) external returns (string memory json);
     function toString(
         uint256 value
     ) external pure returns (string memory stringifiedValue);
@@ -352,6 +369,11 @@ interface Vm {
         string calldata delim,
         bytes32[] calldata defaultValue
     ) external view returns (bytes32[] memory value);
+    function envOr(
+        string calldata name,
+        string calldata delim,
+        string[] calldata defaultValue
+    ) external view returns (string[] memory value);
     function ffi(
         string[] calldata commandInput
     ) external returns (bytes memory result);

@@ -84,6 +84,8 @@ static int j_hex_text(const jctx *j, const json_t *v, const char *key, const cha
     if (!json_is_string(v))
         return jbad(j, key, "is not a hex string");
     const char *s = json_string_value(v);
+    if (strlen(s) != json_string_length(v))
+        return jbad(j, key, "contains a NUL character");
     if (s[0] != '0' || s[1] != 'x')
         return jbad(j, key, "lacks the 0x prefix");
     for (const char *p = s + 2; *p; p++)

@@ -100,13 +100,17 @@ static int parse_response(mp_rpc *c, const char *method, uint64_t id, const mp_b
                           json_t **result, mp_err *err)
 {
     json_error_t je;
-    json_t *root = json_loadb(body->data ? (char *)body->data : "", body->len, 0, &je);
+    /* NUL is allowed: nodes escape the NUL bytes of a revert reason they tried to print as
+     * text (\u0000 in error messages, e.g. anvil for custom errors with string arguments).
+     * Fields that are parsed reject embedded NULs themselves (ethrpc.c j_hex_text). */
+    json_t *root = json_loadb(body->data ? (char *)body->data : "", body->len, JSON_ALLOW_NUL, &je);
     if (root == NULL)
         return MP_FAIL(err, MP_ERR_PARSE, "%s: response is not JSON (%s)", method, je.text);
     int rc = MP_OK;
     json_t *ver = json_object_get(root, "jsonrpc"), *jid = json_object_get(root, "id");
     json_t *res = json_object_get(root, "result"), *e = json_object_get(root, "error");
-    if (!json_is_object(root) || !json_is_string(ver) || strcmp(json_string_value(ver), "2.0"))
+    if (!json_is_object(root) || !json_is_string(ver) || json_string_length(ver) != 3 ||
+        strcmp(json_string_value(ver), "2.0"))
         rc = MP_FAIL(err, MP_ERR_PARSE, "%s: response is not a JSON-RPC 2.0 object", method);
     else if (!json_is_integer(jid) || (uint64_t)json_integer_value(jid) != id)
         rc = MP_FAIL(err, MP_ERR_PARSE, "%s: response id does not match the request", method);

@@ -1,0 +1,90 @@
+/*
+** avschain.h: what the aggregator and the operators read from an mpavs
+** deployment through eth_call: the deployment file, operator sets and history
+** indices from OperatorStateRetriever, registered BLS keys, committees, the
+** on-chain StateHeader digest, liveness and confirmed states. Every read takes
+** the block to read at (a number, or MP_BLOCK_LATEST).
+**
+** The contract ABIs are EigenLayer's (docs/protocol.md), so the same calls work
+** against a real EigenLayer middleware deployment when the addresses in
+** mp_avs_deployment are filled in by hand.
+*/
+#ifndef MPAVS_AVSCHAIN_H
+#define MPAVS_AVSCHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpavs/checksig.h"
+#include "mpavs/err.h"
+#include "mpavs/rpc.h"
+#include "mpavs/stateheader.h"
+
+/** The deployment JSON of contracts/script/Deploy.s.sol (docs/protocol.md section 6). */
+typedef struct mp_avs_deployment {
+    uint64_t chain_id;
+    uint64_t start_block; /* scan events from here */
+    uint64_t l2_chain_id;
+    uint8_t stake_token[20], restaking_vault[20], avs_directory[20];
+    uint8_t registry_coordinator[20], stake_registry[20], bls_apk_registry[20];
+    uint8_t index_registry[20], operator_state_retriever[20];
+    uint8_t service_manager[20]; /* the proxy: what operators sign for */
+    uint8_t tee_liveness_verifier[20], sgx_attestation_verifier[20], mock_rollup[20];
+    uint8_t dcap_collateral_store[20]; /* zero when an existing verifier was used */
+    char attestation_mode[16];         /* "simulation", "intel" or "existing" */
+} mp_avs_deployment;
+
+/** A committee of MultiProverServiceManager. */
+typedef struct mp_avs_committee {
+    size_t n_quorums;
+    uint8_t quorums[MP_CHECKSIG_MAX_QUORUMS];    /* ascending */
+    uint8_t thresholds[MP_CHECKSIG_MAX_QUORUMS]; /* percent per quorum */
+    uint8_t tee_types[MP_CHECKSIG_MAX_QUORUMS];
+} mp_avs_committee;
+
+/** Reads a deployment JSON; MP_ERR_PARSE names a missing or malformed field. */
+MP_WUR int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err);
+
+/** OperatorStateRetriever.getOperatorState(coordinator, quorums, block): the
+ ** operators of each quorum at `block` with their stakes. Free with
+ ** mp_avs_operator_state_free. */
+MP_WUR int mp_avs_get_operator_state(mp_rpc *rpc, const mp_avs_deployment *d,
+                                     const uint8_t *quorums, size_t n_quorums, uint32_t block,
+                                     mp_avs_operator_state *out, mp_err *err);
+
+/** OperatorStateRetriever.getCheckSignaturesIndices for p's reference block,
+ ** quorums and non-signers (in p's order), read at the latest block; fills p's
+ ** four index arrays and sets p->have_indices. */
+MP_WUR int mp_avs_get_check_signatures_indices(mp_rpc *rpc, const mp_avs_deployment *d,
+                                               mp_checksig_params *p, mp_err *err);
+
+/** The BLS keys an operator registered (BLSApkRegistry.getRegisteredPubkey and
+ ** getOperatorPubkeyG2). MP_ERR_REVERTED for an address without a key. */
+MP_WUR int mp_avs_get_operator_keys(mp_rpc *rpc, const mp_avs_deployment *d,
+                                    const uint8_t operator_addr[20], uint64_t block,
+                                    mp_checksig_key *out, mp_err *err);
+
+/** MultiProverServiceManager.getCommittee(identifier). MP_ERR_NOTFOUND when
+ ** the committee does not exist. */
+MP_WUR int mp_avs_get_committee(mp_rpc *rpc, const mp_avs_deployment *d, uint64_t identifier,
+                                uint64_t block, mp_avs_committee *out, mp_err *err);
+
+/** The digest the deployment computes for h (stateHeaderDigest). */
+MP_WUR int mp_avs_state_header_digest(mp_rpc *rpc, const mp_avs_deployment *d,
+                                      const mp_state_header *h, uint64_t block, uint8_t out[32],
+                                      mp_err *err);
+
+/** TEELivenessVerifier.verifyLivenessProof(operator, enclave). */
+MP_WUR int mp_avs_verify_liveness(mp_rpc *rpc, const mp_avs_deployment *d,
+                                  const uint8_t operator_addr[20], const uint8_t enclave[20],
+                                  uint64_t block, bool *live, mp_err *err);
+
+/** MultiProverServiceManager.confirmedStateHash(identifier, metadata): the
+ ** keccak256 of the confirmed state, zero when none. */
+MP_WUR int mp_avs_confirmed_state_hash(mp_rpc *rpc, const mp_avs_deployment *d,
+                                       const uint8_t identifier[32], const uint8_t *metadata,
+                                       size_t metadata_len, uint64_t block, uint8_t out[32],
+                                       mp_err *err);
+
+#endif /* MPAVS_AVSCHAIN_H */

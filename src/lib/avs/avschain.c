@@ -1,0 +1,412 @@
+/*
+** avschain.c: eth_call reads of an mpavs deployment (include/mpavs/avschain.h).
+** Calldata is built with the ABI word helpers; return data of nested dynamic
+** types is decoded with the strict value decoder (abi.h), everything else by
+** word index.
+*/
+#include "mpavs/avschain.h"
+#include "mpavs/abi.h"
+#include "mpavs/address.h"
+#include "mpavs/bn254_g1.h"
+#include "mpavs/bn254_g2.h"
+#include "mpavs/ethrpc.h"
+#include "mpavs/hex.h"
+#include "mpavs/mem.h"
+#include "mpavs/u256.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- deployment file ---- */
+
+typedef struct addr_field {
+    const char *key;
+    size_t offset;
+    bool optional;
+} addr_field;
+
+#define ADDR(k, f, opt)                                                                            \
+    {                                                                                              \
+        k, offsetof(mp_avs_deployment, f), opt                                                     \
+    }
+static const addr_field deployment_addresses[] = {
+    ADDR("stakeToken", stake_token, false),
+    ADDR("restakingVault", restaking_vault, false),
+    ADDR("avsDirectory", avs_directory, false),
+    ADDR("registryCoordinator", registry_coordinator, false),
+    ADDR("stakeRegistry", stake_registry, false),
+    ADDR("blsApkRegistry", bls_apk_registry, false),
+    ADDR("indexRegistry", index_registry, false),
+    ADDR("operatorStateRetriever", operator_state_retriever, false),
+    ADDR("serviceManager", service_manager, false),
+    ADDR("teeLivenessVerifier", tee_liveness_verifier, false),
+    ADDR("sgxAttestationVerifier", sgx_attestation_verifier, false),
+    ADDR("mockRollup", mock_rollup, false),
+    ADDR("dcapCollateralStore", dcap_collateral_store, true),
+};
+
+static int json_u64(uint64_t *v, json_t *root, const char *key, const char *path, mp_err *err)
+{
+    json_t *j = json_object_get(root, key);
+    if (!json_is_integer(j) || json_integer_value(j) < 0)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is missing or not a non-negative integer",
+                       path, key);
+    *v = (uint64_t)json_integer_value(j);
+    return MP_OK;
+}
+
+static int json_address(uint8_t out[20], json_t *root, const addr_field *f, const char *path,
+                        mp_err *err)
+{
+    json_t *j = json_object_get(root, f->key);
+    if (j == NULL && f->optional) {
+        memset(out, 0, 20);
+        return MP_OK;
+    }
+    if (!json_is_string(j) || mp_address_parse(out, json_string_value(j), NULL) != MP_OK)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is missing or not an address", path, f->key);
+    return MP_OK;
+}
+
+static int parse_deployment(mp_avs_deployment *d, json_t *root, const char *path, mp_err *err)
+{
+    if (!json_is_object(root))
+        return MP_FAIL(err, MP_ERR_PARSE, "%s: not a JSON object", path);
+    MP_TRY(json_u64(&d->chain_id, root, "chainId", path, err));
+    MP_TRY(json_u64(&d->start_block, root, "startBlock", path, err));
+    MP_TRY(json_u64(&d->l2_chain_id, root, "l2ChainId", path, err));
+    for (size_t i = 0; i < sizeof deployment_addresses / sizeof *deployment_addresses; i++) {
+        const addr_field *f = &deployment_addresses[i];
+        MP_TRY(json_address((uint8_t *)d + f->offset, root, f, path, err));
+    }
+    json_t *mode = json_object_get(root, "attestationMode");
+    if (json_is_string(mode) && json_string_length(mode) < sizeof d->attestation_mode)
+        strcpy(d->attestation_mode, json_string_value(mode));
+    else if (mode != NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"attestationMode\" is not a short string", path);
+    return MP_OK;
+}
+
+int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err)
+{
+    MP_ARG_CHECK(err, d != NULL && path != NULL);
+    memset(d, 0, sizeof *d);
+    uint8_t *text;
+    size_t len;
+    MP_TRY(mp_file_read(path, 1 << 20, &text, &len, err));
+    json_error_t je;
+    json_t *root = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &je);
+    free(text);
+    if (root == NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s: line %d: %s", path, je.line, je.text);
+    int rc = parse_deployment(d, root, path, err);
+    json_decref(root);
+    return rc;
+}
+
+/* ---- calls ---- */
+
+static int call(mp_rpc *rpc, const uint8_t to[20], const mp_buf *cd, uint64_t block, mp_buf *ret,
+                const char *what, mp_err *err)
+{
+    MP_TRY(mp_buf_check(cd, err));
+    mp_eth_callmsg m = {.to = to, .data = cd->data, .data_len = cd->len};
+    int rc = mp_eth_call(rpc, &m, block, ret, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", what);
+    return rc;
+}
+
+/* Calls and decodes the return data as the parameter list `types`. */
+static int call_decode(mp_rpc *rpc, const uint8_t to[20], const mp_buf *cd, uint64_t block,
+                       const char *types, mp_abi_type **t, mp_abi_value *v, const char *what,
+                       mp_err *err)
+{
+    mp_buf ret = MP_BUF_INIT;
+    int rc = call(rpc, to, cd, block, &ret, what, err);
+    if (rc == MP_OK)
+        rc = mp_abi_params_parse(t, types, err);
+    if (rc == MP_OK) {
+        rc = mp_abi_decode(v, *t, ret.data, ret.len, err);
+        if (rc != MP_OK)
+            mp_err_wrap(err, "%s returned", what);
+    }
+    mp_buf_free(&ret);
+    return rc;
+}
+
+static uint32_t word_u32(const mp_abi_value *v)
+{
+    uint64_t x = 0;
+    mp_u256_to_u64(&x, v->word);
+    return (uint32_t)x; /* the decoder checked the uint32 range */
+}
+
+/* ---- operator state ---- */
+
+static int fill_set(mp_avs_quorum_set *set, uint8_t quorum, const mp_abi_value *ops, mp_err *err)
+{
+    set->quorum = quorum;
+    set->n = ops->nitems;
+    set->ops = calloc(set->n ? set->n : 1, sizeof *set->ops);
+    if (set->ops == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory for %zu operators", set->n);
+    for (size_t j = 0; j < set->n; j++) {
+        const mp_abi_value *o = &ops->items[j]; /* (address, bytes32, uint96) */
+        memcpy(set->ops[j].address, o->items[0].word + 12, 20);
+        memcpy(set->ops[j].id, o->items[1].word, 32);
+        memcpy(set->ops[j].stake, o->items[2].word, 32);
+    }
+    return MP_OK;
+}
+
+int mp_avs_get_operator_state(mp_rpc *rpc, const mp_avs_deployment *d, const uint8_t *quorums,
+                              size_t n_quorums, uint32_t block, mp_avs_operator_state *out,
+                              mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && out != NULL && quorums != NULL);
+    memset(out, 0, sizeof *out);
+    mp_buf cd = MP_BUF_INIT;
+    mp_abi_type *t = NULL;
+    mp_abi_value v = {0};
+    MP_TRY(mp_abi_put_selector(&cd, "getOperatorState(address,bytes,uint32)", err));
+    mp_abi_put_address(&cd, d->registry_coordinator);
+    mp_abi_put_u64(&cd, 3 * 32);
+    mp_abi_put_u64(&cd, block);
+    mp_abi_put_tail_bytes(&cd, quorums, n_quorums);
+    int rc = call_decode(rpc, d->operator_state_retriever, &cd, block,
+                         "((address,bytes32,uint96)[][])", &t, &v, "getOperatorState", err);
+    if (rc == MP_OK && v.items[0].nitems != n_quorums)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "getOperatorState returned %zu quorums for %zu",
+                     v.items[0].nitems, n_quorums);
+    if (rc == MP_OK) {
+        out->block = block;
+        out->sets = calloc(n_quorums ? n_quorums : 1, sizeof *out->sets);
+        if (out->sets == NULL)
+            rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; rc == MP_OK && i < n_quorums; i++) {
+        rc = fill_set(&out->sets[i], quorums[i], &v.items[0].items[i], err);
+        out->n_sets = i + 1;
+    }
+    if (rc != MP_OK)
+        mp_avs_operator_state_free(out);
+    mp_abi_value_free(&v);
+    mp_abi_type_free(t);
+    mp_buf_free(&cd);
+    return rc;
+}
+
+/* ---- history indices ---- */
+
+static int copy_u32s(uint32_t **out, const mp_abi_value *arr, size_t expect, const char *what,
+                     mp_err *err)
+{
+    if (expect != SIZE_MAX && arr->nitems != expect)
+        return MP_FAIL(err, MP_ERR_PARSE, "getCheckSignaturesIndices: %s has %zu entries, not %zu",
+                       what, arr->nitems, expect);
+    *out = calloc(arr->nitems ? arr->nitems : 1, sizeof **out);
+    if (*out == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < arr->nitems; i++)
+        (*out)[i] = word_u32(&arr->items[i]);
+    return MP_OK;
+}
+
+static int fill_indices(mp_checksig_params *p, const mp_abi_value *r, mp_err *err)
+{
+    size_t nq = p->n_quorums;
+    MP_TRY(copy_u32s(&p->nonsigner_bitmap_indices, &r->items[0], p->n_nonsigners,
+                     "nonSignerQuorumBitmapIndices", err));
+    MP_TRY(copy_u32s(&p->quorum_apk_indices, &r->items[1], nq, "quorumApkIndices", err));
+    MP_TRY(copy_u32s(&p->total_stake_indices, &r->items[2], nq, "totalStakeIndices", err));
+    if (r->items[3].nitems != nq)
+        return MP_FAIL(err, MP_ERR_PARSE, "getCheckSignaturesIndices: %zu stake index lists",
+                       r->items[3].nitems);
+    p->nonsigner_stake_indices = calloc(nq, sizeof *p->nonsigner_stake_indices);
+    p->n_nonsigner_stake_indices = calloc(nq, sizeof *p->n_nonsigner_stake_indices);
+    if (p->nonsigner_stake_indices == NULL || p->n_nonsigner_stake_indices == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < nq; i++) {
+        const mp_abi_value *inner = &r->items[3].items[i];
+        MP_TRY(copy_u32s(&p->nonsigner_stake_indices[i], inner, SIZE_MAX, "nonSignerStakeIndices",
+                         err));
+        p->n_nonsigner_stake_indices[i] = inner->nitems;
+    }
+    p->have_indices = true;
+    return MP_OK;
+}
+
+static void drop_indices(mp_checksig_params *p)
+{
+    free(p->nonsigner_bitmap_indices);
+    free(p->quorum_apk_indices);
+    free(p->total_stake_indices);
+    if (p->nonsigner_stake_indices)
+        for (size_t i = 0; i < p->n_quorums; i++)
+            free(p->nonsigner_stake_indices[i]);
+    free(p->nonsigner_stake_indices);
+    free(p->n_nonsigner_stake_indices);
+    p->nonsigner_bitmap_indices = p->quorum_apk_indices = p->total_stake_indices = NULL;
+    p->nonsigner_stake_indices = NULL;
+    p->n_nonsigner_stake_indices = NULL;
+    p->have_indices = false;
+}
+
+int mp_avs_get_check_signatures_indices(mp_rpc *rpc, const mp_avs_deployment *d,
+                                        mp_checksig_params *p, mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && p != NULL && p->n_quorums > 0);
+    drop_indices(p);
+    mp_buf cd = MP_BUF_INIT;
+    mp_abi_type *t = NULL;
+    mp_abi_value v = {0};
+    MP_TRY(
+        mp_abi_put_selector(&cd, "getCheckSignaturesIndices(address,uint32,bytes,bytes32[])", err));
+    mp_abi_put_address(&cd, d->registry_coordinator);
+    mp_abi_put_u64(&cd, p->reference_block);
+    mp_abi_put_u64(&cd, 4 * 32);
+    mp_abi_put_u64(&cd, 4 * 32 + 32 + (p->n_quorums + 31) / 32 * 32);
+    mp_abi_put_tail_bytes(&cd, p->quorums, p->n_quorums);
+    mp_abi_put_u64(&cd, p->n_nonsigners);
+    for (size_t i = 0; i < p->n_nonsigners; i++)
+        mp_abi_put_word(&cd, p->nonsigner_ids[i]);
+    int rc = call_decode(rpc, d->operator_state_retriever, &cd, MP_BLOCK_LATEST,
+                         "((uint32[],uint32[],uint32[],uint32[][]))", &t, &v,
+                         "getCheckSignaturesIndices", err);
+    if (rc == MP_OK)
+        rc = fill_indices(p, &v.items[0], err);
+    if (rc != MP_OK)
+        drop_indices(p);
+    mp_abi_value_free(&v);
+    mp_abi_type_free(t);
+    mp_buf_free(&cd);
+    return rc;
+}
+
+/* ---- keys, committees, views ---- */
+
+static int call_words(mp_rpc *rpc, const uint8_t to[20], mp_buf *cd, uint64_t block, size_t words,
+                      mp_buf *ret, const char *what, mp_err *err)
+{
+    int rc = call(rpc, to, cd, block, ret, what, err);
+    mp_buf_free(cd);
+    if (rc == MP_OK && ret->len < 32 * words)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "%s returned %zu bytes, expected %zu", what, ret->len,
+                     32 * words);
+    return rc;
+}
+
+int mp_avs_get_operator_keys(mp_rpc *rpc, const mp_avs_deployment *d,
+                             const uint8_t operator_addr[20], uint64_t block, mp_checksig_key *out,
+                             mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && out != NULL);
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    MP_TRY(mp_abi_put_selector(&cd, "getRegisteredPubkey(address)", err));
+    mp_abi_put_address(&cd, operator_addr);
+    int rc = call_words(rpc, d->bls_apk_registry, &cd, block, 3, &ret, "getRegisteredPubkey", err);
+    if (rc == MP_OK)
+        rc = mp_bn254_g1_decode(&out->g1, ret.data, err);
+    if (rc == MP_OK)
+        memcpy(out->id, ret.data + 64, 32);
+    mp_buf_free(&ret);
+    if (rc == MP_OK)
+        rc = mp_abi_put_selector(&cd, "getOperatorPubkeyG2(address)", err);
+    if (rc == MP_OK) {
+        mp_abi_put_address(&cd, operator_addr);
+        rc = call_words(rpc, d->bls_apk_registry, &cd, block, 4, &ret, "getOperatorPubkeyG2", err);
+    }
+    if (rc == MP_OK)
+        rc = mp_bn254_g2_decode(&out->g2, ret.data, err);
+    if (rc == MP_OK && out->g2.infinity)
+        rc = MP_FAIL(err, MP_ERR_NOTFOUND, "the operator registered no G2 key");
+    mp_buf_free(&ret);
+    mp_buf_free(&cd);
+    return rc;
+}
+
+static int fill_committee(mp_avs_committee *out, const mp_abi_value *c, uint64_t identifier,
+                          mp_err *err)
+{
+    const mp_abi_value *q = &c->items[0], *th = &c->items[1], *tee = &c->items[2];
+    if (q->len == 0)
+        return MP_FAIL(err, MP_ERR_NOTFOUND, "committee %llu does not exist",
+                       (unsigned long long)identifier);
+    if (q->len > MP_CHECKSIG_MAX_QUORUMS || th->len != q->len || tee->len != q->len)
+        return MP_FAIL(err, MP_ERR_PARSE, "getCommittee returned inconsistent lengths");
+    out->n_quorums = q->len;
+    memcpy(out->quorums, q->bytes, q->len);
+    memcpy(out->thresholds, th->bytes, q->len);
+    memcpy(out->tee_types, tee->bytes, q->len);
+    return MP_OK;
+}
+
+int mp_avs_get_committee(mp_rpc *rpc, const mp_avs_deployment *d, uint64_t identifier,
+                         uint64_t block, mp_avs_committee *out, mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && out != NULL);
+    memset(out, 0, sizeof *out);
+    mp_buf cd = MP_BUF_INIT;
+    mp_abi_type *t = NULL;
+    mp_abi_value v = {0};
+    MP_TRY(mp_abi_put_selector(&cd, "getCommittee(uint256)", err));
+    mp_abi_put_u64(&cd, identifier);
+    int rc = call_decode(rpc, d->service_manager, &cd, block, "((bytes,bytes,bytes,string))", &t,
+                         &v, "getCommittee", err);
+    if (rc == MP_OK)
+        rc = fill_committee(out, &v.items[0], identifier, err);
+    mp_abi_value_free(&v);
+    mp_abi_type_free(t);
+    mp_buf_free(&cd);
+    return rc;
+}
+
+int mp_avs_state_header_digest(mp_rpc *rpc, const mp_avs_deployment *d, const mp_state_header *h,
+                               uint64_t block, uint8_t out[32], mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && h != NULL);
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    int rc = mp_state_header_digest_calldata(&cd, h, err);
+    if (rc == MP_OK)
+        rc = call_words(rpc, d->service_manager, &cd, block, 1, &ret, "stateHeaderDigest", err);
+    if (rc == MP_OK)
+        memcpy(out, ret.data, 32);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+    return rc;
+}
+
+int mp_avs_verify_liveness(mp_rpc *rpc, const mp_avs_deployment *d, const uint8_t operator_addr[20],
+                           const uint8_t enclave[20], uint64_t block, bool *live, mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && live != NULL);
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    MP_TRY(mp_abi_put_selector(&cd, "verifyLivenessProof(address,address)", err));
+    mp_abi_put_address(&cd, operator_addr);
+    mp_abi_put_address(&cd, enclave);
+    int rc =
+        call_words(rpc, d->tee_liveness_verifier, &cd, block, 1, &ret, "verifyLivenessProof", err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_bool(live, ret.data, ret.len, 0, err);
+    mp_buf_free(&ret);
+    return rc;
+}
+
+int mp_avs_confirmed_state_hash(mp_rpc *rpc, const mp_avs_deployment *d,
+                                const uint8_t identifier[32], const uint8_t *metadata,
+                                size_t metadata_len, uint64_t block, uint8_t out[32], mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && (metadata != NULL || metadata_len == 0));
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    MP_TRY(mp_abi_put_selector(&cd, "confirmedStateHash(uint256,bytes)", err));
+    mp_abi_put_word(&cd, identifier);
+    mp_abi_put_u64(&cd, 64);
+    mp_abi_put_tail_bytes(&cd, metadata, metadata_len);
+    int rc = call_words(rpc, d->service_manager, &cd, block, 1, &ret, "confirmedStateHash", err);
+    if (rc == MP_OK)
+        memcpy(out, ret.data, 32);
+    mp_buf_free(&ret);
+    return rc;
+}

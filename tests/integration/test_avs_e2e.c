@@ -1,0 +1,988 @@
+/*
+** test_avs_e2e.c: the whole on-chain path of mpavs, driven from C against a
+** real anvil (osaka) and the real contracts, with simulated SGX attestation:
+**
+**   1. `mpavs sim-ca init` makes a development CA (and a second, foreign one);
+**      scripts/deploy-contracts.sh deploys the DCAP verifier pinned to the
+**      first CA's root with its collateral on chain, and the AVS contracts
+**      wired to it (simulation mode);
+**   2. four operators (ECDSA and BLS keys made here) are funded, stake in the
+**      vault and register with proofs of possession computed in C;
+**   3. each submits a liveness proof: a simulated DCAP quote whose REPORTDATA
+**      binds its enclave key and BLS key to a recent block, sent through the C
+**      transaction sender and verified on chain by SgxDcapVerifier;
+**   4. operators BLS-sign a StateHeader (and their enclaves sign it with the
+**      attested key); the test aggregates like the aggregator will, builds
+**      NonSignerStakesAndSignature from on-chain reads and has an account that
+**      is not an operator submit confirmState;
+**   5. on the same chain: below threshold, a replayed quote (as sent and
+**      re-encoded), a quote from a CA other than the pinned one, and a signer
+**      whose liveness expired (anvil time advanced) all revert with the
+**      contracts' custom errors.
+**
+** Gas of the liveness proofs and the confirmation is printed as "# gas" lines
+** and, when MPAVS_AVS_GAS_OUT names a file, written there as Markdown rows
+** (bench/avs_gas.sh). Anvil is stopped and the temporary directory removed on
+** every path.
+*/
+#include "anvil.h"
+#include "mpavs/abi.h"
+#include "mpavs/address.h"
+#include "mpavs/avschain.h"
+#include "mpavs/avsreg.h"
+#include "mpavs/bls.h"
+#include "mpavs/bn254_g1.h"
+#include "mpavs/bn254_g2.h"
+#include "mpavs/checksig.h"
+#include "mpavs/ethrpc.h"
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/liveness.h"
+#include "mpavs/mem.h"
+#include "mpavs/rand.h"
+#include "mpavs/sgxsim.h"
+#include "mpavs/stateheader.h"
+#include "mpavs/txsend.h"
+#include "mpavs/u256.h"
+#include "test.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define N_OPS           4
+#define STAKE           "2000000000000000000" /* 2e18 token wei each; quorum minimum 1e18 */
+#define VALIDITY        3600                  /* liveness validity (the deployment's default) */
+#define LIVENESS_BUDGET 1200000               /* issue 6: submitLivenessProof total */
+
+/* anvil's first two dev accounts (public knowledge; test use only): the deployer and
+ * token owner, and an account that is not an operator and submits confirmations. */
+static const char dev_key0[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+static const char dev_key1[] = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+typedef struct operator
+{
+    uint8_t ecdsa[32], addr[20];
+    mp_bls_secret bls;
+    mp_checksig_key key; /* id, G1, G2 */
+    uint8_t enclave_sk[32], enclave[20];
+    mp_txsend tx;
+    bool tx_ready;
+    mp_buf quote;              /* its last liveness quote */
+    mp_liveness_report report; /* and what that quote binds */
+}
+operator;
+
+typedef struct world {
+    mp_anvil anvil;
+    mp_rpc rpc;
+    bool rpc_ready;
+    mp_txsend dev, anyone;
+    bool dev_ready, anyone_ready;
+    char tmp[256], simca[300], other_ca[300];
+    mp_avs_deployment d;
+    mp_sgxsim *sim, *other_sim;
+    operator ops[N_OPS];
+    bool deployed, registered, live;
+    uint64_t task;
+    mp_buf gas_rows; /* Markdown rows for bench/avs_gas.sh */
+} world;
+
+static world W;
+
+/* ---- processes ---- */
+
+/* Runs argv (argv[0] a path) with extra environment entries, output to log_path. */
+static int run(const char *const *argv, const char *const *env, const char *log_path)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        for (; env && *env; env++)
+            putenv((char *)*env);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Quotes a log as "# " lines (the test output stays TAP). */
+static void show_log(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f))
+        printf("#   %s", line);
+    fclose(f);
+}
+
+static const char *bin_dir(void)
+{
+    const char *b = getenv("MPAVS_BIN");
+    return b && *b ? b : mp_test_path("build/san/bin");
+}
+
+static int simca_init(const char *dir)
+{
+    char bin[512], log[400];
+    snprintf(bin, sizeof bin, "%s/mpavs", bin_dir());
+    snprintf(log, sizeof log, "%s/simca.log", W.tmp);
+    const char *argv[] = {bin, "sim-ca", "init", dir, NULL};
+    int rc = run(argv, NULL, log);
+    if (rc != 0)
+        show_log(log);
+    return rc;
+}
+
+/* ---- transactions ---- */
+
+static int sender_init(mp_txsend *s, const char *hex_key, const uint8_t *raw_key, mp_err *e)
+{
+    uint8_t sk[32];
+    if (hex_key)
+        MP_TRY(mp_hex_decode_exact(sk, 32, hex_key, e));
+    else
+        memcpy(sk, raw_key, 32);
+    mp_txsend_opts o = MP_TXSEND_OPTS_DEFAULT;
+    o.poll_ms = 50;
+    o.receipt_timeout_ms = 60000;
+    int rc = mp_txsend_init(s, &W.rpc, sk, &o, NULL, e);
+    mp_memzero(sk, 32);
+    return rc;
+}
+
+/* Sends calldata cd to `to`; r receives the receipt (free it). */
+static int tx_send(mp_txsend *s, const uint8_t to[20], const mp_buf *cd, mp_eth_receipt *r,
+                   mp_err *e)
+{
+    memset(r, 0, sizeof *r);
+    MP_TRY(mp_buf_check(cd, e));
+    mp_txreq req = {.to = to, .data = cd->data, .data_len = cd->len};
+    return mp_txsend_send(s, &req, r, NULL, e);
+}
+
+/* Sends and drops the receipt; MP_ERR_VERIFY if it is not a success. */
+static int send_ok(mp_txsend *s, const uint8_t to[20], mp_buf *cd, mp_err *e)
+{
+    mp_eth_receipt r;
+    int rc = tx_send(s, to, cd, &r, e);
+    if (rc == MP_OK && !r.status)
+        rc = MP_FAIL(e, MP_ERR_VERIFY, "transaction failed");
+    mp_eth_receipt_free(&r);
+    mp_buf_free(cd);
+    return rc;
+}
+
+/* Sends cd expecting a revert (found by gas estimation, nothing is mined); appends the
+ * revert data to data. */
+static int send_reverting(mp_txsend *s, const uint8_t to[20], const mp_buf *cd, mp_buf *data,
+                          mp_err *e)
+{
+    mp_eth_receipt r;
+    int rc = tx_send(s, to, cd, &r, e);
+    mp_eth_receipt_free(&r);
+    if (rc == MP_OK)
+        return MP_FAIL(e, MP_ERR_VERIFY, "the transaction was expected to revert but succeeded");
+    if (mp_rc_class(rc) != MP_ERR_REVERTED)
+        return rc;
+    return mp_eth_revert_data(&W.rpc, data, e);
+}
+
+/* Checks that revert data is the custom error `sig` (a full signature) with these
+ * argument words (exactly). */
+static bool is_error(const mp_buf *data, const char *sig, const uint8_t (*words)[32], size_t n)
+{
+    uint8_t sel[4];
+    if (mp_abi_selector(sel, sig, NULL) != MP_OK || data->len != 4 + 32 * n ||
+        memcmp(data->data, sel, 4) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(data->data + 4 + 32 * i, words[i], 32) != 0)
+            return false;
+    return true;
+}
+
+static void describe_revert(const mp_buf *data)
+{
+    char text[600];
+    mp_eth_revert_describe(text, sizeof text, data->data, data->len);
+    printf("# revert: %s\n", text);
+}
+
+static int rpc_simple(const char *method, json_t *params, mp_err *e)
+{
+    json_t *res;
+    MP_TRY(mp_rpc_call(&W.rpc, method, params, &res, e));
+    json_decref(res);
+    return MP_OK;
+}
+
+/* Advances anvil's clock and mines a block. */
+static int advance_time(uint64_t seconds, mp_err *e)
+{
+    MP_TRY(rpc_simple("evm_increaseTime", json_pack("[I]", (json_int_t)seconds), e));
+    return rpc_simple("evm_mine", json_array(), e);
+}
+
+static void gas_row(const char *what, uint64_t gas, const char *target)
+{
+    printf("# gas: %s: %llu\n", what, (unsigned long long)gas);
+    mp_buf_printf(&W.gas_rows, "| %s (anvil, C end-to-end test) | %llu gas | %s |\n", what,
+                  (unsigned long long)gas, target);
+}
+
+/* ---- deployment ---- */
+
+TEST(deploy_with_simulated_attestation)
+{
+    mp_err e;
+    snprintf(W.simca, sizeof W.simca, "%s/simca", W.tmp);
+    snprintf(W.other_ca, sizeof W.other_ca, "%s/other-ca", W.tmp);
+    CHECK(simca_init(W.simca) == 0);
+    CHECK(simca_init(W.other_ca) == 0);
+
+    mp_sgxsim_enclave enc;
+    char mrenclave[67], script[512], json[400], log[400], key_env[128];
+    mp_sgxsim_enclave_default(&enc);
+    mp_hex_encode0x(mrenclave, enc.mrenclave, 32);
+    snprintf(script, sizeof script, "%s", mp_test_path("scripts/deploy-contracts.sh"));
+    snprintf(json, sizeof json, "%s/deployment.json", W.tmp);
+    snprintf(log, sizeof log, "%s/deploy.log", W.tmp);
+    snprintf(key_env, sizeof key_env, "DEPLOYER_PRIVATE_KEY=0x%s", dev_key0);
+    const char *argv[] = {script,        "--rpc-url", W.anvil.url, "--sim-ca", W.simca,
+                          "--mrenclave", mrenclave,   "--out",     json,       NULL};
+    const char *env[] = {key_env, "MPAVS_THRESHOLD_PERCENT=67",
+                         "MPAVS_LIVENESS_VALIDITY_SECONDS=3600", NULL};
+    int rc = run(argv, env, log);
+    CHECK(rc == 0);
+    if (rc != 0) {
+        show_log(log);
+        return;
+    }
+    CHECK_OK(mp_avs_deployment_load(&W.d, json, &e), &e);
+    uint64_t chain;
+    CHECK_OK(mp_eth_chain_id(&W.rpc, &chain, &e), &e);
+    CHECK(W.d.chain_id == chain);
+    CHECK_STR(W.d.attestation_mode, "simulation");
+    /* The liveness verifier's SGX verifier is the DCAP verifier the script deployed. */
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    uint8_t addr[20];
+    CHECK_OK(mp_abi_put_selector(&cd, "attestationVerifier(uint8)", &e), &e);
+    mp_abi_put_u64(&cd, 1);
+    mp_eth_callmsg m = {.to = W.d.tee_liveness_verifier, .data = cd.data, .data_len = cd.len};
+    CHECK_OK(mp_eth_call(&W.rpc, &m, MP_BLOCK_LATEST, &ret, &e), &e);
+    CHECK_OK(mp_abi_read_address(addr, ret.data, ret.len, 0, &e), &e);
+    CHECK_MEM(addr, W.d.sgx_attestation_verifier, 20);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+    /* The committees exist with the threshold given. */
+    mp_avs_committee c;
+    CHECK_OK(mp_avs_get_committee(&W.rpc, &W.d, MP_STATE_L2_BLOCK, MP_BLOCK_LATEST, &c, &e), &e);
+    CHECK(c.n_quorums == 1 && c.quorums[0] == 0 && c.thresholds[0] == 67);
+    CHECK_RC(mp_avs_get_committee(&W.rpc, &W.d, 99, MP_BLOCK_LATEST, &c, &e), MP_ERR_NOTFOUND);
+    CHECK_OK(mp_sgxsim_open(&W.sim, W.simca, &e), &e);
+    CHECK_OK(mp_sgxsim_open(&W.other_sim, W.other_ca, &e), &e);
+    W.deployed = mp_t->failures == 0;
+}
+
+/* ---- operators ---- */
+
+static void put_call(mp_buf *cd, const char *sig, mp_err *e)
+{
+    if (mp_abi_put_selector(cd, sig, e) != MP_OK)
+        cd->oom = true; /* makes the send fail with the error already in e */
+}
+
+static void fund_and_stake(mp_test_ctx *mp_t, operator* op)
+{
+    mp_err e;
+    mp_eth_receipt r;
+    mp_buf cd = MP_BUF_INIT;
+    uint8_t stake[32];
+    CHECK_OK(mp_u256_from_dec(stake, STAKE, &e), &e);
+    mp_txreq fund = {.to = op->addr};
+    CHECK_OK(mp_u256_from_dec(fund.value, "10000000000000000000", &e), &e);
+    CHECK_OK(mp_txsend_send(&W.dev, &fund, &r, NULL, &e), &e);
+    mp_eth_receipt_free(&r);
+    put_call(&cd, "mint(address,uint256)", &e);
+    mp_abi_put_address(&cd, op->addr);
+    mp_abi_put_word(&cd, stake);
+    CHECK_OK(send_ok(&W.dev, W.d.stake_token, &cd, &e), &e);
+    put_call(&cd, "approve(address,uint256)", &e);
+    mp_abi_put_address(&cd, W.d.restaking_vault);
+    mp_abi_put_word(&cd, stake);
+    CHECK_OK(send_ok(&op->tx, W.d.stake_token, &cd, &e), &e);
+    put_call(&cd, "registerAsOperator()", &e);
+    CHECK_OK(send_ok(&op->tx, W.d.restaking_vault, &cd, &e), &e);
+    put_call(&cd, "deposit(uint256)", &e);
+    mp_abi_put_word(&cd, stake);
+    CHECK_OK(send_ok(&op->tx, W.d.restaking_vault, &cd, &e), &e);
+}
+
+/* The C registration messages equal what the contracts compute. */
+static void check_messages_on_chain(mp_test_ctx *mp_t, const operator* op, const uint8_t salt[32],
+                                    uint64_t expiry)
+{
+    mp_err e;
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    uint8_t digest[32], h_enc[64];
+    mp_bn254_g1 h;
+    mp_bls_registration_digest(digest, NULL, NULL, W.d.chain_id, W.d.registry_coordinator,
+                               op->addr);
+    mp_bls_hash_to_g1(&h, digest);
+    mp_bn254_g1_encode(h_enc, &h);
+    CHECK_OK(mp_abi_put_selector(&cd, "pubkeyRegistrationMessageHash(address)", &e), &e);
+    mp_abi_put_address(&cd, op->addr);
+    mp_eth_callmsg m = {.to = W.d.registry_coordinator, .data = cd.data, .data_len = cd.len};
+    CHECK_OK(mp_eth_call(&W.rpc, &m, MP_BLOCK_LATEST, &ret, &e), &e);
+    CHECK(ret.len == 64 && memcmp(ret.data, h_enc, 64) == 0);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+    mp_avsreg_avs_digest(digest, W.d.chain_id, W.d.avs_directory, op->addr, W.d.service_manager,
+                         salt, expiry);
+    CHECK_OK(
+        mp_abi_put_selector(
+            &cd, "calculateOperatorAVSRegistrationDigestHash(address,address,bytes32,uint256)", &e),
+        &e);
+    mp_abi_put_address(&cd, op->addr);
+    mp_abi_put_address(&cd, W.d.service_manager);
+    mp_abi_put_word(&cd, salt);
+    mp_abi_put_u64(&cd, expiry);
+    m = (mp_eth_callmsg){.to = W.d.avs_directory, .data = cd.data, .data_len = cd.len};
+    CHECK_OK(mp_eth_call(&W.rpc, &m, MP_BLOCK_LATEST, &ret, &e), &e);
+    CHECK(ret.len == 32 && memcmp(ret.data, digest, 32) == 0);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+}
+
+static void register_operator(mp_test_ctx *mp_t, operator* op, int i)
+{
+    mp_err e;
+    mp_eth_block head;
+    uint8_t salt[32];
+    char socket[48];
+    CHECK_OK(mp_eth_get_block_by_number(&W.rpc, MP_BLOCK_LATEST, &head, &e), &e);
+    CHECK_OK(mp_rand_bytes(salt, 32, &e), &e);
+    uint64_t expiry = head.timestamp + 86400;
+    check_messages_on_chain(mp_t, op, salt, expiry);
+    mp_avsreg_pubkey_params p;
+    mp_avsreg_signature sig;
+    mp_avsreg_pubkey_params_make(&p, &op->bls, W.d.chain_id, W.d.registry_coordinator, op->addr);
+    CHECK_OK(mp_avsreg_sign(&sig, NULL, op->ecdsa, W.d.chain_id, W.d.avs_directory,
+                            W.d.service_manager, salt, expiry, &e),
+             &e);
+    const uint8_t quorums[1] = {0};
+    mp_buf cd = MP_BUF_INIT;
+    snprintf(socket, sizeof socket, "http://operator-%d:9000", i);
+    CHECK_OK(mp_avsreg_register_calldata(&cd, quorums, 1, socket, &p, &sig, &e), &e);
+    CHECK_OK(send_ok(&op->tx, W.d.registry_coordinator, &cd, &e), &e);
+    /* The registry holds the keys made here. */
+    mp_checksig_key k;
+    CHECK_OK(mp_avs_get_operator_keys(&W.rpc, &W.d, op->addr, MP_BLOCK_LATEST, &k, &e), &e);
+    CHECK_MEM(k.id, op->key.id, 32);
+    CHECK(mp_bn254_g1_eq(&k.g1, &op->key.g1) && mp_bn254_g2_eq(&k.g2, &op->key.g2));
+}
+
+TEST(register_operators)
+{
+    CHECK(W.deployed);
+    if (!W.deployed)
+        return;
+    mp_err e;
+    for (int i = 0; i < N_OPS; i++) {
+        operator* op = & W.ops[i];
+        mp_bls_pubkey pk;
+        CHECK_OK(mp_secp_key_generate(op->ecdsa, &e), &e);
+        CHECK_OK(mp_secp_address(NULL, op->addr, op->ecdsa, &e), &e);
+        CHECK_OK(mp_bls_secret_generate(&op->bls, &e), &e);
+        mp_bls_pubkey_from_secret(&pk, &op->bls);
+        op->key.g1 = pk.g1;
+        op->key.g2 = pk.g2;
+        mp_bls_operator_id(op->key.id, &pk.g1);
+        CHECK_OK(mp_secp_key_generate(op->enclave_sk, &e), &e);
+        CHECK_OK(mp_secp_address(NULL, op->enclave, op->enclave_sk, &e), &e);
+        CHECK_OK(sender_init(&op->tx, NULL, op->ecdsa, &e), &e);
+        op->tx_ready = true;
+        fund_and_stake(mp_t, op);
+        register_operator(mp_t, op, i);
+    }
+    /* All four are in quorum 0 now, with their stakes. */
+    uint64_t head;
+    CHECK_OK(mp_eth_block_number(&W.rpc, &head, &e), &e);
+    const uint8_t q0[1] = {0};
+    mp_avs_operator_state st;
+    CHECK_OK(mp_avs_get_operator_state(&W.rpc, &W.d, q0, 1, (uint32_t)head, &st, &e), &e);
+    CHECK(st.n_sets == 1 && st.sets[0].n == N_OPS);
+    uint8_t stake[32];
+    CHECK_OK(mp_u256_from_dec(stake, STAKE, &e), &e);
+    for (size_t j = 0; st.n_sets == 1 && j < st.sets[0].n; j++)
+        CHECK_MEM(st.sets[0].ops[j].stake, stake, 32);
+    W.registered = mp_t->failures == 0;
+    mp_avs_operator_state_free(&st);
+}
+
+/* ---- liveness ---- */
+
+/* A fresh report for op (reference: the latest block) and a quote of `sim` binding it. */
+static void make_proof(mp_test_ctx *mp_t, operator* op, int i, const mp_sgxsim *sim,
+                       mp_liveness_report *r, mp_buf *quote)
+{
+    mp_err e;
+    mp_eth_block head;
+    char url[40];
+    uint8_t rd[64];
+    mp_sgxsim_enclave enc;
+    CHECK_OK(mp_eth_get_block_by_number(&W.rpc, MP_BLOCK_LATEST, &head, &e), &e);
+    r->pubkey = op->key.g1;
+    r->reference_block = head.number;
+    memcpy(r->reference_hash, head.hash, 32);
+    snprintf(url, sizeof url, "http://prover-%d:9100", i);
+    mp_liveness_url_hash(r->prover_url_hash, url);
+    mp_liveness_report_data(rd, op->enclave, r);
+    mp_sgxsim_enclave_default(&enc);
+    mp_buf_free(quote);
+    CHECK_OK(mp_sgxsim_quote(sim, &enc, rd, quote, &e), &e);
+}
+
+/* Submits op's proof; checks the receipt and its LivenessProofSubmitted event. */
+static void submit_proof(mp_test_ctx *mp_t, operator* op, int i, bool record_gas)
+{
+    mp_err e;
+    mp_buf cd = MP_BUF_INIT;
+    mp_eth_receipt r;
+    make_proof(mp_t, op, i, W.sim, &op->report, &op->quote);
+    CHECK_OK(mp_liveness_submit_calldata(&cd, &op->report, op->quote.data, op->quote.len, &e), &e);
+    CHECK_OK(tx_send(&op->tx, W.d.tee_liveness_verifier, &cd, &r, &e), &e);
+    CHECK(r.status && r.gas_used <= LIVENESS_BUDGET);
+    if (record_gas && i == 0) {
+        char what[120];
+        snprintf(what, sizeof what,
+                 "submitLivenessProof with SgxDcapVerifier, first attestation (%zu-byte quote)",
+                 op->quote.len);
+        gas_row(what, r.gas_used, "<= 1,200,000");
+    }
+    /* LivenessProofSubmitted(operator, operatorId, enclave indexed; teeType, ref, url, id). */
+    uint8_t topic0[32], id[32];
+    CHECK_OK(mp_abi_event_topic(topic0,
+                                "LivenessProofSubmitted(address,bytes32,address,uint8,uint256,"
+                                "bytes32,bytes32)",
+                                &e),
+             &e);
+    CHECK_OK(mp_liveness_quote_id(id, op->quote.data, op->quote.len, &e), &e);
+    bool found = false;
+    for (size_t k = 0; k < r.logs.n; k++) {
+        const mp_eth_log *l = &r.logs.v[k];
+        if (l->ntopics != 4 || memcmp(l->topics[0], topic0, 32) != 0)
+            continue;
+        found = memcmp(l->topics[1] + 12, op->addr, 20) == 0 &&
+                memcmp(l->topics[2], op->key.id, 32) == 0 &&
+                memcmp(l->topics[3] + 12, op->enclave, 20) == 0 && l->data_len == 4 * 32 &&
+                memcmp(l->data + 96, id, 32) == 0;
+    }
+    CHECK(found);
+    mp_eth_receipt_free(&r);
+    mp_buf_free(&cd);
+}
+
+TEST(liveness_proofs_with_simulated_quotes)
+{
+    CHECK(W.registered);
+    if (!W.registered)
+        return;
+    mp_err e;
+    bool all = true;
+    for (int i = 0; i < N_OPS; i++) {
+        bool live = false;
+        CHECK_OK(mp_avs_verify_liveness(&W.rpc, &W.d, W.ops[i].addr, W.ops[i].enclave,
+                                        MP_BLOCK_LATEST, &live, &e),
+                 &e);
+        CHECK(!live);
+        submit_proof(mp_t, &W.ops[i], i, true);
+        CHECK_OK(mp_avs_verify_liveness(&W.rpc, &W.d, W.ops[i].addr, W.ops[i].enclave,
+                                        MP_BLOCK_LATEST, &live, &e),
+                 &e);
+        CHECK(live);
+        all = all && live;
+    }
+    W.live = all && mp_t->failures == 0;
+}
+
+/* ---- signing, aggregation, confirmation ---- */
+
+typedef struct task {
+    uint8_t metadata[64], state[64];
+    mp_state_header h;
+    uint8_t digest[32];
+} task;
+
+/* A new L2 block task whose reference is the block before the latest. */
+static void new_task(mp_test_ctx *mp_t, task *t)
+{
+    mp_err e;
+    uint64_t head;
+    uint8_t block_hash[32], root[32];
+    CHECK_OK(mp_eth_block_number(&W.rpc, &head, &e), &e);
+    mp_state_l2block_metadata(t->metadata, W.d.l2_chain_id, 1000 + W.task++);
+    CHECK_OK(mp_rand_bytes(block_hash, 32, &e), &e);
+    CHECK_OK(mp_rand_bytes(root, 32, &e), &e);
+    mp_state_l2block_state(t->state, block_hash, root);
+    memset(&t->h, 0, sizeof t->h);
+    mp_u256_from_u64(t->h.identifier, MP_STATE_L2_BLOCK);
+    t->h.metadata = t->metadata;
+    t->h.metadata_len = sizeof t->metadata;
+    t->h.state = t->state;
+    t->h.state_len = sizeof t->state;
+    t->h.reference_block = (uint32_t)(head - 1);
+    mp_state_header_digest(t->digest, &t->h, W.d.chain_id, W.d.service_manager);
+    uint8_t onchain[32];
+    CHECK_OK(mp_avs_state_header_digest(&W.rpc, &W.d, &t->h, MP_BLOCK_LATEST, onchain, &e), &e);
+    CHECK_MEM(onchain, t->digest, 32);
+}
+
+/* What one operator sends the aggregator: its BLS signature and its enclave's signature. */
+typedef struct response {
+    int op;
+    mp_bn254_g1 sig;
+    uint8_t enclave_sig[65];
+} response;
+
+static void respond(mp_test_ctx *mp_t, const task *t, int i, response *out)
+{
+    mp_err e;
+    out->op = i;
+    mp_bls_sign(&out->sig, &W.ops[i].bls, t->digest);
+    CHECK_OK(mp_secp_sign65(NULL, out->enclave_sig, t->digest, W.ops[i].enclave_sk, &e), &e);
+}
+
+/* The aggregator's side: keeps responses whose BLS signature verifies against the
+ * registered key and whose enclave signature comes from the enclave attested live for that
+ * operator, unless `keep_unverified` (to make the contract see a non-live signer). */
+static size_t accept_responses(mp_test_ctx *mp_t, const task *t, const response *resp, size_t n,
+                               mp_checksig_signer *signers, bool keep_unverified)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++) {
+        const operator* op = & W.ops[resp[j].op];
+        mp_err e;
+        mp_checksig_key key;
+        uint8_t enclave[20];
+        bool live = false;
+        CHECK_OK(mp_avs_get_operator_keys(&W.rpc, &W.d, op->addr, MP_BLOCK_LATEST, &key, &e), &e);
+        bool ok = mp_bls_verify(&key.g2, t->digest, &resp[j].sig, &e) == MP_OK;
+        CHECK(ok);
+        CHECK_OK(mp_secp_recover_address65(enclave, t->digest, resp[j].enclave_sig, &e), &e);
+        CHECK_MEM(enclave, op->enclave, 20);
+        CHECK_OK(
+            mp_avs_verify_liveness(&W.rpc, &W.d, op->addr, enclave, MP_BLOCK_LATEST, &live, &e),
+            &e);
+        if (ok && (live || keep_unverified)) {
+            memcpy(signers[k].id, key.id, 32);
+            signers[k].sig = resp[j].sig;
+            k++;
+        }
+    }
+    return k;
+}
+
+/* NonSignerStakesAndSignature for committee 1 at the task's reference block. */
+static int build_params(mp_test_ctx *mp_t, const task *t, const mp_checksig_signer *signers,
+                        size_t n, mp_checksig_params *p, mp_err *e)
+{
+    mp_avs_committee c;
+    mp_avs_operator_state st;
+    MP_TRY(mp_avs_get_committee(&W.rpc, &W.d, MP_STATE_L2_BLOCK, MP_BLOCK_LATEST, &c, e));
+    MP_TRY(mp_avs_get_operator_state(&W.rpc, &W.d, c.quorums, c.n_quorums, t->h.reference_block,
+                                     &st, e));
+    size_t total = 0;
+    for (size_t i = 0; i < st.n_sets; i++)
+        total += st.sets[i].n;
+    mp_checksig_key *keys = calloc(total ? total : 1, sizeof *keys);
+    int rc = keys ? MP_OK : MP_FAIL(e, MP_ERR_NOMEM, "out of memory");
+    size_t nk = 0;
+    for (size_t i = 0; rc == MP_OK && i < st.n_sets; i++)
+        for (size_t j = 0; rc == MP_OK && j < st.sets[i].n; j++)
+            rc = mp_avs_get_operator_keys(&W.rpc, &W.d, st.sets[i].ops[j].address,
+                                          t->h.reference_block, &keys[nk++], e);
+    if (rc == MP_OK)
+        rc = mp_checksig_build(p, &st, keys, nk, signers, n, e);
+    if (rc == MP_OK)
+        rc = mp_avs_get_check_signatures_indices(&W.rpc, &W.d, p, e);
+    if (rc == MP_OK)
+        CHECK(p->n_quorums == 1 && p->quorums[0] == c.quorums[0]);
+    free(keys);
+    mp_avs_operator_state_free(&st);
+    return rc;
+}
+
+TEST(confirm_state_from_a_non_operator)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    mp_err e;
+    task t;
+    new_task(mp_t, &t);
+    /* Operators 0-2 answer; operator 3 stays silent (a non-signer). */
+    response resp[3];
+    mp_checksig_signer signers[3];
+    for (int i = 0; i < 3; i++)
+        respond(mp_t, &t, i, &resp[i]);
+    size_t n = accept_responses(mp_t, &t, resp, 3, signers, false);
+    CHECK(n == 3);
+    mp_checksig_params p;
+    CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
+    CHECK(p.n_nonsigners == 1 && memcmp(p.nonsigner_ids[0], W.ops[3].key.id, 32) == 0);
+    CHECK(mp_checksig_meets_threshold(p.signed_stake[0], p.total_stake[0], 67));
+    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e);
+
+    mp_buf cd = MP_BUF_INIT;
+    mp_eth_receipt r;
+    CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
+    CHECK_OK(tx_send(&W.anyone, W.d.service_manager, &cd, &r, &e), &e);
+    CHECK(r.status);
+    gas_row("confirmState, 4 operators, 1 non-signer, tx total", r.gas_used,
+            "execution <= 250,000 + 12,000 per non-signer (issue 5)");
+    /* The StateConfirmed event, decoded. */
+    mp_abi_sig ev;
+    CHECK_OK(mp_abi_sig_parse(&ev,
+                              "StateConfirmed(uint256 indexed identifier, bytes32 indexed "
+                              "metadataHash, bytes32 indexed stateHash, bytes metadata, bytes "
+                              "state, uint32 referenceBlockNumber, bytes32 signatoryRecordHash)",
+                              &e),
+             &e);
+    uint8_t topic0[32], mh[32], sh[32], record[4 + 32], rh[32];
+    CHECK_OK(mp_abi_sig_hash(&ev, topic0, &e), &e);
+    mp_keccak256(mh, t.metadata, sizeof t.metadata);
+    mp_keccak256(sh, t.state, sizeof t.state);
+    record[0] = (uint8_t)(t.h.reference_block >> 24);
+    record[1] = (uint8_t)(t.h.reference_block >> 16);
+    record[2] = (uint8_t)(t.h.reference_block >> 8);
+    record[3] = (uint8_t)t.h.reference_block;
+    memcpy(record + 4, W.ops[3].key.id, 32);
+    mp_keccak256(rh, record, sizeof record);
+    int seen = 0;
+    for (size_t k = 0; k < r.logs.n; k++) {
+        const mp_eth_log *l = &r.logs.v[k];
+        mp_abi_value v;
+        if (l->ntopics == 0 || memcmp(l->topics[0], topic0, 32) != 0)
+            continue;
+        CHECK(memcmp(l->address, W.d.service_manager, 20) == 0);
+        CHECK_OK(mp_abi_decode_log(&v, &ev, (const uint8_t(*)[32])l->topics, l->ntopics, l->data,
+                                   l->data_len, &e),
+                 &e);
+        if (v.nitems == 7) {
+            uint64_t id = 0, ref = 0;
+            mp_u256_to_u64(&id, v.items[0].word);
+            mp_u256_to_u64(&ref, v.items[5].word);
+            CHECK(id == MP_STATE_L2_BLOCK && ref == t.h.reference_block);
+            CHECK_MEM(v.items[1].word, mh, 32);
+            CHECK_MEM(v.items[2].word, sh, 32);
+            CHECK(v.items[3].len == 64 && memcmp(v.items[3].bytes, t.metadata, 64) == 0);
+            CHECK(v.items[4].len == 64 && memcmp(v.items[4].bytes, t.state, 64) == 0);
+            CHECK_MEM(v.items[6].word, rh, 32);
+            seen++;
+        }
+        mp_abi_value_free(&v);
+    }
+    CHECK(seen == 1);
+    /* The getter holds the confirmed state. */
+    uint8_t got[32];
+    CHECK_OK(mp_avs_confirmed_state_hash(&W.rpc, &W.d, t.h.identifier, t.metadata,
+                                         sizeof t.metadata, MP_BLOCK_LATEST, got, &e),
+             &e);
+    CHECK_MEM(got, sh, 32);
+    mp_abi_sig_free(&ev);
+    mp_eth_receipt_free(&r);
+    mp_buf_free(&cd);
+    mp_checksig_params_free(&p);
+}
+
+TEST(below_threshold_reverts)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    mp_err e;
+    task t;
+    new_task(mp_t, &t);
+    response resp[2];
+    mp_checksig_signer signers[2];
+    respond(mp_t, &t, 0, &resp[0]);
+    respond(mp_t, &t, 2, &resp[1]);
+    size_t n = accept_responses(mp_t, &t, resp, 2, signers, false);
+    mp_checksig_params p;
+    CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
+    CHECK(!mp_checksig_meets_threshold(p.signed_stake[0], p.total_stake[0], 67));
+    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e); /* the signature itself is fine */
+    mp_buf cd = MP_BUF_INIT, data = MP_BUF_INIT;
+    CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
+    CHECK_OK(send_reverting(&W.anyone, W.d.service_manager, &cd, &data, &e), &e);
+    /* InsufficientSignedStake(quorum 0, signed 4e18, total 8e18, threshold 67) */
+    uint8_t w[4][32];
+    mp_u256_from_u64(w[0], 0);
+    CHECK_OK(mp_u256_from_dec(w[1], "4000000000000000000", &e), &e);
+    CHECK_OK(mp_u256_from_dec(w[2], "8000000000000000000", &e), &e);
+    mp_u256_from_u64(w[3], 67);
+    bool ok = is_error(&data, "InsufficientSignedStake(uint8,uint96,uint96,uint8)",
+                       (const uint8_t(*)[32])w, 4);
+    CHECK(ok);
+    if (!ok)
+        describe_revert(&data);
+    mp_buf_free(&data);
+    mp_buf_free(&cd);
+    mp_checksig_params_free(&p);
+}
+
+/* Without the NUL after the PEM chain, both length fields lowered: the same quote. */
+static void drop_nul(mp_buf *out, const mp_buf *q)
+{
+    mp_buf_append(out, q->data, q->len - 1);
+    if (out->oom || q->len < 1020 || q->data[q->len - 1] != 0)
+        return;
+    size_t n_auth = (size_t)q->data[1012] | (size_t)q->data[1013] << 8;
+    size_t at[2] = {432, 1016 + n_auth};
+    for (int k = 0; k < 2; k++) {
+        uint8_t *p = out->data + at[k];
+        uint32_t v =
+            (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        v--;
+        for (int b = 0; b < 4; b++)
+            p[b] = (uint8_t)(v >> (8 * b));
+    }
+}
+
+TEST(replayed_quote_reverts)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    mp_err e;
+    operator* op = & W.ops[1];
+    uint8_t id[32];
+    CHECK_OK(mp_liveness_quote_id(id, op->quote.data, op->quote.len, &e), &e);
+    mp_buf copy = MP_BUF_INIT;
+    drop_nul(&copy, &op->quote);
+    CHECK(copy.len == op->quote.len - 1);
+    const mp_buf *quotes[2] = {&op->quote, &copy};
+    for (int k = 0; k < 2; k++) {
+        mp_buf cd = MP_BUF_INIT, data = MP_BUF_INIT;
+        CHECK_OK(mp_liveness_submit_calldata(&cd, &op->report, quotes[k]->data, quotes[k]->len, &e),
+                 &e);
+        CHECK_OK(send_reverting(&op->tx, W.d.tee_liveness_verifier, &cd, &data, &e), &e);
+        bool ok = is_error(&data, "QuoteAlreadyUsed(bytes32)", (const uint8_t(*)[32])id, 1);
+        CHECK(ok);
+        if (!ok)
+            describe_revert(&data);
+        mp_buf_free(&data);
+        mp_buf_free(&cd);
+    }
+    mp_buf_free(&copy);
+}
+
+TEST(quote_from_another_ca_reverts)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    mp_err e;
+    operator* op = & W.ops[2];
+    mp_liveness_report r;
+    mp_buf q = MP_BUF_INIT, cd = MP_BUF_INIT, data = MP_BUF_INIT;
+    make_proof(mp_t, op, 2, W.other_sim, &r, &q);
+    CHECK_OK(mp_liveness_submit_calldata(&cd, &r, q.data, q.len, &e), &e);
+    CHECK_OK(send_reverting(&op->tx, W.d.tee_liveness_verifier, &cd, &data, &e), &e);
+    /* QuoteRejected(21, "pck.root_key", Unrecognized) */
+    mp_abi_sig err_sig;
+    mp_abi_value v;
+    uint8_t sel[4];
+    CHECK_OK(mp_abi_sig_parse(&err_sig, "QuoteRejected(uint8,string,uint8)", &e), &e);
+    CHECK_OK(mp_abi_selector(sel, "QuoteRejected(uint8,string,uint8)", &e), &e);
+    bool ok = data.len > 4 && memcmp(data.data, sel, 4) == 0 &&
+              mp_abi_decode(&v, err_sig.params, data.data + 4, data.len - 4, &e) == MP_OK;
+    CHECK(ok);
+    if (ok) {
+        uint64_t check = 0, status = 0;
+        mp_u256_to_u64(&check, v.items[0].word);
+        mp_u256_to_u64(&status, v.items[2].word);
+        CHECK(check == 21 && status == 7);
+        CHECK(v.items[1].len == 12 && memcmp(v.items[1].bytes, "pck.root_key", 12) == 0);
+        mp_abi_value_free(&v);
+    } else {
+        describe_revert(&data);
+    }
+    /* Still live with its own enclave: the failed proof changed nothing. */
+    bool live = false;
+    CHECK_OK(
+        mp_avs_verify_liveness(&W.rpc, &W.d, op->addr, op->enclave, MP_BLOCK_LATEST, &live, &e),
+        &e);
+    CHECK(live);
+    mp_abi_sig_free(&err_sig);
+    mp_buf_free(&q);
+    mp_buf_free(&cd);
+    mp_buf_free(&data);
+}
+
+TEST(expired_signer_counted_as_signer_reverts)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    mp_err e;
+    /* Operators 1-3 re-attest shortly before the validity period ends; operator 0 does
+     * not, and expires. */
+    CHECK_OK(advance_time(VALIDITY - 120, &e), &e);
+    for (int i = 1; i < N_OPS; i++)
+        submit_proof(mp_t, &W.ops[i], i, false);
+    CHECK_OK(advance_time(240, &e), &e);
+    bool live0 = true, live1 = false;
+    CHECK_OK(mp_avs_verify_liveness(&W.rpc, &W.d, W.ops[0].addr, W.ops[0].enclave, MP_BLOCK_LATEST,
+                                    &live0, &e),
+             &e);
+    CHECK_OK(mp_avs_verify_liveness(&W.rpc, &W.d, W.ops[1].addr, W.ops[1].enclave, MP_BLOCK_LATEST,
+                                    &live1, &e),
+             &e);
+    CHECK(!live0 && live1);
+
+    task t;
+    new_task(mp_t, &t);
+    response resp[N_OPS];
+    mp_checksig_signer signers[N_OPS];
+    for (int i = 0; i < N_OPS; i++)
+        respond(mp_t, &t, i, &resp[i]);
+    /* Counted as a signer anyway: SignerNotLive(operator 0's id, quorum 0). */
+    size_t n = accept_responses(mp_t, &t, resp, N_OPS, signers, true);
+    CHECK(n == N_OPS);
+    mp_checksig_params p;
+    mp_buf cd = MP_BUF_INIT, data = MP_BUF_INIT;
+    CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
+    CHECK(p.n_nonsigners == 0);
+    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e);
+    CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
+    CHECK_OK(send_reverting(&W.anyone, W.d.service_manager, &cd, &data, &e), &e);
+    uint8_t w[2][32];
+    memcpy(w[0], W.ops[0].key.id, 32);
+    mp_u256_from_u64(w[1], 0);
+    bool ok = is_error(&data, "SignerNotLive(bytes32,uint8)", (const uint8_t(*)[32])w, 2);
+    CHECK(ok);
+    if (!ok)
+        describe_revert(&data);
+    mp_checksig_params_free(&p);
+    mp_buf_free(&cd);
+    /* As the aggregator does it: the expired operator becomes a non-signer, 3 of 4 pass. */
+    n = accept_responses(mp_t, &t, resp, N_OPS, signers, false);
+    CHECK(n == N_OPS - 1);
+    CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
+    CHECK(p.n_nonsigners == 1 && memcmp(p.nonsigner_ids[0], W.ops[0].key.id, 32) == 0);
+    CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
+    mp_eth_receipt r;
+    CHECK_OK(tx_send(&W.anyone, W.d.service_manager, &cd, &r, &e), &e);
+    CHECK(r.status);
+    mp_eth_receipt_free(&r);
+    mp_checksig_params_free(&p);
+    mp_buf_free(&cd);
+    mp_buf_free(&data);
+}
+
+static const mp_test_case tests[] = {
+    MP_TEST(deploy_with_simulated_attestation),
+    MP_TEST(register_operators),
+    MP_TEST(liveness_proofs_with_simulated_quotes),
+    MP_TEST(confirm_state_from_a_non_operator),
+    MP_TEST(below_threshold_reverts),
+    MP_TEST(replayed_quote_reverts),
+    MP_TEST(quote_from_another_ca_reverts),
+    MP_TEST(expired_signer_counted_as_signer_reverts),
+};
+
+/* ---- setup and teardown ---- */
+
+static int setup(mp_err *e)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(W.tmp, sizeof W.tmp, "%s/mpavs-avs-e2e-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(W.tmp) == NULL) {
+        W.tmp[0] = 0;
+        return MP_FAIL(e, MP_ERR_IO, "cannot create a temporary directory");
+    }
+    MP_TRY(mp_anvil_start(&W.anvil, NULL, e));
+    MP_TRY(mp_rpc_init(&W.rpc, W.anvil.url, NULL, NULL, e));
+    W.rpc_ready = true;
+    MP_TRY(sender_init(&W.dev, dev_key0, NULL, e));
+    W.dev_ready = true;
+    MP_TRY(sender_init(&W.anyone, dev_key1, NULL, e));
+    W.anyone_ready = true;
+    return MP_OK;
+}
+
+static void write_gas_rows(void)
+{
+    const char *path = getenv("MPAVS_AVS_GAS_OUT");
+    if (path == NULL || *path == 0 || W.gas_rows.len == 0)
+        return;
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fwrite(W.gas_rows.data, 1, W.gas_rows.len, f);
+        fclose(f);
+    }
+}
+
+static void teardown(void)
+{
+    for (int i = 0; i < N_OPS; i++) {
+        operator* op = & W.ops[i];
+        if (op->tx_ready)
+            mp_txsend_close(&op->tx);
+        mp_bls_secret_clear(&op->bls);
+        mp_memzero(op->ecdsa, 32);
+        mp_memzero(op->enclave_sk, 32);
+        mp_buf_free(&op->quote);
+    }
+    if (W.anyone_ready)
+        mp_txsend_close(&W.anyone);
+    if (W.dev_ready)
+        mp_txsend_close(&W.dev);
+    if (W.rpc_ready)
+        mp_rpc_close(&W.rpc);
+    mp_anvil_stop(&W.anvil);
+    mp_sgxsim_close(W.sim);
+    mp_sgxsim_close(W.other_sim);
+    if (W.tmp[0] && !getenv("MPAVS_KEEP_LOGS")) {
+        char log[64];
+        snprintf(log, sizeof log, "/dev/null");
+        const char *argv[] = {"/bin/rm", "-rf", W.tmp, NULL};
+        if (run(argv, NULL, log) != 0)
+            printf("# could not remove %s\n", W.tmp);
+    }
+    mp_buf_free(&W.gas_rows);
+}
+
+int main(int argc, char **argv)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    mp_err e = {0};
+    int rc = setup(&e);
+    if (rc != MP_OK) {
+        printf("not ok 1 - avs_e2e/setup: %s\n", e.msg);
+    } else {
+        rc = mp_test_main("avs_e2e", tests, sizeof tests / sizeof tests[0], argc, argv);
+        write_gas_rows();
+    }
+    teardown();
+    curl_global_cleanup();
+    return rc == MP_OK ? 0 : 1;
+}
