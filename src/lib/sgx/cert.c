@@ -297,16 +297,14 @@ int mp_x509_load(mp_x509 **out, const uint8_t *data, size_t len, mp_err *err)
     return rc;
 }
 
+static int parse_file(void *out, const uint8_t *data, size_t len, mp_err *err)
+{
+    return mp_x509_load(out, data, len, err);
+}
+
 int mp_x509_load_file(mp_x509 **out, const char *path, mp_err *err)
 {
-    uint8_t *data = NULL;
-    size_t len = 0;
-    MP_TRY(mp_file_read(path, CERT_MAX, &data, &len, err));
-    int rc = mp_x509_load(out, data, len, err);
-    free(data);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", path);
-    return rc;
+    return mp_file_parse(path, CERT_MAX, parse_file, out, err);
 }
 
 void mp_x509_free(mp_x509 *c)

@@ -86,16 +86,14 @@ int mp_crl_load(mp_crl **out, const uint8_t *data, size_t len, mp_err *err)
     return MP_OK;
 }
 
+static int parse_file(void *out, const uint8_t *data, size_t len, mp_err *err)
+{
+    return mp_crl_load(out, data, len, err);
+}
+
 int mp_crl_load_file(mp_crl **out, const char *path, mp_err *err)
 {
-    uint8_t *data = NULL;
-    size_t len = 0;
-    MP_TRY(mp_file_read(path, CRL_MAX, &data, &len, err));
-    int rc = mp_crl_load(out, data, len, err);
-    free(data);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", path);
-    return rc;
+    return mp_file_parse(path, CRL_MAX, parse_file, out, err);
 }
 
 void mp_crl_free(mp_crl *crl)
