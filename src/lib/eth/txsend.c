@@ -8,6 +8,7 @@
 ** fees when it takes too long).
 */
 #include "mpavs/txsend.h"
+#include "mpavs/clock.h"
 #include "mpavs/hex.h"
 #include "mpavs/mem.h"
 #include "mpavs/tx.h"
@@ -15,7 +16,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_HASHES 16
 
@@ -24,19 +24,6 @@ typedef struct pending {
     uint8_t hashes[MAX_HASHES][32]; /* every version sent for this nonce */
     size_t nhashes;
 } pending;
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 /* Node messages differ in case ("nonce too low", "Nonce too low"); what is lowercase. */
 static bool error_says(const mp_rpc *c, int rc, const char *what)
@@ -247,13 +234,13 @@ static void resubmit(mp_txsend *s, pending *p)
 
 static int wait_mined(mp_txsend *s, pending *p, mp_eth_receipt *out, size_t *which, mp_err *err)
 {
-    long long start = now_ms(), last_send = start;
+    long long start = mp_clock_now_ms(), last_send = start;
     unsigned resubmits = 0;
     for (;;) {
         int rc = poll_receipts(s, p, out, which, err);
         if (rc == MP_OK || mp_rc_class(rc) != MP_ERR_NOTFOUND)
             return rc;
-        long long t = now_ms();
+        long long t = mp_clock_now_ms();
         if (t - start >= s->opts.receipt_timeout_ms)
             return MP_FAIL(err, MP_ERR_TIMEOUT, "no receipt for nonce %llu after %ld ms",
                            (unsigned long long)p->tx.nonce, s->opts.receipt_timeout_ms);
@@ -262,7 +249,7 @@ static int wait_mined(mp_txsend *s, pending *p, mp_eth_receipt *out, size_t *whi
             resubmits++;
             last_send = t;
         }
-        sleep_ms(s->opts.poll_ms);
+        mp_clock_sleep_ms(s->opts.poll_ms);
     }
 }
 
