@@ -9,6 +9,7 @@
 #include "mpavs/buf.h"
 #include "mpavs/clock.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,16 @@ static void log_call(const mp_rpc *c, const char *method, int attempt_no, int rc
     snprintf(n, sizeof n, "%d", attempt_no);
     MP_DEBUG(c->log, "rpc call", "method", method, "url", url, "attempt", n, "result",
              rc == MP_OK ? "ok" : (err ? err->msg : mp_rc_name(rc)));
+}
+
+bool mp_rpc_error_mentions(const mp_rpc *c, int rc, const char *text)
+{
+    if (rc != MP_RC(MP_ERR_RPC, MP_RPC_ERROR_OBJECT))
+        return false;
+    char msg[sizeof c->last_error.message];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (char)tolower((unsigned char)c->last_error.message[i]);
+    return strstr(msg, text) != NULL;
 }
 
 int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err)
