@@ -267,7 +267,7 @@ int mp_avs_get_check_signatures_indices(mp_rpc *rpc, const mp_avs_deployment *d,
     mp_abi_put_address(&cd, d->registry_coordinator);
     mp_abi_put_u64(&cd, p->reference_block);
     mp_abi_put_u64(&cd, 4 * 32);
-    mp_abi_put_u64(&cd, 4 * 32 + 32 + (p->n_quorums + 31) / 32 * 32);
+    mp_abi_put_u64(&cd, 4 * 32 + mp_abi_tail_bytes_len(p->n_quorums));
     mp_abi_put_tail_bytes(&cd, p->quorums, p->n_quorums);
     mp_abi_put_u64(&cd, p->n_nonsigners);
     for (size_t i = 0; i < p->n_nonsigners; i++)
