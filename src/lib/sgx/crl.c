@@ -27,15 +27,6 @@ static int asn1_time_unix(const ASN1_TIME *t, int64_t *out)
     return 1;
 }
 
-static bool looks_pem(const uint8_t *data, size_t len)
-{
-    static const char tag[] = "-----BEGIN";
-    for (size_t i = 0; i + sizeof tag - 1 <= len && i < 64; i++)
-        if (memcmp(data + i, tag, sizeof tag - 1) == 0)
-            return true;
-    return false;
-}
-
 /* The CRL issuer's DER equals the given raw name. */
 static bool issuer_is(const mp_crl *crl, const uint8_t *name, size_t len)
 {
@@ -51,7 +42,7 @@ int mp_crl_load(mp_crl **out, const uint8_t *data, size_t len, mp_err *err)
     if (len == 0 || len > CRL_MAX)
         return MP_FAIL(err, MP_ERR_PARSE, "CRL of %zu bytes", len);
     X509_CRL *x = NULL;
-    if (looks_pem(data, len)) {
+    if (mp_pem_sniff(data, len)) {
         BIO *bio = BIO_new_mem_buf(data, (int)len);
         x = bio ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL) : NULL;
         BIO_free(bio);
