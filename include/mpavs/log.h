@@ -29,6 +29,7 @@ typedef struct mp_log {
 mp_log mp_log_default(const char *comp);
 /** Parses "debug", "info", "warn" or "error". */
 MP_WUR int mp_log_level_parse(const char *name, int *level, mp_err *err);
+/** The name of a level ("info"), "unknown" outside the enum. */
 const char *mp_log_level_name(int level);
 
 /** Emits one event: msg, then NULL-terminated key/value string pairs. Prefer
