@@ -64,12 +64,12 @@ static bool der_is(const mp_der *d, const uint8_t *bytes, size_t n)
     return d->n == n && memcmp(d->p, bytes, n) == 0;
 }
 
-static int two_digits(const uint8_t *p, int *out)
+static bool two_digits(const uint8_t *p, int *out)
 {
     if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-        return 0;
+        return false;
     *out = (p[0] - '0') * 10 + (p[1] - '0');
-    return 1;
+    return true;
 }
 
 /* UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ (RFC 5280 forms only). */

@@ -18,13 +18,13 @@ struct mp_crl {
     int64_t this_update, next_update;
 };
 
-static int asn1_time_unix(const ASN1_TIME *t, int64_t *out)
+static bool asn1_time_unix(const ASN1_TIME *t, int64_t *out)
 {
     struct tm tm;
     if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
-        return 0;
+        return false;
     *out = mp_tm_to_unix(&tm);
-    return 1;
+    return true;
 }
 
 /* The CRL issuer's DER equals the given raw name. */
