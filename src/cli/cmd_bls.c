@@ -185,9 +185,7 @@ static int cmd_aggregate(int argc, char **argv)
     if (argc < 2)
         return cli_usage(usage);
     size_t n = (size_t)argc - 1;
-    const char *first = argv[1];
-    if (first[0] == '0' && (first[1] == 'x' || first[1] == 'X'))
-        first += 2;
+    const char *first = mp_hex_skip_0x(argv[1]);
     int g2 = strlen(first) == 256;
     mp_err err;
     int rc = MP_OK;

@@ -26,7 +26,7 @@ static int precompile(int argc, char **argv, precompile_fn fn, size_t out_len, c
     char cmd[32];
     snprintf(cmd, sizeof cmd, "bn254 %s", argv[0]);
     const char *hex = argv[1];
-    int empty = hex[0] == 0 || ((hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) && !hex[2]);
+    bool empty = *mp_hex_skip_0x(hex) == 0;
     if (!empty && mp_hex_decode_buf(&in, hex, &err) != MP_OK) {
         mp_buf_free(&in);
         mp_err_wrap(&err, "input");

@@ -58,7 +58,7 @@ int mp_bls_secret_from_text(mp_bls_secret *sk, const char *text, mp_err *err)
     size_t len = strlen(text);
     int rc;
     /* The decoders' messages quote the text, which is the secret: no err to them. */
-    if (len > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    if (len > 2 && mp_hex_has_0x(text)) {
         rc = mp_hex_decode_quantity(buf, sizeof buf, text, NULL);
         if (rc != MP_OK)
             rc = MP_FAIL(err, MP_ERR_INVALID, "BLS secret key: not 0x-hex of at most 32 bytes");
