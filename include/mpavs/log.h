@@ -2,8 +2,7 @@
 ** log.h: JSON-lines logging with levels, one line per event on a file
 ** descriptor (stderr by default):
 **
-**   {"ts":"2026-11-25T14:52:28.123Z","level":"info","comp":"aggregator","msg":"task
-*confirmed","task":"7"}
+**   {"ts":"2026-11-25T14:52:28.123Z","level":"info","comp":"agg","msg":"confirmed","task":"7"}
 **
 ** A logger is a plain value that lives in a daemon's context struct; there is
 ** no global logger. The level is tested before anything is formatted. Never
