@@ -51,6 +51,37 @@ double mp_bench_ns(mp_bench_fn fn, void *arg, int rounds, double budget_ms)
     return median;
 }
 
+double mp_bench_best_ns(mp_bench_fn fn, void *arg, double budget_ms)
+{
+    size_t iters = 1;
+    double t0 = now_ns();
+    fn(arg, 1);
+    double one = now_ns() - t0;
+    /* batches of about 2 ms (at least one operation), 40 of them or the budget */
+    if (one < 2e6)
+        iters = (size_t)(2e6 / (one > 1 ? one : 1)) + 1;
+    double best = 1e300, spent = 0;
+    for (int b = 0; b < 40 && spent < budget_ms * 1e6; b++) {
+        t0 = now_ns();
+        fn(arg, iters);
+        double dt = now_ns() - t0;
+        spent += dt;
+        if (dt / (double)iters < best)
+            best = dt / (double)iters;
+    }
+    return best;
+}
+
+void mp_bench_format_ns(char *out, size_t cap, double ns)
+{
+    if (ns >= 1e6)
+        snprintf(out, cap, "%.2f ms", ns / 1e6);
+    else if (ns >= 1e3)
+        snprintf(out, cap, "%.1f us", ns / 1e3);
+    else
+        snprintf(out, cap, "%.0f ns", ns);
+}
+
 void mp_bench_header(const char *section)
 {
     printf("\n### %s\n\n| operation | measured | target |\n|---|---|---|\n", section);
@@ -59,12 +90,7 @@ void mp_bench_header(const char *section)
 void mp_bench_row(const char *name, double ns, const char *target)
 {
     char value[64];
-    if (ns >= 1e6)
-        snprintf(value, sizeof value, "%.2f ms", ns / 1e6);
-    else if (ns >= 1e3)
-        snprintf(value, sizeof value, "%.1f us", ns / 1e3);
-    else
-        snprintf(value, sizeof value, "%.0f ns", ns);
+    mp_bench_format_ns(value, sizeof value, ns);
     mp_bench_row_text(name, value, target);
 }
 

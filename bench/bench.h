@@ -18,6 +18,12 @@ typedef void (*mp_bench_fn)(void *arg, size_t iters);
 
 /** Median nanoseconds per iteration of fn over `rounds` rounds of ~budget_ms each. */
 double mp_bench_ns(mp_bench_fn fn, void *arg, int rounds, double budget_ms);
+/** Nanoseconds per iteration of the fastest of up to 40 batches of about 2 ms
+ ** within budget_ms: the time when the code has a core to itself, which a busy
+ ** shared machine hides in the median. */
+double mp_bench_best_ns(mp_bench_fn fn, void *arg, double budget_ms);
+/** Writes ns in the best unit ("312 ns", "4.7 us", "1.23 ms"). */
+void mp_bench_format_ns(char *out, size_t cap, double ns);
 /** Prints one table row: name, the value in the best unit, and the target text (may be NULL). */
 void mp_bench_row(const char *name, double ns_per_op, const char *target);
 /** Prints a row with a free-form value (e.g. gas, ops/s). */

@@ -16,59 +16,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define ROUNDS 7
 
-/* The build machine is shared (other jobs on its two cores), so next to the
- * harness's median each row also shows the best of many short batches: the
- * time the code takes when it has a core to itself, which is what the
- * targets (and the mcl figures they derive from) describe. */
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static double best_ns(mp_bench_fn fn, void *arg, double budget_ms)
-{
-    size_t iters = 1;
-    double t0 = now_ns();
-    fn(arg, 1);
-    double one = now_ns() - t0;
-    /* batches of about 2 ms (at least one operation), 40 of them or the budget */
-    if (one < 2e6)
-        iters = (size_t)(2e6 / (one > 1 ? one : 1)) + 1;
-    double best = 1e300, spent = 0;
-    for (int b = 0; b < 40 && spent < budget_ms * 1e6; b++) {
-        t0 = now_ns();
-        fn(arg, iters);
-        double dt = now_ns() - t0;
-        spent += dt;
-        if (dt / (double)iters < best)
-            best = dt / (double)iters;
-    }
-    return best;
-}
-
-static void fmt_time(char *out, size_t cap, double ns)
-{
-    if (ns >= 1e6)
-        snprintf(out, cap, "%.2f ms", ns / 1e6);
-    else if (ns >= 1e3)
-        snprintf(out, cap, "%.1f us", ns / 1e3);
-    else
-        snprintf(out, cap, "%.0f ns", ns);
-}
-
-/* One table row: best batch, then the harness median. */
+/* One table row: best batch, then the harness median. The build machine is
+ * shared (other jobs on its two cores), so the best of many short batches
+ * (mp_bench_best_ns) is what the targets (and the mcl figures they derive
+ * from) describe. */
 static void row(const char *name, mp_bench_fn fn, void *arg, int rounds, double budget_ms,
                 const char *target)
 {
     char best[32], median[32], value[96];
-    fmt_time(best, sizeof best, best_ns(fn, arg, 4 * budget_ms));
-    fmt_time(median, sizeof median, mp_bench_ns(fn, arg, rounds, budget_ms));
+    mp_bench_format_ns(best, sizeof best, mp_bench_best_ns(fn, arg, 4 * budget_ms));
+    mp_bench_format_ns(median, sizeof median, mp_bench_ns(fn, arg, rounds, budget_ms));
     snprintf(value, sizeof value, "%s (median %s)", best, median);
     mp_bench_row_text(name, value, target);
 }

@@ -59,7 +59,7 @@ DCAP_COLLATERAL_DIR=../tests/vectors/dcap/set1 \
     exit 1
 }
 verifier=$(jq -r .sgxDcapVerifier "$out/deployment.json")
-quote=0x$(xxd -p ../tests/vectors/dcap/set1/quote.bin | tr -d '\n')
+quote=0x$(od -An -v -tx1 ../tests/vectors/dcap/set1/quote.bin | tr -d ' \n')
 gas=$(cast estimate "$verifier" "verifyAttestation(bytes)" "$quote" --rpc-url "$rpc")
 echo "| verifyAttestation transaction on anvil (osaka), set1 4734-byte quote | $gas gas | TEELivenessVerifier total <= 1,200,000 |"
 

@@ -21,6 +21,13 @@ import {Vm} from "../test/utils/Vm.sol";
 abstract contract AttestationCollateral {
     Vm private constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
+    /// @notice A collateral file the upload needs is not in the directory.
+    /// @param path The file that was looked for.
+    error CollateralFileMissing(string path);
+    /// @notice The directory's root_ca.der does not parse as a certificate.
+    /// @param path The file.
+    error RootCertificateInvalid(string path);
+
     /// @notice IDs of the certificates an upload stored.
     struct Uploaded {
         bytes32 root;
@@ -33,7 +40,7 @@ abstract contract AttestationCollateral {
         string memory dir
     ) internal view returns (bytes32 x, bytes32 y) {
         (bool ok, X509.Certificate memory c) = X509.parse(_read(dir, "root_ca.der"));
-        require(ok, "root_ca.der is not a certificate");
+        if (!ok) revert RootCertificateInvalid(_path(dir, "root_ca.der"));
         return (c.keyX, c.keyY);
     }
 
@@ -65,7 +72,7 @@ abstract contract AttestationCollateral {
         string memory name
     ) internal view returns (bytes memory) {
         string memory p = _path(dir, name);
-        require(VM.exists(p), string.concat("missing collateral file ", p));
+        if (!VM.exists(p)) revert CollateralFileMissing(p);
         return VM.readFileBinary(p);
     }
 

@@ -156,6 +156,11 @@ void mp_abi_put_address(mp_buf *b, const uint8_t addr[20]);
 void mp_abi_put_bool(mp_buf *b, bool v);
 /** Appends the tail of a bytes or string value: length word, data, zero padding. */
 void mp_abi_put_tail_bytes(mp_buf *b, const void *p, size_t n);
+/** The size of that tail for n bytes (32 + n rounded up to a word): how far the
+ ** offset of the next dynamic parameter moves past it. */
+size_t mp_abi_tail_bytes_len(size_t n);
+/** Writes an address as an ABI word (12 zero bytes, then the 20 address bytes). */
+void mp_abi_address_word(uint8_t w[32], const uint8_t addr[20]);
 /** Appends the 4-byte selector of a signature text. */
 MP_WUR int mp_abi_put_selector(mp_buf *b, const char *sig, mp_err *err);
 

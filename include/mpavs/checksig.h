@@ -94,6 +94,9 @@ typedef struct mp_checksig_params {
 
 /** Frees what params own; it is zeroed. */
 void mp_checksig_params_free(mp_checksig_params *p);
+/** Frees only the history indices and clears have_indices (before they are
+ ** fetched again, or when fetching them failed). */
+void mp_checksig_indices_free(mp_checksig_params *p);
 
 /** Builds everything but the history indices. state holds the committee's
  ** quorums (ascending) at the reference block; keys must include every

@@ -95,26 +95,36 @@ typedef struct mp_eth_fee_hist {
     size_t npercentiles;
 } mp_eth_fee_hist;
 
+/** Frees the logs' data and the array; logs is zeroed. */
 void mp_eth_logs_free(mp_eth_logs *logs);
+/** Frees what a receipt owns (its logs). */
 void mp_eth_receipt_free(mp_eth_receipt *r);
+/** Frees the arrays of a fee history; h is zeroed. */
 void mp_eth_fee_history_free(mp_eth_fee_hist *h);
 
+/** eth_chainId. */
 MP_WUR int mp_eth_chain_id(mp_rpc *c, uint64_t *out, mp_err *err);
+/** eth_blockNumber: the latest block's number. */
 MP_WUR int mp_eth_block_number(mp_rpc *c, uint64_t *out, mp_err *err);
 /** A block header summary by number or tag. MP_ERR_NOTFOUND if there is none. */
 MP_WUR int mp_eth_get_block_by_number(mp_rpc *c, uint64_t number, mp_eth_block *out, mp_err *err);
+/** The same by block hash. */
 MP_WUR int mp_eth_get_block_by_hash(mp_rpc *c, const uint8_t hash[32], mp_eth_block *out,
                                     mp_err *err);
 /** eth_call at a block: appends the return data to out. */
 MP_WUR int mp_eth_call(mp_rpc *c, const mp_eth_callmsg *msg, uint64_t block, mp_buf *out,
                        mp_err *err);
+/** eth_estimateGas at the latest block; a revert is MP_ERR_REVERTED with the reason. */
 MP_WUR int mp_eth_estimate_gas(mp_rpc *c, const mp_eth_callmsg *msg, uint64_t *gas, mp_err *err);
+/** eth_gasPrice in wei. */
 MP_WUR int mp_eth_gas_price(mp_rpc *c, uint64_t *out, mp_err *err);
+/** eth_maxPriorityFeePerGas in wei (an error object if the node lacks the method). */
 MP_WUR int mp_eth_max_priority_fee(mp_rpc *c, uint64_t *out, mp_err *err);
 /** eth_feeHistory over nblocks ending at newest, with reward percentiles. */
 MP_WUR int mp_eth_fee_history(mp_rpc *c, uint64_t nblocks, uint64_t newest,
                               const double *percentiles, size_t npercentiles, mp_eth_fee_hist *out,
                               mp_err *err);
+/** eth_getTransactionCount of addr at a block or tag (MP_BLOCK_PENDING: next nonce). */
 MP_WUR int mp_eth_get_transaction_count(mp_rpc *c, const uint8_t addr[20], uint64_t block,
                                         uint64_t *out, mp_err *err);
 /** Sends a signed raw transaction; writes the hash the node returns. */
@@ -127,6 +137,7 @@ MP_WUR int mp_eth_get_transaction_receipt(mp_rpc *c, const uint8_t hash[32], mp_
  ** when the node says the range or the result is too large, down to a single
  ** block; f->max_range caps each query up front. */
 MP_WUR int mp_eth_get_logs(mp_rpc *c, const mp_eth_filter *f, mp_eth_logs *out, mp_err *err);
+/** eth_getCode: appends the code at addr (nothing for an account without code). */
 MP_WUR int mp_eth_get_code(mp_rpc *c, const uint8_t addr[20], uint64_t block, mp_buf *out,
                            mp_err *err);
 

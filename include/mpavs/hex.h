@@ -7,11 +7,17 @@
 #ifndef MPAVS_HEX_H
 #define MPAVS_HEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "mpavs/buf.h"
 #include "mpavs/err.h"
+
+/** True when text starts with "0x" or "0X". */
+bool mp_hex_has_0x(const char *text);
+/** text after an optional "0x"/"0X" prefix. */
+const char *mp_hex_skip_0x(const char *text);
 
 /** Writes 2*n lowercase hex digits and a NUL to out (size >= 2*n+1). */
 void mp_hex_encode(char *out, const uint8_t *in, size_t n);

@@ -16,7 +16,9 @@ typedef struct mp_keccak {
     size_t pending;                   /* bytes in block */
 } mp_keccak;
 
+/** Starts a new hash in k. */
 void mp_keccak_init(mp_keccak *k);
+/** Absorbs len bytes of data (any number of calls). */
 void mp_keccak_update(mp_keccak *k, const void *data, size_t len);
 /** Writes the 32-byte digest; k must be re-initialised before reuse. */
 void mp_keccak_final(mp_keccak *k, uint8_t out[32]);

@@ -2,8 +2,7 @@
 ** log.h: JSON-lines logging with levels, one line per event on a file
 ** descriptor (stderr by default):
 **
-**   {"ts":"2026-11-25T14:52:28.123Z","level":"info","comp":"aggregator","msg":"task
-*confirmed","task":"7"}
+**   {"ts":"2026-11-25T14:52:28.123Z","level":"info","comp":"agg","msg":"confirmed","task":"7"}
 **
 ** A logger is a plain value that lives in a daemon's context struct; there is
 ** no global logger. The level is tested before anything is formatted. Never
@@ -29,6 +28,7 @@ typedef struct mp_log {
 mp_log mp_log_default(const char *comp);
 /** Parses "debug", "info", "warn" or "error". */
 MP_WUR int mp_log_level_parse(const char *name, int *level, mp_err *err);
+/** The name of a level ("info"), "unknown" outside the enum. */
 const char *mp_log_level_name(int level);
 
 /** Emits one event: msg, then NULL-terminated key/value string pairs. Prefer

@@ -22,6 +22,7 @@
 #define MPAVS_RPC_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,5 +74,9 @@ void mp_rpc_close(mp_rpc *c);
 /** Calls method with params (a JSON array or object; the reference is stolen;
  ** NULL means []). On success *result is a new reference (possibly JSON null). */
 MP_WUR int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err);
+/** True when rc is an ERROR_OBJECT failure whose message contains text, compared
+ ** case-insensitively (text in lowercase): nodes word one error differently
+ ** ("nonce too low", "Nonce too low"). */
+bool mp_rpc_error_mentions(const mp_rpc *c, int rc, const char *text);
 
 #endif /* MPAVS_RPC_H */

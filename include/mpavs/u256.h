@@ -20,10 +20,11 @@ void mp_u256_from_u64(uint8_t out[32], uint64_t v);
 /** True, with *out set, when v fits in 64 bits; false otherwise. */
 bool mp_u256_to_u64(uint64_t *out, const uint8_t v[32]);
 /** Parses unsigned decimal digits ("0".."115...935"). MP_ERR_INVALID on an
- ** empty string, a non-digit, or a value of 2^256 or more. */
+ ** empty string, a non-digit, or a value of 2^256 or more; the message quotes
+ ** the text, so do not pass err for secrets. */
+MP_WUR int mp_u256_from_dec(uint8_t out[32], const char *text, mp_err *err);
 /** Same for the len characters at text (not NUL-terminated). */
 MP_WUR int mp_u256_from_dec_n(uint8_t out[32], const char *text, size_t len, mp_err *err);
-MP_WUR int mp_u256_from_dec(uint8_t out[32], const char *text, mp_err *err);
 /** Parses decimal, or hex with a 0x prefix (at most 64 digits). */
 MP_WUR int mp_u256_from_text(uint8_t out[32], const char *text, mp_err *err);
 /** Writes v in decimal (no leading zeros, "0" for zero) to out. */

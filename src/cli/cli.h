@@ -25,13 +25,15 @@ typedef struct cli_command {
 
 /** Prints "mpavs: <what>: <err->msg>" to stderr and returns exit code 2. */
 int cli_fail(const char *what, const mp_err *err);
+/** The same message for a negative answer (bad signature, revert): exit code 1. */
+int cli_no(const char *what, const mp_err *err);
 /** Prints a usage error and returns 2. */
 int cli_usage(const char *usage);
 /** True if argv has -h or --help. */
 bool cli_wants_help(int argc, char **argv);
 /** Reads a password: from --password-file if given, else prompts on the tty
  ** (twice when confirm). The caller wipes and frees the result. */
-int cli_read_password(const char *password_file, bool confirm, char **out, mp_err *err);
+MP_WUR int cli_read_password(const char *password_file, bool confirm, char **out, mp_err *err);
 /** Arguments of the key-file commands (key new/show, bls keygen/show). */
 typedef struct cli_key_args {
     const char *file;          /* key file (the --out of new, the argument of show) */

@@ -167,10 +167,8 @@ static int cmd_verify(int argc, char **argv)
     if (read_g2(&pk, argv[1], "G2PUB", &err) != MP_OK || read_digest(d, argv[2], &err) != MP_OK ||
         read_g1(&sig, argv[3], "SIG", &err) != MP_OK)
         return cli_fail("bls verify", &err);
-    if (mp_bls_verify(&pk, d, &sig, &err) != MP_OK) {
-        fprintf(stderr, "mpavs: bls verify: %s\n", err.msg);
-        return CLI_NO;
-    }
+    if (mp_bls_verify(&pk, d, &sig, &err) != MP_OK)
+        return cli_no("bls verify", &err);
     puts("valid");
     return CLI_OK;
 }
@@ -187,9 +185,7 @@ static int cmd_aggregate(int argc, char **argv)
     if (argc < 2)
         return cli_usage(usage);
     size_t n = (size_t)argc - 1;
-    const char *first = argv[1];
-    if (first[0] == '0' && (first[1] == 'x' || first[1] == 'X'))
-        first += 2;
+    const char *first = mp_hex_skip_0x(argv[1]);
     int g2 = strlen(first) == 256;
     mp_err err;
     int rc = MP_OK;
@@ -311,10 +307,8 @@ static int cmd_show(int argc, char **argv)
     if (a.password_file != NULL) {
         mp_bls_pubkey pk;
         int rc = show_unlocked(&a, &pk, &err);
-        if (mp_rc_class(rc) == MP_ERR_VERIFY) {
-            fprintf(stderr, "mpavs: bls show: %s\n", err.msg);
-            return CLI_NO;
-        }
+        if (mp_rc_class(rc) == MP_ERR_VERIFY)
+            return cli_no("bls show", &err);
         if (rc != MP_OK)
             return cli_fail("bls show", &err);
         print_pubkey_json(&pk);

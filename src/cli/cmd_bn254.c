@@ -12,30 +12,6 @@
 
 typedef int (*precompile_fn)(uint8_t *out, const uint8_t *in, size_t len, mp_err *err);
 
-static int run_ecadd(uint8_t *out, const uint8_t *in, size_t len, mp_err *err)
-{
-    return mp_bn254_ecadd(out, in, len, err);
-}
-
-static int run_ecmul(uint8_t *out, const uint8_t *in, size_t len, mp_err *err)
-{
-    return mp_bn254_ecmul(out, in, len, err);
-}
-
-static int run_ecpairing(uint8_t *out, const uint8_t *in, size_t len, mp_err *err)
-{
-    return mp_bn254_ecpairing(out, in, len, err);
-}
-
-static const char *what_prefix(const char *sub)
-{
-    if (!strcmp(sub, "add"))
-        return "bn254 add: input";
-    if (!strcmp(sub, "mul"))
-        return "bn254 mul: input";
-    return "bn254 pairing: input";
-}
-
 static int precompile(int argc, char **argv, precompile_fn fn, size_t out_len, const char *usage,
                       const char *what)
 {
@@ -47,19 +23,20 @@ static int precompile(int argc, char **argv, precompile_fn fn, size_t out_len, c
         return cli_usage(usage);
     mp_buf in = MP_BUF_INIT;
     mp_err err;
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "bn254 %s", argv[0]);
     const char *hex = argv[1];
-    int empty = hex[0] == 0 || ((hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) && !hex[2]);
+    bool empty = *mp_hex_skip_0x(hex) == 0;
     if (!empty && mp_hex_decode_buf(&in, hex, &err) != MP_OK) {
         mp_buf_free(&in);
-        return cli_fail(what_prefix(argv[0]), &err);
+        mp_err_wrap(&err, "input");
+        return cli_fail(cmd, &err);
     }
     uint8_t out[64];
     int rc = fn(out, in.data, in.len, &err);
     mp_buf_free(&in);
-    if (rc != MP_OK) {
-        fprintf(stderr, "mpavs: bn254 %s: %s\n", argv[0], err.msg);
-        return CLI_NO;
-    }
+    if (rc != MP_OK)
+        return cli_no(cmd, &err);
     char text[2 * 64 + 3];
     mp_hex_encode0x(text, out, out_len);
     puts(text);
@@ -68,21 +45,21 @@ static int precompile(int argc, char **argv, precompile_fn fn, size_t out_len, c
 
 static int cmd_add(int argc, char **argv)
 {
-    return precompile(argc, argv, run_ecadd, 64, "mpavs bn254 add HEX",
+    return precompile(argc, argv, mp_bn254_ecadd, 64, "mpavs bn254 add HEX",
                       "ecAdd (0x06): two G1 points x1||y1||x2||y2 (short input zero-padded); "
                       "prints x||y.");
 }
 
 static int cmd_mul(int argc, char **argv)
 {
-    return precompile(argc, argv, run_ecmul, 64, "mpavs bn254 mul HEX",
+    return precompile(argc, argv, mp_bn254_ecmul, 64, "mpavs bn254 mul HEX",
                       "ecMul (0x07): a G1 point and a 256-bit scalar x||y||k (short input "
                       "zero-padded); prints x||y.");
 }
 
 static int cmd_pairing(int argc, char **argv)
 {
-    return precompile(argc, argv, run_ecpairing, 32, "mpavs bn254 pairing HEX",
+    return precompile(argc, argv, mp_bn254_ecpairing, 32, "mpavs bn254 pairing HEX",
                       "ecPairing (0x08): k pairs of G1 (64 bytes) || G2 (128 bytes, imaginary "
                       "parts first); prints 32 bytes, 1 when the pairing product is one.");
 }

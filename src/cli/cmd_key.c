@@ -87,10 +87,8 @@ static int key_show(int argc, char **argv)
     uint8_t addr[20];
     int rc = a.password_file ? show_checked(&a, addr, &err)
                              : mp_keystore_eth_address(addr, a.file, &err);
-    if (mp_rc_class(rc) == MP_ERR_VERIFY) {
-        fprintf(stderr, "mpavs: key show: %s\n", err.msg);
-        return CLI_NO;
-    }
+    if (mp_rc_class(rc) == MP_ERR_VERIFY)
+        return cli_no("key show", &err);
     if (rc != MP_OK)
         return cli_fail("key show", &err);
     char text[MP_ADDRESS_TEXT_LEN];

@@ -13,6 +13,7 @@
 #include "mpavs/mem.h"
 #include "mpavs/quote.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -170,9 +171,11 @@ static int parse_verify_args(verify_args *a, int argc, char **argv, mp_err *err)
     return MP_OK;
 }
 
+/* Quote and certificate fields: at most 64 bytes each. */
 static json_t *hex_value(const uint8_t *p, size_t n)
 {
     char hex[2 * 64 + 1];
+    assert(n <= 64);
     mp_hex_encode(hex, p, n);
     return json_string(hex);
 }

@@ -138,8 +138,7 @@ static int send_tx(const send_args *a, const mp_txreq *req, const mp_txsend_opts
     mp_txsend s;
     MP_TRY(cli_read_password(a->password_file, false, &pw, err));
     int rc = mp_keystore_eth_read(sk, a->key_file, pw, err);
-    mp_memzero(pw, strlen(pw));
-    free(pw);
+    cli_free_password(pw);
     if (rc != MP_OK)
         return rc;
     rc = mp_rpc_init(&rpc, a->rpc, NULL, NULL, err);
@@ -184,8 +183,7 @@ static int tx_send(int argc, char **argv)
         if (r.block_number)
             print_receipt(&r);
         if (mp_rc_class(rc) == MP_ERR_REVERTED) {
-            fprintf(stderr, "mpavs: tx send: %s\n", err.msg);
-            code = CLI_NO;
+            code = cli_no("tx send", &err);
         } else if (rc != MP_OK) {
             code = cli_fail("tx send", &err);
         }

@@ -18,6 +18,12 @@ int cli_fail(const char *what, const mp_err *err)
     return CLI_USAGE;
 }
 
+int cli_no(const char *what, const mp_err *err)
+{
+    fprintf(stderr, "mpavs: %s: %s\n", what, err ? err->msg : "failed");
+    return CLI_NO;
+}
+
 int cli_usage(const char *usage)
 {
     fprintf(stderr, "usage: %s\n", usage);

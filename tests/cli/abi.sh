@@ -5,11 +5,7 @@ set -uo pipefail
 ROOT=${MPAVS_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 M=${MPAVS_BIN:-$ROOT/build/san/bin}/mpavs
 CAST=$ROOT/node_modules/.bin/cast
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-# same NAME A B: passes when A == B (both non-empty)
-same() { if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got:  $2" "want: $3"; fi; }
+. "$ROOT/tests/support/tap.sh"
 # fails NAME PATTERN CMD...: exit 2 and stderr matching PATTERN
 fails() {
     local name=$1 pat=$2 err rc

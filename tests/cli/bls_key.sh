@@ -6,10 +6,7 @@ ROOT=${MPAVS_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 M=${MPAVS_BIN:-$ROOT/build/san/bin}/mpavs
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-same() { if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got:  $2" "want: $3"; fi; }
+. "$ROOT/tests/support/tap.sh"
 field() { jq -r ".$1" <<<"$2"; }
 
 printf 'bls secret pw\n' >"$T/pw"

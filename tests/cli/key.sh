@@ -7,10 +7,7 @@ M=${MPAVS_BIN:-$ROOT/build/san/bin}/mpavs
 CAST=$ROOT/node_modules/.bin/cast
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-same() { if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got:  $2" "want: $3"; fi; }
+. "$ROOT/tests/support/tap.sh"
 
 printf 'correct horse\n' >"$T/pw"
 printf 'wrong horse\n' >"$T/bad"

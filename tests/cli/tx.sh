@@ -8,10 +8,7 @@ M=${MPAVS_BIN:-$ROOT/build/san/bin}/mpavs
 CAST=$ROOT/node_modules/.bin/cast
 ANVIL=$ROOT/node_modules/.bin/anvil
 T=$(mktemp -d)
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-same() { if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got:  $2" "want: $3"; fi; }
+. "$ROOT/tests/support/tap.sh"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 RPC=http://127.0.0.1:$port

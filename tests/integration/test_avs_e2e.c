@@ -629,6 +629,57 @@ static int build_params(mp_test_ctx *mp_t, const task *t, const mp_checksig_sign
     return rc;
 }
 
+/* The receipt holds exactly one StateConfirmed event for t, with operator 3 as the one
+ * non-signer in its signatory record; sh receives keccak256(state). */
+static void check_state_confirmed(mp_test_ctx *mp_t, const task *t, const mp_eth_receipt *r,
+                                  uint8_t sh[32])
+{
+    mp_err e;
+    mp_abi_sig ev;
+    CHECK_OK(mp_abi_sig_parse(&ev,
+                              "StateConfirmed(uint256 indexed identifier, bytes32 indexed "
+                              "metadataHash, bytes32 indexed stateHash, bytes metadata, bytes "
+                              "state, uint32 referenceBlockNumber, bytes32 signatoryRecordHash)",
+                              &e),
+             &e);
+    uint8_t topic0[32], mh[32], record[4 + 32], rh[32];
+    CHECK_OK(mp_abi_sig_hash(&ev, topic0, &e), &e);
+    mp_keccak256(mh, t->metadata, sizeof t->metadata);
+    mp_keccak256(sh, t->state, sizeof t->state);
+    record[0] = (uint8_t)(t->h.reference_block >> 24);
+    record[1] = (uint8_t)(t->h.reference_block >> 16);
+    record[2] = (uint8_t)(t->h.reference_block >> 8);
+    record[3] = (uint8_t)t->h.reference_block;
+    memcpy(record + 4, W.ops[3].key.id, 32);
+    mp_keccak256(rh, record, sizeof record);
+    int seen = 0;
+    for (size_t k = 0; k < r->logs.n; k++) {
+        const mp_eth_log *l = &r->logs.v[k];
+        mp_abi_value v;
+        if (l->ntopics == 0 || memcmp(l->topics[0], topic0, 32) != 0)
+            continue;
+        CHECK(memcmp(l->address, W.d.service_manager, 20) == 0);
+        CHECK_OK(mp_abi_decode_log(&v, &ev, (const uint8_t(*)[32])l->topics, l->ntopics, l->data,
+                                   l->data_len, &e),
+                 &e);
+        if (v.nitems == 7) {
+            uint64_t id = 0, ref = 0;
+            mp_u256_to_u64(&id, v.items[0].word);
+            mp_u256_to_u64(&ref, v.items[5].word);
+            CHECK(id == MP_STATE_L2_BLOCK && ref == t->h.reference_block);
+            CHECK_MEM(v.items[1].word, mh, 32);
+            CHECK_MEM(v.items[2].word, sh, 32);
+            CHECK(v.items[3].len == 64 && memcmp(v.items[3].bytes, t->metadata, 64) == 0);
+            CHECK(v.items[4].len == 64 && memcmp(v.items[4].bytes, t->state, 64) == 0);
+            CHECK_MEM(v.items[6].word, rh, 32);
+            seen++;
+        }
+        mp_abi_value_free(&v);
+    }
+    CHECK(seen == 1);
+    mp_abi_sig_free(&ev);
+}
+
 TEST(confirm_state_from_a_non_operator)
 {
     CHECK(W.live);
@@ -658,55 +709,14 @@ TEST(confirm_state_from_a_non_operator)
     gas_row("confirmState, 4 operators, 1 non-signer, tx total", r.gas_used,
             "execution <= 250,000 + 12,000 per non-signer (issue 5)");
     /* The StateConfirmed event, decoded. */
-    mp_abi_sig ev;
-    CHECK_OK(mp_abi_sig_parse(&ev,
-                              "StateConfirmed(uint256 indexed identifier, bytes32 indexed "
-                              "metadataHash, bytes32 indexed stateHash, bytes metadata, bytes "
-                              "state, uint32 referenceBlockNumber, bytes32 signatoryRecordHash)",
-                              &e),
-             &e);
-    uint8_t topic0[32], mh[32], sh[32], record[4 + 32], rh[32];
-    CHECK_OK(mp_abi_sig_hash(&ev, topic0, &e), &e);
-    mp_keccak256(mh, t.metadata, sizeof t.metadata);
-    mp_keccak256(sh, t.state, sizeof t.state);
-    record[0] = (uint8_t)(t.h.reference_block >> 24);
-    record[1] = (uint8_t)(t.h.reference_block >> 16);
-    record[2] = (uint8_t)(t.h.reference_block >> 8);
-    record[3] = (uint8_t)t.h.reference_block;
-    memcpy(record + 4, W.ops[3].key.id, 32);
-    mp_keccak256(rh, record, sizeof record);
-    int seen = 0;
-    for (size_t k = 0; k < r.logs.n; k++) {
-        const mp_eth_log *l = &r.logs.v[k];
-        mp_abi_value v;
-        if (l->ntopics == 0 || memcmp(l->topics[0], topic0, 32) != 0)
-            continue;
-        CHECK(memcmp(l->address, W.d.service_manager, 20) == 0);
-        CHECK_OK(mp_abi_decode_log(&v, &ev, (const uint8_t(*)[32])l->topics, l->ntopics, l->data,
-                                   l->data_len, &e),
-                 &e);
-        if (v.nitems == 7) {
-            uint64_t id = 0, ref = 0;
-            mp_u256_to_u64(&id, v.items[0].word);
-            mp_u256_to_u64(&ref, v.items[5].word);
-            CHECK(id == MP_STATE_L2_BLOCK && ref == t.h.reference_block);
-            CHECK_MEM(v.items[1].word, mh, 32);
-            CHECK_MEM(v.items[2].word, sh, 32);
-            CHECK(v.items[3].len == 64 && memcmp(v.items[3].bytes, t.metadata, 64) == 0);
-            CHECK(v.items[4].len == 64 && memcmp(v.items[4].bytes, t.state, 64) == 0);
-            CHECK_MEM(v.items[6].word, rh, 32);
-            seen++;
-        }
-        mp_abi_value_free(&v);
-    }
-    CHECK(seen == 1);
+    uint8_t sh[32];
+    check_state_confirmed(mp_t, &t, &r, sh);
     /* The getter holds the confirmed state. */
     uint8_t got[32];
     CHECK_OK(mp_avs_confirmed_state_hash(&W.rpc, &W.d, t.h.identifier, t.metadata,
                                          sizeof t.metadata, MP_BLOCK_LATEST, got, &e),
              &e);
     CHECK_MEM(got, sh, 32);
-    mp_abi_sig_free(&ev);
     mp_eth_receipt_free(&r);
     mp_buf_free(&cd);
     mp_checksig_params_free(&p);

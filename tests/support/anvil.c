@@ -2,6 +2,7 @@
 ** anvil.c: anvil as a child process for integration tests (see anvil.h).
 */
 #include "anvil.h"
+#include "mpavs/clock.h"
 #include "mpavs/ethrpc.h"
 #include "mpavs/rpc.h"
 
@@ -16,7 +17,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_ARGS 48
@@ -45,12 +45,6 @@ static const char *anvil_binary(char *buf, size_t cap)
     const char *root = getenv("MPAVS_ROOT");
     snprintf(buf, cap, "%s/node_modules/.bin/anvil", root ? root : ".");
     return access(buf, X_OK) == 0 ? buf : "anvil";
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
 }
 
 /* In the child: output to the log, die with the parent, exec anvil. */
@@ -142,7 +136,7 @@ static int wait_ready(mp_anvil *a, long timeout_ms, mp_err *err)
                          a->log_path);
             break;
         }
-        sleep_ms(100);
+        mp_clock_sleep_ms(100);
     }
     mp_rpc_close(&c);
     return rc;
@@ -202,7 +196,7 @@ void mp_anvil_stop(mp_anvil *a)
             a->pid = 0;
             return;
         }
-        sleep_ms(100);
+        mp_clock_sleep_ms(100);
     }
     kill(a->pid, SIGKILL);
     waitpid(a->pid, &status, 0);

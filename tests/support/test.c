@@ -2,6 +2,7 @@
 ** test.c: the test harness (see test.h).
 */
 #include "test.h"
+#include "mpavs/mem.h"
 
 #include <stdlib.h>
 
@@ -70,6 +71,17 @@ const char *mp_test_path(const char *rel)
     const char *root = getenv("MPAVS_ROOT");
     snprintf(buf, sizeof buf, "%s/%s", root ? root : ".", rel);
     return buf;
+}
+
+uint8_t *mp_test_slurp(const char *rel, size_t *len)
+{
+    uint8_t *data = NULL;
+    mp_err err;
+    if (mp_file_read(mp_test_path(rel), 1 << 20, &data, len, &err) != MP_OK) {
+        fprintf(stderr, "cannot read %s: %s\n", rel, err.msg);
+        abort();
+    }
+    return data;
 }
 
 static uint64_t seed_for(const char *name, uint64_t base)

@@ -52,6 +52,9 @@ size_t mp_test_unhex(uint8_t *out, size_t cap, const char *hex);
 const char *mp_test_errmsg(const mp_err *err);
 /** Path of a file under the repository root (tests run from there). */
 const char *mp_test_path(const char *rel);
+/** The bytes of that file (NUL-terminated one past *len; the caller frees them), or
+ ** an abort of the test binary when it cannot be read: missing test data. */
+uint8_t *mp_test_slurp(const char *rel, size_t *len);
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

@@ -5,7 +5,6 @@
 */
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
-#include "mpavs/mem.h"
 #include "test.h"
 
 #include <stdlib.h>
@@ -15,17 +14,6 @@
 #define NEG     "tests/vectors/dcap/negative/"
 #define SET1_AT 1719496800
 #define SET2_AT 1752919277
-
-static uint8_t *slurp(const char *rel, size_t *len)
-{
-    uint8_t *data = NULL;
-    mp_err err;
-    if (mp_file_read(mp_test_path(rel), 1 << 20, &data, len, &err) != MP_OK) {
-        fprintf(stderr, "cannot read %s: %s\n", rel, err.msg);
-        abort();
-    }
-    return data;
-}
 
 static int load_set1(mp_dcap_collateral *col, const char *tcbinfo, const char *identity,
                      mp_err *err)
@@ -67,7 +55,7 @@ TEST(set1_verifies)
     mp_err err;
     CHECK_OK(load_set1(&col, SET1 "tcbinfo.json", SET1 "identity.json", &err), &err);
     size_t len;
-    uint8_t *q = slurp(SET1 "quote.bin", &len);
+    uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     mp_dcap_result res;
@@ -98,7 +86,7 @@ TEST(set2_verifies)
     mp_err err;
     CHECK_OK(load_set2(&col, &err), &err);
     size_t len;
-    uint8_t *q = slurp(SET2 "sgx_quote.bin", &len);
+    uint8_t *q = mp_test_slurp(SET2 "sgx_quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     mp_dcap_result res;
@@ -133,7 +121,7 @@ static int set1_check(mp_test_ctx *mp_t, const char *quote, const char *tcbinfo,
     mp_err err;
     CHECK_OK(load_set1(&col, tcbinfo, identity, &err), &err);
     size_t len;
-    uint8_t *q = slurp(quote, &len);
+    uint8_t *q = mp_test_slurp(quote, &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     mp_dcap_result res;
@@ -214,7 +202,7 @@ TEST(set1_window_edges_verify)
     mp_err err;
     CHECK_OK(load_set1(&col, SET1 "tcbinfo.json", SET1 "identity.json", &err), &err);
     size_t len;
-    uint8_t *q = slurp(SET1 "quote.bin", &len);
+    uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     mp_dcap_result res;
@@ -230,7 +218,7 @@ TEST(set2_fails_after_expiry)
     mp_err err;
     CHECK_OK(load_set2(&col, &err), &err);
     size_t len;
-    uint8_t *q = slurp(SET2 "sgx_quote.bin", &len);
+    uint8_t *q = mp_test_slurp(SET2 "sgx_quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     mp_dcap_result res;
@@ -249,7 +237,7 @@ TEST(real_quotes_fail_with_another_pinned_root)
     mp_err err;
     CHECK_OK(load_set2(&col, &err), &err);
     size_t len;
-    uint8_t *q = slurp(SET2 "sgx_quote.bin", &len);
+    uint8_t *q = mp_test_slurp(SET2 "sgx_quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     pol.root_pubkey[5] ^= 1;
@@ -274,7 +262,7 @@ TEST(missing_collateral_names_the_check)
     mp_err err;
     CHECK_OK(load_set1(&col, SET1 "tcbinfo.json", SET1 "identity.json", &err), &err);
     size_t len;
-    uint8_t *q = slurp(SET1 "quote.bin", &len);
+    uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     mp_dcap_result res;
@@ -324,7 +312,7 @@ TEST(policy_on_real_quote)
     mp_err err;
     CHECK_OK(load_set1(&col, SET1 "tcbinfo.json", SET1 "identity.json", &err), &err);
     size_t len;
-    uint8_t *q = slurp(SET1 "quote.bin", &len);
+    uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
     mp_dcap_result res;

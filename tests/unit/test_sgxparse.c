@@ -8,7 +8,6 @@
 #include "mpavs/collateral.h"
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
-#include "mpavs/mem.h"
 #include "mpavs/quote.h"
 #include "sgx/sgx_util.h"
 #include "test.h"
@@ -18,17 +17,6 @@
 
 #define SET1 "tests/vectors/dcap/set1/"
 #define SET2 "tests/vectors/dcap/set2/"
-
-static uint8_t *slurp(const char *rel, size_t *len)
-{
-    uint8_t *data = NULL;
-    mp_err err;
-    if (mp_file_read(mp_test_path(rel), 1 << 20, &data, len, &err) != MP_OK) {
-        fprintf(stderr, "cannot read %s: %s\n", rel, err.msg);
-        abort();
-    }
-    return data;
-}
 
 static int parse_check(const uint8_t *q, size_t len)
 {
@@ -105,7 +93,7 @@ TEST(quote_format_checks)
     CHECK(parse_check(q, len) == MP_DCAP_QUOTE_SIZE);
     free(q);
     /* The real quote's fields. */
-    q = slurp(SET1 "quote.bin", &len);
+    q = mp_test_slurp(SET1 "quote.bin", &len);
     CHECK_OK(mp_quote_parse(&pq, q, len, &err), &err);
     CHECK(pq.qe_svn == 9 && pq.pce_svn == 14 && pq.qe_auth_len == 32 && pq.cert_data_len == 3682);
     CHECK(pq.qe.isvprodid == 1 && pq.qe.isvsvn == 9 && !mp_sgx_report_is_debug(&pq.isv));
@@ -117,7 +105,7 @@ TEST(quote_format_checks)
 static char *set1_chain(size_t *len)
 {
     size_t qlen;
-    uint8_t *q = slurp(SET1 "quote.bin", &qlen);
+    uint8_t *q = mp_test_slurp(SET1 "quote.bin", &qlen);
     mp_quote pq;
     if (mp_quote_parse(&pq, q, qlen, NULL) != MP_OK)
         abort();
@@ -248,7 +236,7 @@ TEST(der_reader)
 static mp_x509 *pck_of(const char *quote_file)
 {
     size_t qlen, n;
-    uint8_t *q = slurp(quote_file, &qlen);
+    uint8_t *q = mp_test_slurp(quote_file, &qlen);
     mp_quote pq;
     mp_buf ders[MP_PEM_MAX_CERTS] = {MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT, MP_BUF_INIT};
     mp_x509 *pck = NULL;
@@ -381,7 +369,7 @@ static int tcb_parse_text(const char *text, mp_tcb_info *ti)
 static int tcb_variant(const char *from, const char *to)
 {
     size_t len;
-    char *doc = (char *)slurp(SET1 "tcbinfo.json", &len);
+    char *doc = (char *)mp_test_slurp(SET1 "tcbinfo.json", &len);
     char *at = strstr(doc, from);
     if (at == NULL)
         abort();
@@ -401,7 +389,7 @@ TEST(tcb_info_documents)
 {
     mp_err err;
     size_t len;
-    uint8_t *doc = slurp(SET1 "tcbinfo.json", &len);
+    uint8_t *doc = mp_test_slurp(SET1 "tcbinfo.json", &len);
     mp_tcb_info ti;
     CHECK_OK(mp_tcb_info_parse(&ti, doc, len, &err), &err);
     CHECK(ti.version == 2 && ti.n_levels > 5 && ti.tcb_eval_num == 16);
@@ -413,7 +401,7 @@ TEST(tcb_info_documents)
     CHECK(ti.body[ti.body_len - 1] == '}' && doc[11 + ti.body_len] == ',');
     mp_tcb_info_free(&ti);
     free(doc);
-    doc = slurp(SET2 "derived_tcbinfo_pcs.json", &len);
+    doc = mp_test_slurp(SET2 "derived_tcbinfo_pcs.json", &len);
     CHECK_OK(mp_tcb_info_parse(&ti, doc, len, &err), &err);
     CHECK(ti.version == 3 && ti.fmspc[1] == 0xa0);
     CHECK(ti.levels[0].n_advisory_ids >= 1);
@@ -448,7 +436,7 @@ TEST(qe_identity_documents)
 {
     mp_err err;
     size_t len;
-    uint8_t *doc = slurp(SET1 "identity.json", &len);
+    uint8_t *doc = mp_test_slurp(SET1 "identity.json", &len);
     mp_qe_identity qi;
     CHECK_OK(mp_qe_identity_parse(&qi, doc, len, &err), &err);
     CHECK(qi.isvprodid == 1 && qi.n_levels == 6 && qi.levels[0].isvsvn == 8);
@@ -589,7 +577,7 @@ static int cert_variant(const uint8_t *der, size_t len, size_t at, uint8_t value
 TEST(cert_parser_is_strict)
 {
     size_t len;
-    uint8_t *der = slurp(SET1 "root_ca.der", &len);
+    uint8_t *der = mp_test_slurp(SET1 "root_ca.der", &len);
     mp_x509 *c = NULL;
     mp_err err;
     CHECK_OK(mp_x509_from_der(&c, der, len, &err), &err);

@@ -68,13 +68,6 @@ library BitmapUtils {
         return bitmap | (1 << q);
     }
 
-    /// @notice Whether no bit is set.
-    function isEmpty(
-        uint256 bitmap
-    ) internal pure returns (bool) {
-        return bitmap == 0;
-    }
-
     /// @notice Whether the two bitmaps share no set bit.
     function noBitsInCommon(
         uint256 a,

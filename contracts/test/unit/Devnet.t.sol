@@ -22,10 +22,6 @@ contract DevnetTest is Test {
     address internal constant OP = address(0x0F0);
     address internal constant STAKER = address(0x57A);
 
-    event BatchCommitted(
-        uint256 indexed batchIndex, bytes32 indexed batchHash, uint64 firstBlock, uint64 lastBlock
-    );
-
     function setUp() public {
         token = new StakeToken(address(this));
         vault = new RestakingVault(IERC20(address(token)), address(this), 10);
@@ -181,7 +177,7 @@ contract DevnetTest is Test {
     function test_mockRollup_CommitsContiguousBatches() public {
         vm.startPrank(address(0x5E0));
         vm.expectEmit(address(rollup));
-        emit BatchCommitted(0, bytes32("b0"), 1, 10);
+        emit MockRollup.BatchCommitted(0, bytes32("b0"), 1, 10);
         assertEq(rollup.commitBatch(bytes32("b0"), 1, 10), 0);
         assertEq(rollup.commitBatch(bytes32("b1"), 11, 11), 1);
         vm.expectRevert(

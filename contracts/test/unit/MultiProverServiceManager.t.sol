@@ -28,25 +28,6 @@ contract MultiProverServiceManagerTest is MpavsFixture {
     uint256 internal constant N = 10;
     bytes internal constant Q0 = hex"00";
 
-    event StateConfirmed(
-        uint256 indexed identifier,
-        bytes32 indexed metadataHash,
-        bytes32 indexed stateHash,
-        bytes metadata,
-        bytes state,
-        uint32 referenceBlockNumber,
-        bytes32 signatoryRecordHash
-    );
-    event StateConflict(
-        uint256 indexed identifier,
-        bytes32 indexed metadataHash,
-        bytes32 indexed conflictingStateHash,
-        bytes32 confirmedStateHash,
-        bytes state,
-        uint32 referenceBlockNumber,
-        bytes32 signatoryRecordHash
-    );
-
     function setUp() public {
         _setUpSystem(67, N);
         _registerLive(N);
@@ -281,7 +262,7 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
             _signedParams(bad, Q0, _range(0, N), new uint256[](0));
         vm.expectEmit(address(d.serviceManager));
-        emit StateConflict(
+        emit IMultiProverServiceManager.StateConflict(
             1,
             keccak256(bad.metadata),
             keccak256(bad.state),
@@ -323,7 +304,7 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
             _signedParams(h, Q0, _range(0, N), ns);
         vm.expectEmit(address(d.serviceManager));
-        emit StateConfirmed(
+        emit IMultiProverServiceManager.StateConfirmed(
             2,
             keccak256(h.metadata),
             keccak256(h.state),

@@ -13,16 +13,6 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 contract TEELivenessVerifierTest is MpavsFixture {
     ITEELivenessVerifier internal lv;
 
-    event LivenessProofSubmitted(
-        address indexed operator,
-        bytes32 indexed operatorId,
-        address indexed enclave,
-        uint8 teeType,
-        uint256 referenceBlockNumber,
-        bytes32 proverUrlHash,
-        bytes32 quoteId
-    );
-
     function setUp() public {
         _setUpSystem(67, 5);
         for (uint256 i = 0; i < 4; i++) {
@@ -53,7 +43,7 @@ contract TEELivenessVerifierTest is MpavsFixture {
         ITEELivenessVerifier.ReportData memory r = _reportData(1);
         bytes memory q = _validQuote(1, r);
         vm.expectEmit(address(lv));
-        emit LivenessProofSubmitted(
+        emit ITEELivenessVerifier.LivenessProofSubmitted(
             ops[1].addr,
             ops[1].id,
             _enclave(1),

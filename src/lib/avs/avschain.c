@@ -238,27 +238,11 @@ static int fill_indices(mp_checksig_params *p, const mp_abi_value *r, mp_err *er
     return MP_OK;
 }
 
-static void drop_indices(mp_checksig_params *p)
-{
-    free(p->nonsigner_bitmap_indices);
-    free(p->quorum_apk_indices);
-    free(p->total_stake_indices);
-    if (p->nonsigner_stake_indices)
-        for (size_t i = 0; i < p->n_quorums; i++)
-            free(p->nonsigner_stake_indices[i]);
-    free(p->nonsigner_stake_indices);
-    free(p->n_nonsigner_stake_indices);
-    p->nonsigner_bitmap_indices = p->quorum_apk_indices = p->total_stake_indices = NULL;
-    p->nonsigner_stake_indices = NULL;
-    p->n_nonsigner_stake_indices = NULL;
-    p->have_indices = false;
-}
-
 int mp_avs_get_check_signatures_indices(mp_rpc *rpc, const mp_avs_deployment *d,
                                         mp_checksig_params *p, mp_err *err)
 {
     MP_ARG_CHECK(err, rpc != NULL && d != NULL && p != NULL && p->n_quorums > 0);
-    drop_indices(p);
+    mp_checksig_indices_free(p);
     mp_buf cd = MP_BUF_INIT;
     mp_abi_type *t = NULL;
     mp_abi_value v = {0};
@@ -267,7 +251,7 @@ int mp_avs_get_check_signatures_indices(mp_rpc *rpc, const mp_avs_deployment *d,
     mp_abi_put_address(&cd, d->registry_coordinator);
     mp_abi_put_u64(&cd, p->reference_block);
     mp_abi_put_u64(&cd, 4 * 32);
-    mp_abi_put_u64(&cd, 4 * 32 + 32 + (p->n_quorums + 31) / 32 * 32);
+    mp_abi_put_u64(&cd, 4 * 32 + mp_abi_tail_bytes_len(p->n_quorums));
     mp_abi_put_tail_bytes(&cd, p->quorums, p->n_quorums);
     mp_abi_put_u64(&cd, p->n_nonsigners);
     for (size_t i = 0; i < p->n_nonsigners; i++)
@@ -278,7 +262,7 @@ int mp_avs_get_check_signatures_indices(mp_rpc *rpc, const mp_avs_deployment *d,
     if (rc == MP_OK)
         rc = fill_indices(p, &v.items[0], err);
     if (rc != MP_OK)
-        drop_indices(p);
+        mp_checksig_indices_free(p);
     mp_abi_value_free(&v);
     mp_abi_type_free(t);
     mp_buf_free(&cd);

@@ -26,12 +26,6 @@ void mp_avsreg_pubkey_params_make(mp_avsreg_pubkey_params *out, const mp_bls_sec
     out->g2 = pk.g2;
 }
 
-static void put_address_word(uint8_t w[32], const uint8_t addr[20])
-{
-    memset(w, 0, 12);
-    memcpy(w + 12, addr, 20);
-}
-
 void mp_avsreg_avs_digest(uint8_t out[32], uint64_t chain_id, const uint8_t avs_directory[20],
                           const uint8_t operator_addr[20], const uint8_t avs[20],
                           const uint8_t salt[32], uint64_t expiry)
@@ -44,10 +38,10 @@ void mp_avsreg_avs_digest(uint8_t out[32], uint64_t chain_id, const uint8_t avs_
     mp_keccak256(domain[0], domain_type, strlen(domain_type));
     mp_keccak256(domain[1], "EigenLayer", 10);
     mp_u256_from_u64(domain[2], chain_id);
-    put_address_word(domain[3], avs_directory);
+    mp_abi_address_word(domain[3], avs_directory);
     mp_keccak256(st[0], reg_type, strlen(reg_type));
-    put_address_word(st[1], operator_addr);
-    put_address_word(st[2], avs);
+    mp_abi_address_word(st[1], operator_addr);
+    mp_abi_address_word(st[2], avs);
     memcpy(st[3], salt, 32);
     mp_u256_from_u64(st[4], expiry);
     msg[0] = 0x19;
@@ -70,11 +64,6 @@ int mp_avsreg_sign(mp_avsreg_signature *out, mp_secp *ctx, const uint8_t ecdsa_s
     return MP_OK;
 }
 
-static size_t padded(size_t n)
-{
-    return (n + 31) / 32 * 32;
-}
-
 int mp_avsreg_register_calldata(mp_buf *out, const uint8_t *quorums, size_t n_quorums,
                                 const char *socket, const mp_avsreg_pubkey_params *params,
                                 const mp_avsreg_signature *sig, mp_err *err)
@@ -94,8 +83,8 @@ int mp_avsreg_register_calldata(mp_buf *out, const uint8_t *quorums, size_t n_qu
                                err));
     /* head: off(quorums), off(socket), params (8 static words), off(signature) */
     size_t head = 11 * 32;
-    size_t socket_off = head + 32 + padded(n_quorums);
-    size_t sig_off = socket_off + 32 + padded(socket_len);
+    size_t socket_off = head + mp_abi_tail_bytes_len(n_quorums);
+    size_t sig_off = socket_off + mp_abi_tail_bytes_len(socket_len);
     mp_abi_put_u64(out, head);
     mp_abi_put_u64(out, socket_off);
     mp_bn254_g1_encode(g1, &params->pop);

@@ -40,6 +40,12 @@ void mp_checksig_params_free(mp_checksig_params *p)
     free(p->quorum_apks);
     free(p->signed_stake);
     free(p->total_stake);
+    mp_checksig_indices_free(p);
+    memset(p, 0, sizeof *p);
+}
+
+void mp_checksig_indices_free(mp_checksig_params *p)
+{
     free(p->nonsigner_bitmap_indices);
     free(p->quorum_apk_indices);
     free(p->total_stake_indices);
@@ -48,7 +54,10 @@ void mp_checksig_params_free(mp_checksig_params *p)
             free(p->nonsigner_stake_indices[i]);
     free(p->nonsigner_stake_indices);
     free(p->n_nonsigner_stake_indices);
-    memset(p, 0, sizeof *p);
+    p->nonsigner_bitmap_indices = p->quorum_apk_indices = p->total_stake_indices = NULL;
+    p->nonsigner_stake_indices = NULL;
+    p->n_nonsigner_stake_indices = NULL;
+    p->have_indices = false;
 }
 
 static int cmp_id(const void *a, const void *b)

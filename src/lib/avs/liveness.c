@@ -36,8 +36,7 @@ void mp_liveness_report_hash(uint8_t out[32], const mp_liveness_report *r)
 void mp_liveness_report_data(uint8_t out[64], const uint8_t enclave[20],
                              const mp_liveness_report *r)
 {
-    memset(out, 0, 12);
-    memcpy(out + 12, enclave, 20);
+    mp_abi_address_word(out, enclave);
     mp_liveness_report_hash(out + 32, r);
 }
 

@@ -16,29 +16,18 @@ const uint8_t mp_state_header_typehash[32] = {
     0x57, 0xb8, 0xaf, 0xe4, 0x58, 0xed, 0xb2, 0x14, 0x7a, 0xa9, 0x6f, 0xbe, 0x5a, 0xc9, 0x55, 0xcb,
 };
 
-static void put_u64(uint8_t w[32], uint64_t v)
-{
-    mp_u256_from_u64(w, v);
-}
-
 void mp_state_header_digest(uint8_t out[32], const mp_state_header *h, uint64_t chain_id,
                             const uint8_t service_manager[20])
 {
     uint8_t words[7][32];
     memcpy(words[0], mp_state_header_typehash, 32);
-    put_u64(words[1], chain_id);
-    memset(words[2], 0, 12);
-    memcpy(words[2] + 12, service_manager, 20);
+    mp_u256_from_u64(words[1], chain_id);
+    mp_abi_address_word(words[2], service_manager);
     memcpy(words[3], h->identifier, 32);
     mp_keccak256(words[4], h->metadata, h->metadata_len);
     mp_keccak256(words[5], h->state, h->state_len);
-    put_u64(words[6], h->reference_block);
+    mp_u256_from_u64(words[6], h->reference_block);
     mp_keccak256(out, words, sizeof words);
-}
-
-static size_t padded(size_t n)
-{
-    return (n + 31) / 32 * 32;
 }
 
 int mp_state_header_encode(mp_buf *out, const mp_state_header *h, mp_err *err)
@@ -47,7 +36,7 @@ int mp_state_header_encode(mp_buf *out, const mp_state_header *h, mp_err *err)
     MP_ARG_CHECK(err, h->state != NULL || h->state_len == 0);
     /* head: identifier, offset(metadata), offset(state), referenceBlockNumber */
     size_t meta_off = 4 * 32;
-    size_t state_off = meta_off + 32 + padded(h->metadata_len);
+    size_t state_off = meta_off + mp_abi_tail_bytes_len(h->metadata_len);
     mp_abi_put_word(out, h->identifier);
     mp_abi_put_u64(out, meta_off);
     mp_abi_put_u64(out, state_off);
@@ -66,8 +55,8 @@ int mp_state_header_digest_calldata(mp_buf *out, const mp_state_header *h, mp_er
 
 void mp_state_l2block_metadata(uint8_t out[64], uint64_t l2_chain_id, uint64_t block_number)
 {
-    put_u64(out, l2_chain_id);
-    put_u64(out + 32, block_number);
+    mp_u256_from_u64(out, l2_chain_id);
+    mp_u256_from_u64(out + 32, block_number);
 }
 
 void mp_state_l2block_state(uint8_t out[64], const uint8_t block_hash[32],
@@ -80,10 +69,10 @@ void mp_state_l2block_state(uint8_t out[64], const uint8_t block_hash[32],
 void mp_state_l2batch_metadata(uint8_t out[128], uint64_t l2_chain_id, uint64_t batch_index,
                                uint64_t first_block, uint64_t last_block)
 {
-    put_u64(out, l2_chain_id);
-    put_u64(out + 32, batch_index);
-    put_u64(out + 64, first_block);
-    put_u64(out + 96, last_block);
+    mp_u256_from_u64(out, l2_chain_id);
+    mp_u256_from_u64(out + 32, batch_index);
+    mp_u256_from_u64(out + 64, first_block);
+    mp_u256_from_u64(out + 96, last_block);
 }
 
 void mp_state_l2batch_state(uint8_t out[96], const uint8_t prev_root[32],

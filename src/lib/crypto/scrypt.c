@@ -121,7 +121,7 @@ static int scrypt_fallback(uint8_t *dk, size_t dklen, const void *pass, size_t p
 }
 
 /* OpenSSL's own limit (RFC 7914): n < 2^(16 r). */
-static int openssl_accepts(uint64_t n, uint32_t r)
+static bool openssl_accepts(uint64_t n, uint32_t r)
 {
     return 16 * (uint64_t)r >= 64 || n < (1ull << (16 * r));
 }

@@ -20,10 +20,17 @@ void mp_abi_put_u64(mp_buf *b, uint64_t v)
     mp_buf_append(b, w, 32);
 }
 
+void mp_abi_address_word(uint8_t w[32], const uint8_t addr[20])
+{
+    memset(w, 0, 12);
+    memcpy(w + 12, addr, 20);
+}
+
 void mp_abi_put_address(mp_buf *b, const uint8_t addr[20])
 {
-    mp_buf_zeros(b, 12);
-    mp_buf_append(b, addr, 20);
+    uint8_t w[32];
+    mp_abi_address_word(w, addr);
+    mp_buf_append(b, w, 32);
 }
 
 void mp_abi_put_bool(mp_buf *b, bool v)
@@ -37,6 +44,11 @@ void mp_abi_put_tail_bytes(mp_buf *b, const void *p, size_t n)
     if (n)
         mp_buf_append(b, p, n);
     mp_buf_zeros(b, (32 - n % 32) % 32);
+}
+
+size_t mp_abi_tail_bytes_len(size_t n)
+{
+    return 32 + (n + 31) / 32 * 32;
 }
 
 int mp_abi_put_selector(mp_buf *b, const char *sig, mp_err *err)

@@ -32,17 +32,10 @@ void mp_address_to_checksum(char out[MP_ADDRESS_TEXT_LEN], const uint8_t addr[20
     out[42] = 0;
 }
 
-static const char *digits_of(const char *text)
-{
-    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
-        return text + 2;
-    return text;
-}
-
 bool mp_address_is_checksummed(const char *text)
 {
     uint8_t addr[20];
-    const char *d = digits_of(text);
+    const char *d = mp_hex_skip_0x(text);
     if (strlen(d) != 40 || mp_hex_decode_exact(addr, 20, d, NULL) != MP_OK)
         return false;
     char want[MP_ADDRESS_TEXT_LEN];
@@ -54,7 +47,7 @@ int mp_address_parse(uint8_t out[20], const char *text, mp_err *err)
 {
     if (text == NULL)
         return MP_FAIL(err, MP_ERR_INVALID, "missing address");
-    const char *d = digits_of(text);
+    const char *d = mp_hex_skip_0x(text);
     if (strlen(d) != 40)
         return MP_FAIL(err, MP_ERR_INVALID, "an address has 40 hex digits, got %zu", strlen(d));
     uint8_t addr[20];

@@ -656,13 +656,10 @@ static bool too_big(const mp_rpc *c, int rc)
     static const char *const hints[] = {"more than",   "too large",     "too many",
                                         "block range", "range",         "limit",
                                         "exceed",      "response size", "max results"};
-    char msg[sizeof c->last_error.message];
-    for (size_t i = 0; i < sizeof msg; i++)
-        msg[i] = (char)tolower((unsigned char)c->last_error.message[i]);
     if (c->last_error.code == -32005)
         return true;
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
-        if (strstr(msg, hints[i]))
+        if (mp_rpc_error_mentions(c, rc, hints[i]))
             return true;
     return false;
 }

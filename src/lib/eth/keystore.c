@@ -452,28 +452,42 @@ int mp_keystore_eth_write(const char *path, const uint8_t sk[32], const char *pa
     return write_text(path, text, err);
 }
 
+/* What a key file's bytes are decrypted into, for mp_file_parse. */
+typedef struct key_read {
+    uint8_t *sk;
+    char **pubkey; /* BLS files: the pubKey field (may be NULL) */
+    const char *password;
+} key_read;
+
+static int parse_eth_file(void *ctx, const uint8_t *data, size_t len, mp_err *err)
+{
+    key_read *k = ctx;
+    return mp_keystore_eth_load(k->sk, (const char *)data, len, k->password, err);
+}
+
+static int parse_bls_file(void *ctx, const uint8_t *data, size_t len, mp_err *err)
+{
+    key_read *k = ctx;
+    return mp_keystore_bls_load(k->sk, k->pubkey, (const char *)data, len, k->password, err);
+}
+
+/* A key file's JSON object, for the fields readable without the password. */
+static int parse_doc_file(void *root, const uint8_t *data, size_t len, mp_err *err)
+{
+    return parse_doc(root, (const char *)data, len, err);
+}
+
 int mp_keystore_eth_read(uint8_t sk[32], const char *path, const char *password, mp_err *err)
 {
-    uint8_t *data;
-    size_t len;
-    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
-    int rc = mp_keystore_eth_load(sk, (const char *)data, len, password, err);
-    free(data);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", path);
-    return rc;
+    key_read k = {sk, NULL, password};
+    return mp_file_parse(path, MP_KEYSTORE_MAX_FILE, parse_eth_file, &k, err);
 }
 
 int mp_keystore_eth_address(uint8_t addr[20], const char *path, mp_err *err)
 {
-    uint8_t *data;
-    size_t len;
     json_t *root;
-    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
-    int rc = parse_doc(&root, (const char *)data, len, err);
-    free(data);
-    if (rc != MP_OK)
-        return rc;
+    MP_TRY(mp_file_parse(path, MP_KEYSTORE_MAX_FILE, parse_doc_file, &root, err));
+    int rc = MP_OK;
     json_t *a = json_object_get(root, "address");
     if (a == NULL)
         rc = MP_FAIL(err, MP_ERR_NOTFOUND, "%s has no address field", path);
@@ -535,32 +549,22 @@ int mp_keystore_bls_write(const char *path, const uint8_t sk[32], const char *pu
 int mp_keystore_bls_read(uint8_t sk[32], char **pubkey, const char *path, const char *password,
                          mp_err *err)
 {
-    uint8_t *data;
-    size_t len;
-    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
-    int rc = mp_keystore_bls_load(sk, pubkey, (const char *)data, len, password, err);
-    free(data);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", path);
-    return rc;
+    key_read k = {sk, pubkey, password};
+    return mp_file_parse(path, MP_KEYSTORE_MAX_FILE, parse_bls_file, &k, err);
 }
 
 int mp_keystore_bls_pubkey(char **pubkey, const char *path, mp_err *err)
 {
-    uint8_t *data;
-    size_t len;
     json_t *root;
-    MP_TRY(mp_file_read(path, MP_KEYSTORE_MAX_FILE, &data, &len, err));
-    int rc = parse_doc(&root, (const char *)data, len, err);
-    free(data);
-    if (rc != MP_OK)
-        return rc;
+    MP_TRY(mp_file_parse(path, MP_KEYSTORE_MAX_FILE, parse_doc_file, &root, err));
     const char *text = NULL;
-    rc = get_string(&text, root, path, "pubKey", err);
+    int rc = get_string(&text, root, "", "pubKey", err);
     if (rc == MP_OK)
         rc = check_pubkey_text(text, err);
     if (rc == MP_OK && (*pubkey = strdup(text)) == NULL)
         rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", path);
     json_decref(root);
     return rc;
 }

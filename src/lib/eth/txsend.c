@@ -8,14 +8,13 @@
 ** fees when it takes too long).
 */
 #include "mpavs/txsend.h"
+#include "mpavs/clock.h"
 #include "mpavs/hex.h"
 #include "mpavs/mem.h"
 #include "mpavs/tx.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_HASHES 16
 
@@ -24,30 +23,6 @@ typedef struct pending {
     uint8_t hashes[MAX_HASHES][32]; /* every version sent for this nonce */
     size_t nhashes;
 } pending;
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* Node messages differ in case ("nonce too low", "Nonce too low"); what is lowercase. */
-static bool error_says(const mp_rpc *c, int rc, const char *what)
-{
-    if (mp_rc_detail(rc) != MP_RPC_ERROR_OBJECT)
-        return false;
-    char msg[sizeof c->last_error.message];
-    for (size_t i = 0; i < sizeof msg; i++)
-        msg[i] = (char)tolower((unsigned char)c->last_error.message[i]);
-    return strstr(msg, what) != NULL;
-}
 
 int mp_txsend_init(mp_txsend *s, mp_rpc *rpc, const uint8_t sk[32], const mp_txsend_opts *opts,
                    const mp_log *log, mp_err *err)
@@ -171,7 +146,7 @@ static int sign_and_send(mp_txsend *s, pending *p, mp_err *err)
     int rc = mp_tx_sign(&p->tx, s->secp, s->sk, &raw, hash, err);
     if (rc == MP_OK)
         rc = mp_eth_send_raw_transaction(s->rpc, raw.data, raw.len, got, err);
-    if (rc != MP_OK && error_says(s->rpc, rc, "already known"))
+    if (rc != MP_OK && mp_rpc_error_mentions(s->rpc, rc, "already known"))
         rc = MP_OK;
     mp_buf_free(&raw);
     if (rc == MP_OK && p->nhashes < MAX_HASHES) {
@@ -206,10 +181,10 @@ static int submit_first(mp_txsend *s, pending *p, mp_err *err)
         int rc = sign_and_send(s, p, err);
         if (rc == MP_OK || tries >= 3)
             return rc;
-        if (error_says(s->rpc, rc, "nonce too low")) {
+        if (mp_rpc_error_mentions(s->rpc, rc, "nonce too low")) {
             MP_TRY(sync_nonce(s, err));
             p->tx.nonce = s->next_nonce;
-        } else if (error_says(s->rpc, rc, "underpriced")) {
+        } else if (mp_rpc_error_mentions(s->rpc, rc, "underpriced")) {
             bump(s, &p->tx);
         } else {
             return rc;
@@ -247,13 +222,13 @@ static void resubmit(mp_txsend *s, pending *p)
 
 static int wait_mined(mp_txsend *s, pending *p, mp_eth_receipt *out, size_t *which, mp_err *err)
 {
-    long long start = now_ms(), last_send = start;
+    long long start = mp_clock_now_ms(), last_send = start;
     unsigned resubmits = 0;
     for (;;) {
         int rc = poll_receipts(s, p, out, which, err);
         if (rc == MP_OK || mp_rc_class(rc) != MP_ERR_NOTFOUND)
             return rc;
-        long long t = now_ms();
+        long long t = mp_clock_now_ms();
         if (t - start >= s->opts.receipt_timeout_ms)
             return MP_FAIL(err, MP_ERR_TIMEOUT, "no receipt for nonce %llu after %ld ms",
                            (unsigned long long)p->tx.nonce, s->opts.receipt_timeout_ms);
@@ -262,7 +237,7 @@ static int wait_mined(mp_txsend *s, pending *p, mp_eth_receipt *out, size_t *whi
             resubmits++;
             last_send = t;
         }
-        sleep_ms(s->opts.poll_ms);
+        mp_clock_sleep_ms(s->opts.poll_ms);
     }
 }
 

@@ -7,12 +7,12 @@
 */
 #include "mpavs/rpc.h"
 #include "mpavs/buf.h"
+#include "mpavs/clock.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef enum attempt_result { ANSWERED, RETRY, FINAL } attempt_result;
 
@@ -170,13 +170,6 @@ static attempt_result attempt(mp_rpc *c, const char *method, const char *req, ui
     return ar;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 static char *build_request(const char *method, json_t *params, uint64_t id)
 {
     json_t *req = json_pack("{s:s, s:I, s:s, s:o}", "jsonrpc", "2.0", "id", (json_int_t)id,
@@ -197,6 +190,16 @@ static void log_call(const mp_rpc *c, const char *method, int attempt_no, int rc
              rc == MP_OK ? "ok" : (err ? err->msg : mp_rc_name(rc)));
 }
 
+bool mp_rpc_error_mentions(const mp_rpc *c, int rc, const char *text)
+{
+    if (rc != MP_RC(MP_ERR_RPC, MP_RPC_ERROR_OBJECT))
+        return false;
+    char msg[sizeof c->last_error.message];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (char)tolower((unsigned char)c->last_error.message[i]);
+    return strstr(msg, text) != NULL;
+}
+
 int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err)
 {
     uint64_t id = c->next_id++;
@@ -209,7 +212,7 @@ int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, 
     int i = 0;
     for (; i <= c->opts.retries; i++) {
         if (i > 0) {
-            sleep_ms(wait);
+            mp_clock_sleep_ms(wait);
             wait = wait * 2 > c->opts.backoff_max_ms ? c->opts.backoff_max_ms : wait * 2;
             c->retries++;
         }

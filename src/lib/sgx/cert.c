@@ -46,7 +46,6 @@ static const uint8_t ALG_EC_P256[] = {0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
                                       0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
                                       0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
 static const uint8_t OID_CN[] = {0x55, 0x04, 0x03};
-static const uint8_t OID_SGX[] = {0x2a, 0x86, 0x48, 0x86, 0xf8, 0x4d, 0x01, 0x0d, 0x01};
 
 #define PFAIL(...) MP_FAIL(err, MP_ERR_PARSE, __VA_ARGS__)
 
@@ -65,12 +64,12 @@ static bool der_is(const mp_der *d, const uint8_t *bytes, size_t n)
     return d->n == n && memcmp(d->p, bytes, n) == 0;
 }
 
-static int two_digits(const uint8_t *p, int *out)
+static bool two_digits(const uint8_t *p, int *out)
 {
     if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-        return 0;
+        return false;
     *out = (p[0] - '0') * 10 + (p[1] - '0');
-    return 1;
+    return true;
 }
 
 /* UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ (RFC 5280 forms only). */
@@ -185,7 +184,7 @@ static int parse_extensions(mp_x509 *c, mp_der *tbs, mp_err *err)
             return PFAIL("certificate extension value is not an OCTET STRING");
         if (ext.n != 0)
             return PFAIL("bytes after a certificate extension");
-        if (der_is(&oid, OID_SGX, sizeof OID_SGX)) {
+        if (der_is(&oid, MP_SGX_EXT_OID, MP_SGX_EXT_OID_LEN)) {
             c->sgx_ext = val;
             c->n_sgx_ext++;
         }
@@ -267,19 +266,10 @@ int mp_x509_from_der(mp_x509 **out, const uint8_t *der, size_t len, mp_err *err)
     return MP_OK;
 }
 
-static bool looks_pem(const uint8_t *data, size_t len)
-{
-    static const char tag[] = "-----BEGIN";
-    for (size_t i = 0; i + sizeof tag - 1 <= len && i < 64; i++)
-        if (memcmp(data + i, tag, sizeof tag - 1) == 0)
-            return true;
-    return false;
-}
-
 /* PEM files (collateral) are read leniently with OpenSSL, then parsed strictly as DER. */
 int mp_x509_load(mp_x509 **out, const uint8_t *data, size_t len, mp_err *err)
 {
-    if (!looks_pem(data, len))
+    if (!mp_pem_sniff(data, len))
         return mp_x509_from_der(out, data, len, err);
     if (len > CERT_MAX)
         return PFAIL("certificate file too large");
@@ -297,16 +287,14 @@ int mp_x509_load(mp_x509 **out, const uint8_t *data, size_t len, mp_err *err)
     return rc;
 }
 
+static int parse_file(void *out, const uint8_t *data, size_t len, mp_err *err)
+{
+    return mp_x509_load(out, data, len, err);
+}
+
 int mp_x509_load_file(mp_x509 **out, const char *path, mp_err *err)
 {
-    uint8_t *data = NULL;
-    size_t len = 0;
-    MP_TRY(mp_file_read(path, CERT_MAX, &data, &len, err));
-    int rc = mp_x509_load(out, data, len, err);
-    free(data);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", path);
-    return rc;
+    return mp_file_parse(path, CERT_MAX, parse_file, out, err);
 }
 
 void mp_x509_free(mp_x509 *c)

@@ -7,19 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int load_json(const char *path, int (*parse)(void *, const uint8_t *, size_t, mp_err *),
-                     void *out, mp_err *err)
-{
-    uint8_t *data = NULL;
-    size_t len = 0;
-    MP_TRY(mp_file_read(path, MP_COLLATERAL_MAX_JSON, &data, &len, err));
-    int rc = parse(out, data, len, err);
-    free(data);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", path);
-    return rc;
-}
-
 static int parse_tcb(void *out, const uint8_t *d, size_t n, mp_err *err)
 {
     return mp_tcb_info_parse(out, d, n, err);
@@ -34,8 +21,8 @@ static int load_all(mp_dcap_collateral *col, const mp_dcap_collateral_files *f, 
 {
     if (f->tcb_info == NULL || f->qe_identity == NULL)
         return MP_FAIL(err, MP_ERR_MISUSE, "TCB info and QE identity files are required");
-    MP_TRY(load_json(f->tcb_info, parse_tcb, &col->tcb_info, err));
-    MP_TRY(load_json(f->qe_identity, parse_qe, &col->qe_identity, err));
+    MP_TRY(mp_file_parse(f->tcb_info, MP_COLLATERAL_MAX_JSON, parse_tcb, &col->tcb_info, err));
+    MP_TRY(mp_file_parse(f->qe_identity, MP_COLLATERAL_MAX_JSON, parse_qe, &col->qe_identity, err));
     if (f->root_ca)
         MP_TRY(mp_x509_load_file(&col->root_ca, f->root_ca, err));
     if (f->tcb_signing)

@@ -18,22 +18,13 @@ struct mp_crl {
     int64_t this_update, next_update;
 };
 
-static int asn1_time_unix(const ASN1_TIME *t, int64_t *out)
+static bool asn1_time_unix(const ASN1_TIME *t, int64_t *out)
 {
     struct tm tm;
     if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
-        return 0;
+        return false;
     *out = mp_tm_to_unix(&tm);
-    return 1;
-}
-
-static bool looks_pem(const uint8_t *data, size_t len)
-{
-    static const char tag[] = "-----BEGIN";
-    for (size_t i = 0; i + sizeof tag - 1 <= len && i < 64; i++)
-        if (memcmp(data + i, tag, sizeof tag - 1) == 0)
-            return true;
-    return false;
+    return true;
 }
 
 /* The CRL issuer's DER equals the given raw name. */
@@ -51,7 +42,7 @@ int mp_crl_load(mp_crl **out, const uint8_t *data, size_t len, mp_err *err)
     if (len == 0 || len > CRL_MAX)
         return MP_FAIL(err, MP_ERR_PARSE, "CRL of %zu bytes", len);
     X509_CRL *x = NULL;
-    if (looks_pem(data, len)) {
+    if (mp_pem_sniff(data, len)) {
         BIO *bio = BIO_new_mem_buf(data, (int)len);
         x = bio ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL) : NULL;
         BIO_free(bio);
@@ -86,16 +77,14 @@ int mp_crl_load(mp_crl **out, const uint8_t *data, size_t len, mp_err *err)
     return MP_OK;
 }
 
+static int parse_file(void *out, const uint8_t *data, size_t len, mp_err *err)
+{
+    return mp_crl_load(out, data, len, err);
+}
+
 int mp_crl_load_file(mp_crl **out, const char *path, mp_err *err)
 {
-    uint8_t *data = NULL;
-    size_t len = 0;
-    MP_TRY(mp_file_read(path, CRL_MAX, &data, &len, err));
-    int rc = mp_crl_load(out, data, len, err);
-    free(data);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", path);
-    return rc;
+    return mp_file_parse(path, CRL_MAX, parse_file, out, err);
 }
 
 void mp_crl_free(mp_crl *crl)

@@ -8,6 +8,8 @@
 */
 #include "sgx/sgx_util.h"
 
+#include <assert.h>
+
 int mp_der_next(mp_der *in, uint8_t *tag, mp_der *val, mp_err *err)
 {
     if (in->n < 2)
@@ -70,6 +72,7 @@ int mp_der_uint(const mp_der *val, uint64_t max, uint64_t *out, mp_err *err)
 
 void mp_der_put_tlv(mp_buf *b, uint8_t tag, const uint8_t *content, size_t len)
 {
+    assert(len <= 0xffff); /* at most two length bytes: the simulation's items are small */
     mp_buf_push(b, tag);
     if (len < 0x80) {
         mp_buf_push(b, (uint8_t)len);

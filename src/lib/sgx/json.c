@@ -187,7 +187,7 @@ int mp_json_hex(const json_t *obj, const char *key, uint8_t *out, size_t n, mp_e
 {
     const char *s;
     MP_TRY(mp_json_str(obj, key, &s, err));
-    if (strlen(s) != 2 * n || (n > 0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+    if (strlen(s) != 2 * n || (n > 0 && mp_hex_has_0x(s)))
         return MP_FAIL(err, MP_ERR_PARSE, "\"%s\" must be %zu hex digits", key, 2 * n);
     if (mp_hex_decode_exact(out, n, s, err) != MP_OK)
         return MP_FAIL(err, MP_ERR_PARSE, "\"%s\" is not hex", key);
@@ -198,9 +198,10 @@ int mp_json_date(const json_t *obj, const char *key, int64_t *out, mp_err *err)
 {
     const char *s;
     MP_TRY(mp_json_str(obj, key, &s, err));
-    if (mp_iso8601_parse(s, out, err) != MP_OK)
-        return MP_FAIL(err, MP_ERR_PARSE, "\"%s\": %s", key, err ? err->msg : "bad date");
-    return MP_OK;
+    int rc = mp_iso8601_parse(s, out, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "\"%s\"", key);
+    return rc;
 }
 
 void mp_json_advisories_free(char **ids, size_t n)

@@ -103,24 +103,24 @@ int mp_p256_verify_raw(EVP_PKEY *key, const uint8_t *msg, size_t len, const uint
 }
 
 /* Reads one DER INTEGER (<= 32 magnitude bytes) into a 32-byte big-endian field. */
-static int get_der_int(const uint8_t **p, const uint8_t *end, uint8_t out[32])
+static bool get_der_int(const uint8_t **p, const uint8_t *end, uint8_t out[32])
 {
     if (end - *p < 2 || (*p)[0] != 0x02)
-        return 0;
+        return false;
     size_t n = (*p)[1];
     const uint8_t *v = *p + 2;
     if ((size_t)(end - v) < n || n == 0)
-        return 0;
+        return false;
     while (n > 0 && *v == 0) {
         v++;
         n--;
     }
     if (n > 32)
-        return 0;
+        return false;
     memset(out, 0, 32);
     memcpy(out + 32 - n, v, n);
     *p = v + n;
-    return 1;
+    return true;
 }
 
 int mp_p256_sign_raw(uint8_t sig[64], EVP_PKEY *key, const uint8_t *msg, size_t len, mp_err *err)

@@ -9,15 +9,15 @@
 
 #include <string.h>
 
-/* DER content of OID 1.2.840.113741.1.13.1 (the extension and the prefix of its items). */
-static const uint8_t SGX_OID[] = {0x2a, 0x86, 0x48, 0x86, 0xf8, 0x4d, 0x01, 0x0d, 0x01};
-#define SGX_OID_LEN sizeof SGX_OID
+const uint8_t MP_SGX_EXT_OID[MP_SGX_EXT_OID_LEN] = {0x2a, 0x86, 0x48, 0x86, 0xf8,
+                                                    0x4d, 0x01, 0x0d, 0x01};
 
-/* If oid is SGX_OID followed by the given arcs (each < 128), true. */
+/* If oid is MP_SGX_EXT_OID followed by the given arcs (each < 128), true. */
 static bool oid_is(const mp_der *oid, const uint8_t *arcs, size_t n)
 {
-    return oid->n == SGX_OID_LEN + n && memcmp(oid->p, SGX_OID, SGX_OID_LEN) == 0 &&
-           memcmp(oid->p + SGX_OID_LEN, arcs, n) == 0;
+    return oid->n == MP_SGX_EXT_OID_LEN + n &&
+           memcmp(oid->p, MP_SGX_EXT_OID, MP_SGX_EXT_OID_LEN) == 0 &&
+           memcmp(oid->p + MP_SGX_EXT_OID_LEN, arcs, n) == 0;
 }
 
 static int octets(const mp_der *val, uint8_t tag, uint8_t *out, size_t n, const char *what,

@@ -119,6 +119,15 @@ int mp_pem_chain_decode(mp_buf *ders, size_t max, size_t *n, const uint8_t *data
     return MP_OK;
 }
 
+bool mp_pem_sniff(const uint8_t *data, size_t len)
+{
+    static const char tag[] = "-----BEGIN";
+    for (size_t i = 0; i + sizeof tag - 1 <= len && i < 64; i++)
+        if (memcmp(data + i, tag, sizeof tag - 1) == 0)
+            return true;
+    return false;
+}
+
 void mp_base64_encode(mp_buf *out, const uint8_t *in, size_t len)
 {
     for (size_t i = 0; i < len; i += 3) {

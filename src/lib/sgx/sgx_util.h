@@ -79,6 +79,16 @@ MP_WUR int mp_pem_chain_decode(mp_buf *ders, size_t max, size_t *n, const uint8_
 void mp_pem_cert_encode(mp_buf *out, const uint8_t *der, size_t len);
 /** Base64 (standard alphabet, padded) of in, appended to out without line breaks. */
 void mp_base64_encode(mp_buf *out, const uint8_t *in, size_t len);
+/** True when a "-----BEGIN" line starts within the first 64 bytes: collateral
+ ** files (certificates, CRLs) may be PEM or DER. */
+bool mp_pem_sniff(const uint8_t *data, size_t len);
+
+/* ---- pckext.c ---- */
+
+#define MP_SGX_EXT_OID_LEN 9
+/** DER content of OID 1.2.840.113741.1.13.1: Intel's SGX extension of PCK
+ ** certificates, and the prefix of the OIDs of its items. */
+extern const uint8_t MP_SGX_EXT_OID[MP_SGX_EXT_OID_LEN];
 
 /* ---- cert.c ---- */
 

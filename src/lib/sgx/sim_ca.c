@@ -179,15 +179,14 @@ static int build_cert(X509 **out, const cert_spec *s, mp_err *err)
 /* The SGX extension value for the simulated platform (docs/dcap.md, check 50). */
 static void sgx_extension(mp_buf *out, const uint8_t fmspc[6], const uint8_t ppid[16])
 {
-    static const uint8_t oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf8, 0x4d, 0x01, 0x0d, 0x01};
     mp_buf items = MP_BUF_INIT, tcb = MP_BUF_INIT, one = MP_BUF_INIT;
-    uint8_t o[sizeof oid + 2];
-    memcpy(o, oid, sizeof oid);
+    uint8_t o[MP_SGX_EXT_OID_LEN + 2];
+    memcpy(o, MP_SGX_EXT_OID, MP_SGX_EXT_OID_LEN);
     uint8_t pceid[2] = {0, 0};
     for (int k = 1; k <= 18; k++) {
         one.len = 0;
-        o[sizeof oid] = 2;
-        o[sizeof oid + 1] = (uint8_t)k;
+        o[MP_SGX_EXT_OID_LEN] = 2;
+        o[MP_SGX_EXT_OID_LEN + 1] = (uint8_t)k;
         mp_der_put_tlv(&one, MP_DER_OID, o, sizeof o);
         if (k <= 16)
             mp_der_put_uint(&one, MP_DER_INTEGER, SIM_CPUSVN[k - 1]);
@@ -199,8 +198,8 @@ static void sgx_extension(mp_buf *out, const uint8_t fmspc[6], const uint8_t ppi
     }
     for (int k = 1; k <= 5; k++) {
         one.len = 0;
-        o[sizeof oid] = (uint8_t)k;
-        mp_der_put_tlv(&one, MP_DER_OID, o, sizeof oid + 1);
+        o[MP_SGX_EXT_OID_LEN] = (uint8_t)k;
+        mp_der_put_tlv(&one, MP_DER_OID, o, MP_SGX_EXT_OID_LEN + 1);
         if (k == 1)
             mp_der_put_tlv(&one, MP_DER_OCTET_STRING, ppid, 16);
         else if (k == 2)

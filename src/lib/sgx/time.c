@@ -30,16 +30,16 @@ int64_t mp_tm_to_unix(const struct tm *tm)
                           tm->tm_sec);
 }
 
-static int digits(const char *s, int n, int *out)
+static bool digits(const char *s, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
-            return 0;
+            return false;
         v = v * 10 + (s[i] - '0');
     }
     *out = v;
-    return 1;
+    return true;
 }
 
 static int days_in_month(int y, int m)

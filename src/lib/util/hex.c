@@ -43,11 +43,14 @@ static int hex_nibble(char c)
     return -1;
 }
 
-static const char *skip_prefix(const char *hex)
+bool mp_hex_has_0x(const char *text)
 {
-    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-        return hex + 2;
-    return hex;
+    return text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+}
+
+const char *mp_hex_skip_0x(const char *text)
+{
+    return mp_hex_has_0x(text) ? text + 2 : text;
 }
 
 /* Decodes ndigits digits of s into out (ndigits even); reports the first bad one. */
@@ -68,7 +71,7 @@ int mp_hex_decode_exact(uint8_t *out, size_t outlen, const char *hex, mp_err *er
 {
     if (hex == NULL)
         return MP_FAIL(err, MP_ERR_INVALID, "missing hex value");
-    const char *s = skip_prefix(hex);
+    const char *s = mp_hex_skip_0x(hex);
     size_t n = strlen(s);
     if (n != 2 * outlen)
         return MP_FAIL(err, MP_ERR_INVALID, "expected %zu bytes of hex, got %zu hex digits", outlen,
@@ -80,7 +83,7 @@ int mp_hex_decode_buf(mp_buf *out, const char *hex, mp_err *err)
 {
     if (hex == NULL)
         return MP_FAIL(err, MP_ERR_INVALID, "missing hex value");
-    const char *s = skip_prefix(hex);
+    const char *s = mp_hex_skip_0x(hex);
     size_t n = strlen(s);
     if (n % 2)
         return MP_FAIL(err, MP_ERR_INVALID, "hex has an odd number of digits (%zu)", n);
@@ -96,7 +99,7 @@ int mp_hex_decode_quantity(uint8_t *out, size_t outlen, const char *hex, mp_err 
 {
     if (hex == NULL)
         return MP_FAIL(err, MP_ERR_INVALID, "missing hex quantity");
-    const char *s = skip_prefix(hex);
+    const char *s = mp_hex_skip_0x(hex);
     size_t n = strlen(s);
     if (n == 0)
         return MP_FAIL(err, MP_ERR_INVALID, "empty hex quantity");

@@ -69,6 +69,18 @@ int mp_file_read(const char *path, size_t max_len, uint8_t **data, size_t *len, 
     return MP_OK;
 }
 
+int mp_file_parse(const char *path, size_t max_len, mp_file_parser parse, void *out, mp_err *err)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    MP_TRY(mp_file_read(path, max_len, &data, &len, err));
+    int rc = parse(out, data, len, err);
+    free(data);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", path);
+    return rc;
+}
+
 static int write_all(int fd, const uint8_t *p, size_t len)
 {
     while (len) {

@@ -66,7 +66,7 @@ int mp_u256_from_dec(uint8_t out[32], const char *text, mp_err *err)
 
 int mp_u256_from_text(uint8_t out[32], const char *text, mp_err *err)
 {
-    if (text != NULL && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    if (text != NULL && mp_hex_has_0x(text)) {
         if (text[2] == 0)
             return MP_FAIL(err, MP_ERR_INVALID, "empty hex number \"0x\"");
         return mp_hex_decode_quantity(out, 32, text, err);

@@ -57,15 +57,15 @@ int mp_bls_secret_from_text(mp_bls_secret *sk, const char *text, mp_err *err)
     uint8_t buf[32];
     size_t len = strlen(text);
     int rc;
-    if (len > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        /* The hex decoder's message could quote the text: use our own. */
+    /* The decoders' messages quote the text, which is the secret: no err to them. */
+    if (len > 2 && mp_hex_has_0x(text)) {
         rc = mp_hex_decode_quantity(buf, sizeof buf, text, NULL);
         if (rc != MP_OK)
             rc = MP_FAIL(err, MP_ERR_INVALID, "BLS secret key: not 0x-hex of at most 32 bytes");
     } else {
-        rc = mp_u256_from_dec_n(buf, text, len, err);
+        rc = mp_u256_from_dec_n(buf, text, len, NULL);
         if (rc != MP_OK)
-            mp_err_wrap(err, "BLS secret key");
+            rc = MP_FAIL(err, MP_ERR_INVALID, "BLS secret key: not a decimal number below 2^256");
     }
     if (rc == MP_OK)
         rc = mp_bls_secret_from_bytes(sk, buf, err);

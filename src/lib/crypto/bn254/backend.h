@@ -85,7 +85,7 @@ extern const mp_bn254_backend mp_bn254_backend_generic;
 /** The MULX/ADX backend; usable only when mp_bn254_backend_adx_usable(). */
 extern const mp_bn254_backend mp_bn254_backend_adx;
 /** True when this build has the ADX backend and the CPU runs it. */
-int mp_bn254_backend_adx_usable(void);
+bool mp_bn254_backend_adx_usable(void);
 /** The backend the public API uses. */
 const mp_bn254_backend *mp_bn254_backend_get(void);
 

@@ -10,7 +10,7 @@
 #include "engine_impl.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
-int mp_bn254_backend_adx_usable(void)
+bool mp_bn254_backend_adx_usable(void)
 {
     /* libgcc reads CPUID once at startup; this is two loads. */
     return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
@@ -19,7 +19,7 @@ int mp_bn254_backend_adx_usable(void)
 #include <cpuid.h>
 #include <stdatomic.h>
 
-int mp_bn254_backend_adx_usable(void)
+bool mp_bn254_backend_adx_usable(void)
 {
     /* Clang has no "adx" feature name: ask CPUID once and remember the answer
      * (a fact about the hardware, so caching it is not mutable state that
@@ -31,7 +31,7 @@ int mp_bn254_backend_adx_usable(void)
         v = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 8)) && (b & (1u << 19));
         atomic_store_explicit(&known, v, memory_order_relaxed);
     }
-    return v;
+    return v == 1;
 }
 #endif
 #else
@@ -40,8 +40,8 @@ int mp_bn254_backend_adx_usable(void)
 /* No assembly here: the table is the generic one and is never chosen. */
 const mp_bn254_backend mp_bn254_backend_adx = {.name = "adx (unavailable)"};
 
-int mp_bn254_backend_adx_usable(void)
+bool mp_bn254_backend_adx_usable(void)
 {
-    return 0;
+    return false;
 }
 #endif
