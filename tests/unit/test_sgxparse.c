@@ -457,6 +457,31 @@ TEST(qe_identity_documents)
     free(doc);
 }
 
+/* A certificate whose UTCTime notAfter reads as 1959 (the differential test's
+** find: one flipped bit turned a 2045 notAfter into 1955) is refused when parsed,
+** as on chain, instead of failing later at a signature or validity check. */
+TEST(certificate_time_before_1970)
+{
+    size_t len;
+    uint8_t *der = mp_test_slurp(SET1 "root_ca.der", &len);
+    mp_x509 *cert = NULL;
+    mp_err err;
+    CHECK_OK(mp_x509_from_der(&cert, der, len, &err), &err);
+    mp_x509_free(cert);
+    uint8_t *at = NULL; /* notAfter 2049-12-31 */
+    for (size_t i = 0; at == NULL && i + 13 <= len; i++)
+        if (memcmp(der + i, "491231235959Z", 13) == 0)
+            at = der + i;
+    CHECK(at != NULL);
+    if (at) {
+        at[0] = '5';
+        cert = NULL;
+        CHECK_RC(mp_x509_from_der(&cert, der, len, &err), MP_ERR_PARSE);
+        mp_x509_free(cert);
+    }
+    free(der);
+}
+
 TEST(dates)
 {
     mp_err err;
@@ -473,6 +498,8 @@ TEST(dates)
     CHECK_RC(mp_iso8601_parse("2024-06-27T14:00:00+00:00", &t, &err), MP_ERR_PARSE);
     CHECK_RC(mp_iso8601_parse("2024-06-27", &t, &err), MP_ERR_PARSE);
     CHECK_RC(mp_iso8601_parse("", &t, &err), MP_ERR_PARSE);
+    /* Before 1970: refused by both verifiers (the on-chain one cannot represent it). */
+    CHECK_RC(mp_iso8601_parse("1969-12-31T23:59:59Z", &t, &err), MP_ERR_PARSE);
     char out[21];
     mp_iso8601_format(out, 1719496800);
     CHECK_STR(out, "2024-06-27T14:00:00Z");
@@ -666,6 +693,7 @@ static const mp_test_case tests[] = {
     MP_TEST(tcb_info_documents),
     MP_TEST(qe_identity_documents),
     MP_TEST(dates),
+    MP_TEST(certificate_time_before_1970),
     MP_TEST(certificates_and_crls),
     MP_TEST(p256_points),
     MP_TEST(cert_parser_is_strict),

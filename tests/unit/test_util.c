@@ -140,6 +140,23 @@ TEST(log_json_lines)
     close(fds[1]);
 }
 
+TEST(log_text_lines_escape_newlines)
+{
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    mp_log lg = mp_log_default("test");
+    lg.fd = fds[1];
+    lg.text = true;
+    MP_WARN(&lg, "node said\nfake line", "error", "x\n2026-01-01T00:00:00.000Z error forged");
+    char line[512];
+    read_pipe(fds[0], line, sizeof line);
+    char *nl = strchr(line, '\n');
+    CHECK(nl != NULL && nl[1] == 0); /* exactly one line */
+    CHECK(strstr(line, " warn  test: node said\\nfake line error=x\\n2026") != NULL);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 struct demo_cfg {
     char *rpc_url;
     long long port;
@@ -212,10 +229,15 @@ TEST(cfg_rejects_bad_values)
 }
 
 static const mp_test_case tests[] = {
-    MP_TEST(hex_roundtrip),          MP_TEST(hex_rejects_bad_input),
-    MP_TEST(hex_quantity),           MP_TEST(buf_appends),
-    MP_TEST(err_records_and_wraps),  MP_TEST(file_atomic_write_and_read),
-    MP_TEST(log_json_lines),         MP_TEST(cfg_layers),
+    MP_TEST(hex_roundtrip),
+    MP_TEST(hex_rejects_bad_input),
+    MP_TEST(hex_quantity),
+    MP_TEST(buf_appends),
+    MP_TEST(err_records_and_wraps),
+    MP_TEST(file_atomic_write_and_read),
+    MP_TEST(log_json_lines),
+    MP_TEST(log_text_lines_escape_newlines),
+    MP_TEST(cfg_layers),
     MP_TEST(cfg_rejects_bad_values),
 };
 MP_TEST_MAIN("util", tests)

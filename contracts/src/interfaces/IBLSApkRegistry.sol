@@ -36,6 +36,10 @@ interface IBLSApkRegistry is IRegistry {
         address indexed operator, BN254.G1Point pubkeyG1, BN254.G2Point pubkeyG2
     );
 
+    /// @notice A quorum's history was started in this registry.
+    /// @param quorumNumber The new quorum.
+    event QuorumCreated(uint8 indexed quorumNumber);
+
     /// @notice An operator's key was added to the APKs of quorums.
     /// @param operator The operator.
     /// @param operatorId Its id.

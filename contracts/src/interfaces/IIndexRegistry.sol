@@ -7,6 +7,10 @@ import {IRegistry} from "./IRegistry.sol";
 /// @notice The ordered operator list of every quorum, with history (EigenLayer ABI). An operator
 ///         leaving swaps the last operator into its index.
 interface IIndexRegistry is IRegistry {
+    /// @notice A quorum's history was started in this registry.
+    /// @param quorumNumber The new quorum.
+    event QuorumCreated(uint8 indexed quorumNumber);
+
     /// @notice An operator was given an index in a quorum.
     /// @param operatorId The operator id.
     /// @param quorumNumber The quorum.

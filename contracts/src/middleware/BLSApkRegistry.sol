@@ -77,6 +77,7 @@ contract BLSApkRegistry is IBLSApkRegistry {
                 nextUpdateBlockNumber: 0
             })
         );
+        emit QuorumCreated(quorumNumber);
     }
 
     /// @inheritdoc IBLSApkRegistry

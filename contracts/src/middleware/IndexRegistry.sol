@@ -104,6 +104,7 @@ contract IndexRegistry is IIndexRegistry, IOperatorNumberRegistry {
             QuorumUpdate({fromBlockNumber: uint32(block.number), numOperators: 0});
         _operatorCountHistory[quorumNumber].push(u);
         _latestCount[quorumNumber] = u;
+        emit QuorumCreated(quorumNumber);
     }
 
     // ---- internal ----

@@ -24,7 +24,7 @@ static bool asn1_time_unix(const ASN1_TIME *t, int64_t *out)
     if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
         return false;
     *out = mp_tm_to_unix(&tm);
-    return true;
+    return *out >= 0; /* before 1970: refused, as certificate dates are */
 }
 
 /* The CRL issuer's DER equals the given raw name. */

@@ -126,7 +126,8 @@ void mp_json_advisories_free(char **ids, size_t n);
 
 /** Unix seconds of a UTC calendar time (proleptic Gregorian); no range surprises. */
 int64_t mp_utc_seconds(int year, int month, int day, int hour, int min, int sec);
-/** True if the calendar date exists (month length and leap years). */
+/** True if the calendar date exists (month length and leap years) and is not
+ ** before 1970. */
 bool mp_utc_date_valid(int year, int month, int day);
 /** Unix seconds of a struct tm read as UTC. */
 int64_t mp_tm_to_unix(const struct tm *tm);

@@ -51,7 +51,11 @@ static int days_in_month(int y, int m)
 
 bool mp_utc_date_valid(int year, int month, int day)
 {
-    return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+    /* Dates before the Unix epoch are refused: no genuine collateral has them,
+    ** and the on-chain verifier (solady's DateTimeLib) cannot represent them, so
+    ** both verifiers reject the same documents. */
+    return year >= 1970 && month >= 1 && month <= 12 && day >= 1 &&
+           day <= days_in_month(year, month);
 }
 
 int mp_iso8601_parse(const char *s, int64_t *out, mp_err *err)
@@ -72,7 +76,7 @@ int mp_iso8601_parse(const char *s, int64_t *out, mp_err *err)
     }
     if (p[0] != 'Z' || p[1] != 0)
         return MP_FAIL(err, MP_ERR_PARSE, "date must be UTC and end in Z");
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 59)
+    if (!mp_utc_date_valid(y, mo, d) || h > 23 || mi > 59 || se > 59)
         return MP_FAIL(err, MP_ERR_PARSE, "date out of range");
     *out = mp_utc_seconds(y, mo, d, h, mi, se);
     return MP_OK;

@@ -99,7 +99,9 @@ static void format_event(const mp_log *lg, mp_buf *b, int level, const char *msg
 {
     if (lg->text) {
         put_timestamp(b);
-        mp_buf_printf(b, " %-5s %s: %s", mp_log_level_name(level), lg->comp, msg);
+        /* Escaped as in JSON, so a value with a newline cannot forge a line. */
+        mp_buf_printf(b, " %-5s %s: ", mp_log_level_name(level), lg->comp ? lg->comp : "");
+        put_json_escaped(b, msg);
     } else {
         mp_buf_puts(b, "{\"ts\":\"");
         put_timestamp(b);
@@ -117,7 +119,10 @@ static void format_event(const mp_log *lg, mp_buf *b, int level, const char *msg
         if (val == NULL)
             val = "";
         if (lg->text) {
-            mp_buf_printf(b, " %s=%s", key, val);
+            mp_buf_push(b, ' ');
+            put_json_escaped(b, key);
+            mp_buf_push(b, '=');
+            put_json_escaped(b, val);
             continue;
         }
         mp_buf_puts(b, ",\"");

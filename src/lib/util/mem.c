@@ -60,6 +60,9 @@ int mp_file_read(const char *path, size_t max_len, uint8_t **data, size_t *len, 
     }
     fclose(f);
     if (rc != MP_OK) {
+        /* The file may hold a secret (a password file): wipe what was read. */
+        if (buf != NULL)
+            mp_memzero(buf, n);
         free(buf);
         return rc;
     }
