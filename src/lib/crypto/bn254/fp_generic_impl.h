@@ -11,32 +11,6 @@
 #ifndef MPAVS_BN254_FP_GENERIC_IMPL_H
 #define MPAVS_BN254_FP_GENERIC_IMPL_H
 
-#if !defined(FP_HAVE_X86_ADD)
-/* Subtracts p when t >= p (t < 2p), in constant time. */
-static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3)
-{
-    u128 d;
-    uint64_t s0, s1, s2, s3, borrow;
-    d = (u128)t0 - FP_P0;
-    s0 = (uint64_t)d;
-    borrow = (uint64_t)(d >> 64) & 1;
-    d = (u128)t1 - FP_P1 - borrow;
-    s1 = (uint64_t)d;
-    borrow = (uint64_t)(d >> 64) & 1;
-    d = (u128)t2 - FP_P2 - borrow;
-    s2 = (uint64_t)d;
-    borrow = (uint64_t)(d >> 64) & 1;
-    d = (u128)t3 - FP_P3 - borrow;
-    s3 = (uint64_t)d;
-    borrow = (uint64_t)(d >> 64) & 1;
-    uint64_t keep = 0 - borrow; /* all ones when t < p */
-    r->v[0] = (t0 & keep) | (s0 & ~keep);
-    r->v[1] = (t1 & keep) | (s1 & ~keep);
-    r->v[2] = (t2 & keep) | (s2 & ~keep);
-    r->v[3] = (t3 & keep) | (s3 & ~keep);
-}
-#endif
-
 static inline void fp_mul(fp *r, const fp *a, const fp *b)
 {
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, hi;

@@ -42,7 +42,31 @@ static const fp FP_R2 = {
     {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}};
 
 #if defined(__x86_64__)
-#include "fp_x86_impl.h"
+#include "fp_x86_impl.h" /* fp_reduce_once with add/sbb/cmov */
+#else
+/* Subtracts p when t >= p (t < 2p), in constant time. */
+static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3)
+{
+    u128 d;
+    uint64_t s0, s1, s2, s3, borrow;
+    d = (u128)t0 - FP_P0;
+    s0 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (u128)t1 - FP_P1 - borrow;
+    s1 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (u128)t2 - FP_P2 - borrow;
+    s2 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (u128)t3 - FP_P3 - borrow;
+    s3 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    uint64_t keep = 0 - borrow; /* all ones when t < p */
+    r->v[0] = (t0 & keep) | (s0 & ~keep);
+    r->v[1] = (t1 & keep) | (s1 & ~keep);
+    r->v[2] = (t2 & keep) | (s2 & ~keep);
+    r->v[3] = (t3 & keep) | (s3 & ~keep);
+}
 #endif
 #if defined(MP_BN254_ADX)
 #include "fp_adx_impl.h"
