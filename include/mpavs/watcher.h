@@ -28,6 +28,13 @@
 ** A reorg deeper than `history` is an error (MP_ERR_VERIFY): the watcher
 ** cannot tell where the chains meet.
 **
+** A node whose head is below the watcher's, with the remembered block at its
+** height unchanged, is taken as lagging: the poll does nothing (a shorter
+** chain looks the same; it is reported once it differs at a remembered
+** height). Point the watcher at one node, not a load balancer over several:
+** eth_getLogs answered by a node behind the one that gave the head would
+** silently lack logs.
+**
 ** Threads: the watcher, its mp_rpc and its mp_store are used by one thread at
 ** a time; polling blocks on RPC, so a daemon runs it as a worker job (see
 ** loop.h). Callbacks run on that thread.

@@ -207,6 +207,9 @@ TEST(logs_once_after_confirmation_and_reorgs)
     CHECK(mp_watcher_head(w) == h + 2 && W.reorgs == 0);
     CHECK_OK(revert(snap, &e), &e);
     CHECK(block_number() == h);
+    /* the node is now below our head with block h unchanged: wait, report nothing */
+    CHECK_OK(mp_watcher_poll(w, &e), &e);
+    CHECK(W.reorgs == 0 && mp_watcher_head(w) == h + 2);
     CHECK_OK(emit(8, &e), &e);
     CHECK_OK(mine(3, &e), &e);
     CHECK_OK(mp_watcher_poll(w, &e), &e);
@@ -227,9 +230,15 @@ TEST(logs_once_after_confirmation_and_reorgs)
     CHECK_STR(ids, "1,2,3,4,5,8,9");
     CHECK_OK(revert(snap, &e), &e);
     CHECK_OK(emit(10, &e), &e);
-    CHECK_OK(mine(3, &e), &e);
+    /* the new chain is shorter than ours and differs at its head: found now */
     CHECK_OK(mp_watcher_poll(w, &e), &e);
     CHECK(W.reorgs == 2 && W.last_fork == h2);
+    CHECK(mp_watcher_head(w) == h2 + 1 && mp_watcher_next(w) == h2 + 1);
+    ev_ids(ids, sizeof ids);
+    CHECK_STR(ids, "1,2,3,4,5,8");
+    CHECK_OK(mine(3, &e), &e);
+    CHECK_OK(mp_watcher_poll(w, &e), &e);
+    CHECK(W.reorgs == 2);
     ev_ids(ids, sizeof ids);
     CHECK_STR(ids, "1,2,3,4,5,8,10");
 

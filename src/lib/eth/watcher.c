@@ -214,22 +214,45 @@ uint64_t mp_watcher_head(const mp_watcher *w)
 
 /* ---- one poll -------------------------------------------------------------------------------- */
 
+/* The node reports a head below ours. If our block at its height is still
+ * canonical, the node is lagging (or the chain got shorter: the two cannot be
+ * told apart); *behind says so and the poll waits for the node. If not, the
+ * blocks above its head are dropped and find_fork walks back from there. */
+static int check_shorter(mp_watcher *w, ring *r, uint64_t latest, bool *behind, bool *reorged,
+                         mp_err *err)
+{
+    const uint8_t *h = ring_find(r, latest);
+    mp_eth_block b;
+    *behind = true;
+    if (h == NULL) /* far below what we remember: certainly a lagging node */
+        return MP_OK;
+    MP_TRY(mp_eth_get_block_by_number(w->rpc, latest, &b, err));
+    if (!memcmp(b.hash, h, 32))
+        return MP_OK;
+    *behind = false;
+    *reorged = true;
+    r->n = (size_t)(latest - r->num[0]) + 1;
+    return MP_OK;
+}
+
 /* Pops remembered blocks that are no longer canonical. *fork is the newest
  * one still canonical; *reorged tells whether anything was popped. */
-static int find_fork(mp_watcher *w, ring *r, uint64_t latest, bool *reorged, uint64_t *fork,
-                     mp_err *err)
+static int find_fork(mp_watcher *w, ring *r, uint64_t latest, bool *behind, bool *reorged,
+                     uint64_t *fork, mp_err *err)
 {
-    *reorged = false;
+    *reorged = *behind = false;
+    if (r->n > 0 && latest < r->num[r->n - 1]) {
+        MP_TRY(check_shorter(w, r, latest, behind, reorged, err));
+        if (*behind)
+            return MP_OK;
+    }
     while (r->n > 0) {
-        uint64_t num = r->num[r->n - 1];
-        if (num <= latest) {
-            mp_eth_block b;
-            int rc = mp_eth_get_block_by_number(w->rpc, num, &b, err);
-            if (rc != MP_OK && mp_rc_class(rc) != MP_ERR_NOTFOUND)
-                return rc;
-            if (rc == MP_OK && !memcmp(b.hash, r->hash[r->n - 1], 32))
-                break;
-        }
+        mp_eth_block b;
+        int rc = mp_eth_get_block_by_number(w->rpc, r->num[r->n - 1], &b, err);
+        if (rc != MP_OK && mp_rc_class(rc) != MP_ERR_NOTFOUND)
+            return rc;
+        if (rc == MP_OK && !memcmp(b.hash, r->hash[r->n - 1], 32))
+            break;
         r->n--;
         *reorged = true;
     }
@@ -347,7 +370,7 @@ static int deliver_logs(mp_watcher *w, uint64_t latest, mp_err *err)
     return MP_OK;
 }
 
-static int poll_heads(mp_watcher *w, uint64_t latest, mp_err *err)
+static int poll_heads(mp_watcher *w, uint64_t latest, bool *behind, mp_err *err)
 {
     ring r = {0};
     mp_eth_block *heads = NULL;
@@ -356,7 +379,12 @@ static int poll_heads(mp_watcher *w, uint64_t latest, mp_err *err)
     uint64_t fork = 0;
     int rc = ring_copy(&r, &w->r, err);
     if (rc == MP_OK)
-        rc = find_fork(w, &r, latest, &reorged, &fork, err);
+        rc = find_fork(w, &r, latest, behind, &reorged, &fork, err);
+    if (rc == MP_OK && *behind) {
+        MP_DEBUG(w->lg, "the node is behind the watcher's head: waiting", "watcher", w->name);
+        ring_free(&r);
+        return MP_OK;
+    }
     if (rc == MP_OK)
         rc = extend(w, &r, latest, &heads, &nheads, err);
     if (rc == MP_OK && (reorged || nheads > 0))
@@ -384,10 +412,12 @@ int mp_watcher_poll(mp_watcher *w, mp_err *err)
 {
     MP_ARG_CHECK(err, w != NULL);
     uint64_t latest;
+    bool behind = false;
     int rc = mp_eth_block_number(w->rpc, &latest, err);
     if (rc == MP_OK)
-        rc = poll_heads(w, latest, err);
-    if (rc == MP_OK && w->r.n > 0)
+        rc = poll_heads(w, latest, &behind, err);
+    /* A lagging node would answer eth_getLogs without the newest logs. */
+    if (rc == MP_OK && !behind && w->r.n > 0)
         rc = deliver_logs(w, w->r.num[w->r.n - 1], err);
     if (rc != MP_OK)
         mp_err_wrap(err, "watcher %s", w->name);
