@@ -166,7 +166,7 @@ contract DeployTest is Test {
         cfg.maxOperatorCount = 7;
         cfg.minimumStake = 5;
         cfg.thresholdPercentage = 60;
-        cfg.withdrawalDelayBlocks = 3;
+        cfg.withdrawalDelayBlocks = 14;
         cfg.livenessValiditySeconds = 99;
         cfg.livenessMaxBlockAge = 12;
         cfg.maxReferenceBlockAge = 13;
