@@ -170,7 +170,8 @@ contract Deploy is Script, MpavsDeployer, DcapDeployer {
         cfg.maxOperatorCount = uint32(vm.envOr("MPAVS_MAX_OPERATORS", uint256(50)));
         cfg.minimumStake = uint96(vm.envOr("MPAVS_MIN_STAKE", uint256(1e18)));
         cfg.thresholdPercentage = uint8(threshold);
-        cfg.withdrawalDelayBlocks = vm.envOr("MPAVS_WITHDRAWAL_DELAY_BLOCKS", DEVNET_WITHDRAWAL_DELAY_BLOCKS);
+        cfg.withdrawalDelayBlocks =
+            vm.envOr("MPAVS_WITHDRAWAL_DELAY_BLOCKS", DEVNET_WITHDRAWAL_DELAY_BLOCKS);
         cfg.livenessValiditySeconds =
             uint64(vm.envOr("MPAVS_LIVENESS_VALIDITY_SECONDS", uint256(3600)));
         cfg.livenessMaxBlockAge = uint32(vm.envOr("MPAVS_LIVENESS_MAX_BLOCK_AGE", uint256(256)));

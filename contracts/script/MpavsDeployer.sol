@@ -127,9 +127,7 @@ abstract contract MpavsDeployer {
         }
         if (cfg.owner == address(0)) revert DeployConfigInvalid("owner is zero");
         if (cfg.maxReferenceBlockAge >= cfg.withdrawalDelayBlocks) {
-            revert DeployConfigInvalid(
-                "the reference block window (MPAVS_MAX_REFERENCE_BLOCK_AGE) must be shorter than the withdrawal delay (MPAVS_WITHDRAWAL_DELAY_BLOCKS)"
-            );
+            revert DeployConfigInvalid("the reference block window (MPAVS_MAX_REFERENCE_BLOCK_AGE) must be shorter than the withdrawal delay (MPAVS_WITHDRAWAL_DELAY_BLOCKS)");
         }
         d.startBlock = block.number;
 

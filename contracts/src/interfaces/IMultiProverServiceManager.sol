@@ -133,7 +133,9 @@ interface IMultiProverServiceManager {
     /// @notice The reference block window is not shorter than the time stake stays slashable
     ///         (the delegation manager's withdrawal delay): stake withdrawn in full could still
     ///         be counted at an old reference block.
-    error ReferenceWindowNotBelowWithdrawalDelay(uint32 maxReferenceBlockAge, uint256 withdrawalDelayBlocks);
+    error ReferenceWindowNotBelowWithdrawalDelay(
+        uint32 maxReferenceBlockAge, uint256 withdrawalDelayBlocks
+    );
     /// @notice The committee's task validator says (metadata, state) name no existing task.
     error TaskNotValid(uint256 identifier, bytes32 metadataHash, bytes32 stateHash);
     /// @notice This state is already confirmed for this metadata.

@@ -747,7 +747,9 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         new TransparentUpgradeableProxy(
             d.serviceManagerImpl,
             address(this),
-            abi.encodeCall(MultiProverServiceManager.initialize, (address(this), address(0), lv, 600))
+            abi.encodeCall(
+                MultiProverServiceManager.initialize, (address(this), address(0), lv, 600)
+            )
         );
     }
 
