@@ -322,7 +322,7 @@ TEST(rpcs_param_helpers)
         {"[{\"n\":-1,\"data\":\"0x\"}]", "params[0].n must be an integer"},
         {"[{\"data\":\"0x\"}]", "params[0].n is missing"},
         {"[{\"n\":1,\"data\":\"0x0102030405\"}]", "5 bytes, more than the limit of 4"},
-        {"[{\"n\":1,\"data\":\"0102\"}]", "0x-prefixed"},
+        {"[{\"n\":1,\"data\":\"0102\"}]", "lacks the 0x prefix"},
         {"[{\"n\":1,\"data\":\"0x012\"}]", "odd number"},
         {"[{\"n\":1,\"data\":\"0x01zz\"}]", "params[0].data"},
         {"[{\"n\":1,\"data\":\"0x\",\"x\":1}]", "unknown field \\\"x\\\""},

@@ -12,6 +12,7 @@
 #include "mpavs/rpcserver.h"
 #include "mpavs/clock.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -578,22 +579,16 @@ int mp_rpcs_param_object(const json_t *params, size_t i, json_t **obj, mp_err *e
     return MP_OK;
 }
 
+/* Hex through json.h with the full parameter name in its messages; the
+ ** length is checked first so the message says how long it was. */
 static int hex_value(const json_t *v, const char *what, size_t max_len, mp_buf *out, mp_err *err)
 {
     const char *t = json_string_value(v);
-    if (t == NULL || !mp_hex_has_0x(t))
-        return MP_FAIL(err, MP_ERR_INVALID, "%s must be a 0x-prefixed hex string", what);
-    size_t digits = strlen(t) - 2;
-    if (digits % 2)
-        return MP_FAIL(err, MP_ERR_INVALID, "%s has an odd number of hex digits", what);
-    if (digits / 2 > max_len)
+    if (t && mp_hex_has_0x(t) && (strlen(t) - 2) / 2 > max_len)
         return MP_FAIL(err, MP_ERR_INVALID, "%s is %zu bytes, more than the limit of %zu", what,
-                       digits / 2, max_len);
+                       (strlen(t) - 2) / 2, max_len);
     out->len = 0;
-    int rc = mp_hex_decode_buf(out, t, err);
-    if (rc != MP_OK)
-        mp_err_wrap(err, "%s", what);
-    return rc;
+    return mp_json_as_hex_buf(v, what, MP_JSON_0X, max_len, out, err);
 }
 
 int mp_rpcs_param_hex(const json_t *params, size_t i, size_t max_len, mp_buf *out, mp_err *err)
@@ -623,34 +618,18 @@ int mp_rpcs_check_keys(const json_t *obj, const char *where, const char *const *
 int mp_rpcs_field_u64(const json_t *obj, const char *where, const char *key, uint64_t *out,
                       mp_err *err)
 {
+    char what[96];
+    snprintf(what, sizeof what, "%s.%s", where, key);
     json_t *v = json_object_get(obj, key);
-    if (v == NULL)
-        return MP_FAIL(err, MP_ERR_INVALID, "%s.%s is missing", where, key);
-    if (json_is_integer(v)) {
-        json_int_t x = json_integer_value(v);
-        if (x < 0 || x > (json_int_t)((1ull << 53) - 1))
-            return MP_FAIL(err, MP_ERR_INVALID, "%s.%s must be an integer in 0..2^53-1", where,
-                           key);
-        *out = (uint64_t)x;
-        return MP_OK;
-    }
-    const char *t = json_string_value(v);
-    if (t && mp_hex_has_0x(t)) {
-        int rc = mp_hex_to_u64(out, t, err);
-        if (rc != MP_OK)
-            mp_err_wrap(err, "%s.%s", where, key);
-        return rc;
-    }
-    return MP_FAIL(err, MP_ERR_INVALID, "%s.%s must be a non-negative integer", where, key);
+    if (json_is_string(v))
+        return mp_json_as_quantity(v, what, out, err);
+    return mp_json_as_u64(v, what, 0, (1ull << 53) - 1, out, err);
 }
 
 int mp_rpcs_field_hex(const json_t *obj, const char *where, const char *key, size_t max_len,
                       mp_buf *out, mp_err *err)
 {
-    json_t *v = json_object_get(obj, key);
     char what[96];
     snprintf(what, sizeof what, "%s.%s", where, key);
-    if (v == NULL)
-        return MP_FAIL(err, MP_ERR_INVALID, "%s is missing", what);
-    return hex_value(v, what, max_len, out, err);
+    return hex_value(json_object_get(obj, key), what, max_len, out, err);
 }
