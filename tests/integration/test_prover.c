@@ -694,6 +694,31 @@ TEST(prover_sealed_key_survives_restart)
     CHECK(memcmp(a1, a3, 20) != 0);
 }
 
+TEST(prover_cli_call)
+{
+    prover p;
+    CHECK(prover_start(&p, FX->anvil.url, NULL));
+    char bin[512], log[256];
+    snprintf(bin, sizeof bin, "%s/mpavs", bin_dir());
+    snprintf(log, sizeof log, "%s/cli.log", FX->tmp);
+    const char *meta[] = {bin, "prover", "call", "prover_metadata", "--url", p.url, NULL};
+    CHECK(run_quiet(meta, log) == 0);
+    char *text = slurp(log);
+    json_t *j = json_loads(text, 0, NULL);
+    CHECK(j && strcmp(json_string_value(json_object_get(j, "executor")), "headers") == 0);
+    json_decref(j);
+    free(text);
+    const char *bad[] = {bin,     "prover", "call", "prover_proveTask", "[{\"identifier\":5}]",
+                         "--url", p.url,    NULL};
+    CHECK(run_quiet(bad, log) == 1);
+    text = slurp(log);
+    CHECK(strstr(text, "error -32602") != NULL || strstr(text, "error -32010") != NULL);
+    free(text);
+    const char *notjson[] = {bin, "prover", "call", "prover_metadata", "{", "--url", p.url, NULL};
+    CHECK(run_quiet(notjson, log) == 2);
+    CHECK(prover_stop(&p) == 0);
+}
+
 static const mp_test_case cases[] = {
     MP_TEST(prover_states_equal_node),
     MP_TEST(prover_bad_requests),
@@ -702,6 +727,7 @@ static const mp_test_case cases[] = {
     MP_TEST(prover_gramine_backend),
     MP_TEST(prover_faults_and_config),
     MP_TEST(prover_sealed_key_survives_restart),
+    MP_TEST(prover_cli_call),
 };
 
 static bool setup(fixture *fx)
