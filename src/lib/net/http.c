@@ -31,7 +31,7 @@ struct mp_http_conn {
     mp_buf body;
     bool too_large;
     size_t received; /* body bytes so far, kept or not */
-    bool in_handler; /* the handler runs; a resume now only stores the answer */
+    bool responded;  /* a response was queued before the body was read */
     bool parked;     /* MHD_suspend_connection was called, no resume yet */
     bool answered;   /* resp holds the answer to queue */
     mp_http_response resp;
@@ -162,6 +162,7 @@ static enum MHD_Result begin(mp_http *h, struct MHD_Connection *mc, void **state
     if (cl && strtoull(cl, NULL, 10) > h->opts.max_body) {
         /* answer before reading the body: MHD then closes the connection */
         c->too_large = true;
+        c->responded = true;
         mp_http_response resp = {0};
         too_large(h, &resp);
         return queue(h, mc, &resp);
@@ -185,12 +186,9 @@ static enum MHD_Result dispatch(mp_http *h, mp_http_conn *c, const char *method,
         return queue(h, c->mc, &resp);
     }
     mp_http_request req = {method, url, c->body.data, c->body.len, c->remote};
-    pthread_mutex_lock(&h->mu);
-    c->in_handler = true;
-    pthread_mutex_unlock(&h->mu);
     int how = r->fn(r->user, c, &req, &resp);
+    /* a resume may already have come (from another thread): then answer now */
     pthread_mutex_lock(&h->mu);
-    c->in_handler = false;
     if (how == MP_HTTP_SUSPENDED && !c->answered) {
         c->parked = true;
         c->next = h->parked;
@@ -220,6 +218,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     if (*state == NULL)
         return begin(h, mc, state);
     mp_http_conn *c = *state;
+    if (c->responded) { /* MHD drops the rest; nothing more to do */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     if (*upload_size) {
         if (!c->too_large && c->body.len + *upload_size > h->opts.max_body) {
             c->too_large = true;
