@@ -670,6 +670,19 @@ TEST(prover_faults_and_config)
     CHECK(call(&p, "generateAttestationReport", json_pack("[s]", "0x01"), &code) == NULL &&
           code == -32014);
     CHECK(prover_stop(&p) == 0);
+
+    /* crash on the second proof request, after a delay on each */
+    CHECK(prover_start(&p, FX->anvil.url,
+                       (const char *const[]){"--profile", "devnet", "--fault-crash-after", "1",
+                                             "--fault-delay", "20ms", NULL}));
+    r = prove_block(&p, FX->chain_id, 2, &code);
+    CHECK(r != NULL);
+    json_decref(r);
+    CHECK(prove_block(&p, FX->chain_id, 3, &code) == NULL && code == 1); /* no answer */
+    int st = 0;
+    CHECK(waitpid(p.pid, &st, 0) == p.pid && WIFEXITED(st) && WEXITSTATUS(st) == 70);
+    p.pid = 0;
+    mp_rpc_close(&p.rpc);
 }
 
 TEST(prover_sealed_key_survives_restart)
