@@ -23,8 +23,11 @@ typedef struct app {
 
 static int m_echo(void *user, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
 {
-    (void)user, (void)call, (void)err;
-    *result = json_incref(params);
+    (void)user, (void)err;
+    /* an object's echo also tells who asked */
+    *result = json_is_object(params)
+                  ? json_pack("{s:O, s:s}", "params", params, "remote", mp_rpcs_remote(call))
+                  : json_incref(params);
     return MP_OK;
 }
 
@@ -203,6 +206,8 @@ TEST(rpcs_ids_and_notifications)
     json_decref(r);
     r = post(&s, "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"echo\",\"params\":{\"a\":1}}", &st);
     CHECK(json_is_null(json_object_get(r, "id")) && json_object_get(r, "result") != NULL);
+    CHECK(strcmp(json_string_value(json_object_get(json_object_get(r, "result"), "remote")),
+                 "127.0.0.1") == 0);
     json_decref(r);
     r = post(&s, "{\"jsonrpc\":\"2.0\",\"id\":12345678901,\"method\":\"echo\"}", &st);
     CHECK(json_integer_value(json_object_get(r, "id")) == 12345678901LL);

@@ -30,6 +30,7 @@ struct mp_rpcs_call {
     char *topic;
     uint32_t wait_ms;
     int app_code;
+    char remote[64]; /* client address ("" without HTTP) */
     /* as a waiter */
     mp_http_conn *conn;
     long long started_ms, deadline_ms;
@@ -140,6 +141,11 @@ const char *mp_rpcs_method_name(const mp_rpcs_call *call)
     return call->m->name;
 }
 
+const char *mp_rpcs_remote(const mp_rpcs_call *call)
+{
+    return call->remote;
+}
+
 static const mp_rpcs_method *find_method(const mp_rpcs *s, const char *name)
 {
     for (size_t i = 0; i < s->nmethods; i++)
@@ -198,7 +204,7 @@ static bool valid_id(const json_t *id)
 }
 
 /* Checks one request object; on success *call is set, else an error response. */
-static json_t *prepare(mp_rpcs *s, json_t *req, mp_rpcs_call **call)
+static json_t *prepare(mp_rpcs *s, json_t *req, const char *remote, mp_rpcs_call **call)
 {
     *call = NULL;
     json_t *id = json_object_get(req, "id");
@@ -235,11 +241,12 @@ static json_t *prepare(mp_rpcs *s, json_t *req, mp_rpcs_call **call)
     c->id = id ? json_incref(id) : NULL;
     c->params = params ? json_incref(params) : json_array();
     c->started_ms = mp_clock_now_ms();
+    snprintf(c->remote, sizeof c->remote, "%s", remote ? remote : "");
     *call = c;
     return NULL;
 }
 
-static json_t *run_batch(mp_rpcs *s, json_t *reqs)
+static json_t *run_batch(mp_rpcs *s, json_t *reqs, const char *remote)
 {
     size_t n = json_array_size(reqs);
     if (n == 0)
@@ -253,7 +260,7 @@ static json_t *run_batch(mp_rpcs *s, json_t *reqs)
     json_t *out = json_array();
     for (size_t i = 0; out && i < n; i++) {
         mp_rpcs_call *c;
-        json_t *r = prepare(s, json_array_get(reqs, i), &c);
+        json_t *r = prepare(s, json_array_get(reqs, i), remote, &c);
         if (c) {
             c->final = true;
             r = run(s, c, false);
@@ -284,10 +291,10 @@ char *mp_rpcs_handle(mp_rpcs *s, const char *body, size_t len)
 {
     json_t *req, *resp = parse(body, len, &req);
     if (req && json_is_array(req)) {
-        resp = run_batch(s, req);
+        resp = run_batch(s, req, NULL);
     } else if (req) {
         mp_rpcs_call *c;
-        resp = prepare(s, req, &c);
+        resp = prepare(s, req, NULL, &c);
         if (c) {
             c->final = true;
             resp = run(s, c, false);
@@ -355,10 +362,10 @@ int mp_rpcs_http(void *user, mp_http_conn *conn, const mp_http_request *req, mp_
     mp_rpcs *s = user;
     json_t *body, *resp = parse((const char *)req->body, req->body_len, &body);
     if (body && json_is_array(body)) {
-        resp = run_batch(s, body);
+        resp = run_batch(s, body, req->remote);
     } else if (body) {
         mp_rpcs_call *c;
-        resp = prepare(s, body, &c);
+        resp = prepare(s, body, req->remote, &c);
         if (c) {
             c->conn = conn;
             c->final = c->id == NULL; /* a notification never waits */
