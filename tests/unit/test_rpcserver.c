@@ -252,6 +252,7 @@ TEST(rpcs_bad_requests)
     CHECK(st == 413 && strstr(json_string_value(json_object_get(r, "error")), "4096") != NULL);
     json_decref(r);
     server_stop(&s);
+    CHECK(s.a.calls_failed == 6 && s.a.calls_ok == 0); /* refused requests are observed too */
 }
 
 TEST(rpcs_batches)

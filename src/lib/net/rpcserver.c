@@ -154,6 +154,14 @@ static const mp_rpcs_method *find_method(const mp_rpcs *s, const char *name)
     return NULL;
 }
 
+/* Requests refused before a method ran count under a fixed name, so label
+ ** values stay few whatever clients send. */
+static void observe_refused(mp_rpcs *s, const char *what, int code)
+{
+    if (s->opts.observer)
+        s->opts.observer(s->opts.observer_user, what, code, 0);
+}
+
 static void observe(mp_rpcs *s, const mp_rpcs_call *c, int code)
 {
     if (s->opts.observer)
@@ -203,8 +211,9 @@ static bool valid_id(const json_t *id)
     return json_is_string(id) || json_is_number(id) || json_is_null(id);
 }
 
-/* Checks one request object; on success *call is set, else an error response. */
-static json_t *prepare(mp_rpcs *s, json_t *req, const char *remote, mp_rpcs_call **call)
+/* Checks one request object: *call, or an error response (or NULL for a
+ ** notification of an unknown method). */
+static json_t *check_request(mp_rpcs *s, json_t *req, const char *remote, mp_rpcs_call **call)
 {
     *call = NULL;
     json_t *id = json_object_get(req, "id");
@@ -246,9 +255,26 @@ static json_t *prepare(mp_rpcs *s, json_t *req, const char *remote, mp_rpcs_call
     return NULL;
 }
 
+/* Checks one request object; on success *call is set, else an error response
+ ** (counted as "(invalid)" or "(unknown)"). */
+static json_t *prepare(mp_rpcs *s, json_t *req, const char *remote, mp_rpcs_call **call)
+{
+    json_t *resp = check_request(s, req, remote, call);
+    if (*call == NULL) {
+        int code = MP_RPCS_UNKNOWN_METHOD;
+        json_t *e = json_object_get(resp, "error");
+        if (e)
+            code = (int)json_integer_value(json_object_get(e, "code"));
+        observe_refused(s, code == MP_RPCS_UNKNOWN_METHOD ? "(unknown)" : "(invalid)", code);
+    }
+    return resp;
+}
+
 static json_t *run_batch(mp_rpcs *s, json_t *reqs, const char *remote)
 {
     size_t n = json_array_size(reqs);
+    if (n == 0 || n > s->opts.max_batch)
+        observe_refused(s, "(invalid)", MP_RPCS_INVALID_REQUEST);
     if (n == 0)
         return envelope(NULL, true,
                         error_new(MP_RPCS_INVALID_REQUEST, "invalid request: empty batch"));
@@ -276,12 +302,13 @@ static json_t *run_batch(mp_rpcs *s, json_t *reqs, const char *remote)
     return out;
 }
 
-static json_t *parse(const char *body, size_t len, json_t **req)
+static json_t *parse(mp_rpcs *s, const char *body, size_t len, json_t **req)
 {
     json_error_t je;
     *req = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (*req)
         return NULL;
+    observe_refused(s, "(invalid)", MP_RPCS_PARSE_ERROR);
     return envelope(NULL, true,
                     error_new(MP_RPCS_PARSE_ERROR, "parse error at line %d column %d: %s", je.line,
                               je.column, je.text));
@@ -289,7 +316,7 @@ static json_t *parse(const char *body, size_t len, json_t **req)
 
 char *mp_rpcs_handle(mp_rpcs *s, const char *body, size_t len)
 {
-    json_t *req, *resp = parse(body, len, &req);
+    json_t *req, *resp = parse(s, body, len, &req);
     if (req && json_is_array(req)) {
         resp = run_batch(s, req, NULL);
     } else if (req) {
@@ -360,7 +387,7 @@ static uint64_t generation(mp_rpcs *s)
 int mp_rpcs_http(void *user, mp_http_conn *conn, const mp_http_request *req, mp_http_response *out)
 {
     mp_rpcs *s = user;
-    json_t *body, *resp = parse((const char *)req->body, req->body_len, &body);
+    json_t *body, *resp = parse(s, (const char *)req->body, req->body_len, &body);
     if (body && json_is_array(body)) {
         resp = run_batch(s, body, req->remote);
     } else if (body) {
