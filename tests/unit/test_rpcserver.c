@@ -76,6 +76,10 @@ static int m_next(void *user, mp_rpcs_call *call, json_t *params, json_t **resul
     pthread_mutex_lock(&a->mu);
     long long v = a->value;
     pthread_mutex_unlock(&a->mu);
+    uint64_t slow = 0;
+    if (json_object_get(o, "slowMs") && !mp_rpcs_final(call) &&
+        mp_rpcs_field_u64(o, "params[0]", "slowMs", &slow, err) == MP_OK)
+        mp_clock_sleep_ms((long)slow); /* widens the gap between check and wait */
     if (v > (long long)after)
         *result = json_pack("{s:I}", "value", (json_int_t)v);
     else if (mp_rpcs_final(call))
@@ -443,12 +447,45 @@ TEST(rpcs_long_poll_shutdown)
     json_decref(p.resp);
 }
 
+/* An event between a handler's check and its wait must not be lost: the
+ ** handler is slowed down (slowMs) so the notify lands in that gap. */
+typedef struct slow_arg {
+    server *s;
+    json_t *resp;
+} slow_arg;
+
+static void *slow_poll(void *arg)
+{
+    slow_arg *a = arg;
+    long st;
+    a->resp = post(a->s,
+                   "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"next\","
+                   "\"params\":[{\"after\":0,\"waitMs\":60000,\"slowMs\":300}]}",
+                   &st);
+    return NULL;
+}
+
+TEST(rpcs_long_poll_no_lost_wakeup)
+{
+    server s;
+    CHECK(server_start(&s, 2, 60000));
+    slow_arg a = {&s, NULL};
+    pthread_t t;
+    pthread_create(&t, NULL, slow_poll, &a);
+    mp_clock_sleep_ms(100); /* the handler has read 0 and sleeps */
+    set_value(&s, 1);
+    pthread_join(t, NULL); /* a lost event would hang here for 60 s, then answer {} */
+    CHECK(json_integer_value(json_object_get(json_object_get(a.resp, "result"), "value")) == 1);
+    json_decref(a.resp);
+    server_stop(&s);
+}
+
 static const mp_test_case cases[] = {
     MP_TEST(rpcs_round_trip_client),  MP_TEST(rpcs_ids_and_notifications),
     MP_TEST(rpcs_bad_requests),       MP_TEST(rpcs_batches),
     MP_TEST(rpcs_error_mapping),      MP_TEST(rpcs_param_helpers),
     MP_TEST(rpcs_long_poll_event),    MP_TEST(rpcs_long_poll_cap_while_serving),
-    MP_TEST(rpcs_long_poll_shutdown),
+    MP_TEST(rpcs_long_poll_shutdown), MP_TEST(rpcs_long_poll_no_lost_wakeup),
 };
 
 int main(int argc, char **argv)
