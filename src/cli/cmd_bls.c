@@ -2,8 +2,9 @@
 ** cmd_bls.c: "mpavs bls ..." EigenLayer BLS tools: hash-to-g1, pubkey, sign,
 ** verify, aggregate. Values are 0x-prefixed hex in the EVM encodings (G1
 ** x||y, G2 imaginary parts first); SECRET is a 32-byte big-endian scalar.
-** verify exits 0 for a valid signature and 1 for an invalid one; unusable
-** input exits 2 with an error naming the problem.
+** verify exits 0 for a valid signature and 1 for an invalid one (also 64
+** bytes that are not a point of G1); unusable input (not 64 bytes of hex, a
+** bad public key or digest) exits 2 with an error naming the problem.
 */
 #include "cli.h"
 #include "mpavs/bls.h"
@@ -162,11 +163,19 @@ static int cmd_verify(int argc, char **argv)
         return cli_usage(usage);
     mp_bn254_g2 pk;
     mp_bn254_g1 sig;
-    uint8_t d[32];
+    uint8_t d[32], sigb[64];
     mp_err err;
-    if (read_g2(&pk, argv[1], "G2PUB", &err) != MP_OK || read_digest(d, argv[2], &err) != MP_OK ||
-        read_g1(&sig, argv[3], "SIG", &err) != MP_OK)
+    if (read_g2(&pk, argv[1], "G2PUB", &err) != MP_OK || read_digest(d, argv[2], &err) != MP_OK)
         return cli_fail("bls verify", &err);
+    if (mp_hex_decode_exact(sigb, 64, argv[3], &err) != MP_OK) {
+        mp_err_wrap(&err, "SIG");
+        return cli_fail("bls verify", &err);
+    }
+    /* 64 bytes that are not a curve point are an invalid signature, not bad input. */
+    if (mp_bn254_g1_decode(&sig, sigb, &err) != MP_OK) {
+        mp_err_wrap(&err, "SIG");
+        return cli_no("bls verify", &err);
+    }
     if (mp_bls_verify(&pk, d, &sig, &err) != MP_OK)
         return cli_no("bls verify", &err);
     puts("valid");

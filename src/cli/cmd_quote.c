@@ -26,7 +26,7 @@ static const char verify_usage[] =
     "mpavs quote verify --quote FILE --tcb-info FILE --qe-identity FILE --root-ca FILE\n"
     "       [--pck-crl FILE] [--root-crl FILE] [--tcb-signing-cert FILE] [--at UNIX_TIME]\n"
     "       [--allow-status S,S,...] [--mrenclave HEX[,HEX...]] [--mrsigner HEX[,HEX...]]\n"
-    "       [--allow-debug]";
+    "       [--allow-debug] [--any-enclave] [--no-revocation-check]";
 
 static const char verify_help[] =
     "Verifies an SGX DCAP v3 quote (binary or hex) against Intel-format collateral at a time\n"
@@ -36,7 +36,10 @@ static const char verify_help[] =
     "of the failed check, see docs/dcap.md), check and message. Exit 0 verified, 1 not,\n"
     "2 unusable arguments. Default accepted statuses: UpToDate, SWHardeningNeeded,\n"
     "ConfigurationNeeded, ConfigurationAndSWHardeningNeeded. Debug enclaves are rejected\n"
-    "unless --allow-debug.\n";
+    "unless --allow-debug. Like the on-chain verifier, every enclave is refused\n"
+    "(policy.mrenclave) unless --mrenclave or --mrsigner lists it, or --any-enclave accepts\n"
+    "any. The CRLs are required unless --no-revocation-check, which verifies everything\n"
+    "else; \"revocationChecked\" in the output says which.\n";
 
 static bool is_hex_text(const uint8_t *d, size_t n)
 {
@@ -131,8 +134,12 @@ static int parse_verify_args(verify_args *a, int argc, char **argv, mp_err *err)
     a->at = (int64_t)time(NULL);
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(f, "--allow-debug")) {
-            a->pol.allow_debug = true;
+        bool *flag = !strcmp(f, "--allow-debug")           ? &a->pol.allow_debug
+                     : !strcmp(f, "--any-enclave")         ? &a->pol.any_enclave
+                     : !strcmp(f, "--no-revocation-check") ? &a->pol.skip_revocation
+                                                           : NULL;
+        if (flag != NULL) {
+            *flag = true;
             continue;
         }
         if (v == NULL)
@@ -166,6 +173,10 @@ static int parse_verify_args(verify_args *a, int argc, char **argv, mp_err *err)
     if (!a->quote || !a->files.tcb_info || !a->files.qe_identity || !a->files.root_ca)
         return MP_FAIL(err, MP_ERR_INVALID,
                        "--quote, --tcb-info, --qe-identity and --root-ca are required");
+    if (a->pol.any_enclave && (a->pol.n_mrenclaves || a->pol.n_mrsigners))
+        return MP_FAIL(
+            err, MP_ERR_INVALID,
+            "--any-enclave contradicts --mrenclave and --mrsigner: give one or the other");
     a->pol.mrenclaves = (const uint8_t(*)[32])a->mrenclaves;
     a->pol.mrsigners = (const uint8_t(*)[32])a->mrsigners;
     return MP_OK;
@@ -217,6 +228,8 @@ static json_t *result_json(const mp_dcap_result *res, const mp_dcap_policy *pol,
     json_object_set_new(o, "intelRoot",
                         json_boolean(memcmp(pol->root_pubkey, MP_DCAP_INTEL_ROOT_PUBKEY, 64) == 0));
     json_object_set_new(o, "at", json_integer(at));
+    /* false when --no-revocation-check skipped the CRLs, or verification stopped first */
+    json_object_set_new(o, "revocationChecked", json_boolean(res->revocation_checked));
     if (!res->verified) {
         json_object_set_new(o, "error", json_string(mp_dcap_check_name(res->check)));
         json_object_set_new(o, "check", json_integer(res->check));
