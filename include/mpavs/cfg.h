@@ -65,4 +65,21 @@ MP_WUR int mp_cfg_dump_json(const mp_cfg_spec *spec, const void *cfg, mp_buf *ou
 /** Prints one line per option (flag, env name, default, help). */
 void mp_cfg_usage(const mp_cfg_spec *spec, FILE *out);
 
+/* ---- command-line tools: flags only ---- */
+
+/** Loads cfg (zero-initialised by the caller) from the table's defaults and
+ ** the flags of argv[1..argc-1] only: no config file, no environment (a
+ ** tool's behaviour should not depend on either). Flags (--name VALUE,
+ ** --name=VALUE, a bare --name for a boolean) and positional arguments may be
+ ** mixed; "--" ends the flags, so a positional argument may start with "--".
+ ** argv is reordered, as getopt does: the positional arguments end up in
+ ** argv[*first_arg..argc) in their original order. Unknown flags, missing
+ ** values and unset MP_CFG_REQUIRED options are MP_ERR_INVALID naming them. */
+MP_WUR int mp_cfg_load_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv,
+                             int *first_arg, mp_err *err);
+/** A command's --help option list: one line per option, "--rpc-url RPC_URL"
+ ** (a boolean has no value), its help, "(required)" or its default. Prints
+ ** "options: none" for an empty table. */
+void mp_cfg_usage_flags(const mp_cfg_spec *spec, FILE *out);
+
 #endif /* MPAVS_CFG_H */
