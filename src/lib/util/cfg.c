@@ -390,7 +390,11 @@ void mp_cfg_usage_flags(const mp_cfg_spec *spec, FILE *out)
                     (char)toupper((unsigned char)(o->name[k] == '-' ? '_' : o->name[k]));
             flag[2 * n - 1] = 0;
         }
-        fprintf(out, "  %-26s %s", flag, o->help ? o->help : "");
+        const char *help = o->help ? o->help : "";
+        if (strlen(flag) > 26) /* too long for the column: the help goes below */
+            fprintf(out, "  %s\n%29s%s", flag, "", help);
+        else
+            fprintf(out, "  %-26s %s", flag, help);
         if (o->flags & MP_CFG_REQUIRED)
             fputs(" (required)", out);
         else if (o->def && !(o->flags & MP_CFG_SECRET))
