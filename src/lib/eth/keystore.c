@@ -8,6 +8,7 @@
 */
 #include "mpavs/keystore.h"
 #include "mpavs/address.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/mem.h"
