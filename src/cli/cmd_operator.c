@@ -418,40 +418,21 @@ static int status_quorums(op_ctx *c, const uint8_t id[32], json_t *out, mp_err *
     return MP_OK;
 }
 
-/* getLivenessRecord(operatorId) and validitySeconds(): attested enclave, live until. */
+/* The liveness record: attested enclave, live until, live now by the chain's clock. */
 static int status_liveness(op_ctx *c, const uint8_t id[32], json_t *out, mp_err *err)
 {
-    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
-    uint8_t enclave[20], vw[32];
-    uint64_t at = 0, tee = 0, ref = 0, validity = 0;
+    mp_avs_liveness lv;
     mp_eth_block head;
-    MP_TRY(mp_abi_put_selector(&cd, "getLivenessRecord(bytes32)", err));
-    mp_abi_put_word(&cd, id);
-    int rc = call(c, c->d.tee_liveness_verifier, &cd, &ret, err);
-    if (rc == MP_OK)
-        rc = mp_abi_read_address(enclave, ret.data, ret.len, 0, err);
-    if (rc == MP_OK)
-        rc = mp_abi_read_u64(&at, ret.data, ret.len, 1, err);
-    if (rc == MP_OK)
-        rc = mp_abi_read_u64(&tee, ret.data, ret.len, 2, err);
-    if (rc == MP_OK)
-        rc = mp_abi_read_u64(&ref, ret.data, ret.len, 3, err);
-    mp_buf_free(&ret);
-    MP_TRY(rc);
-    MP_TRY(call_word(c, c->d.tee_liveness_verifier, "validitySeconds()", NULL, 0, vw, err));
-    if (!mp_u256_to_u64(&validity, vw))
-        return MP_FAIL(err, MP_ERR_PARSE, "validitySeconds does not fit 64 bits");
+    MP_TRY(mp_avs_get_liveness(&c->rpc, &c->d, id, MP_BLOCK_LATEST, &lv, err));
     MP_TRY(mp_eth_get_block_by_number(&c->rpc, MP_BLOCK_LATEST, &head, err));
-    static const uint8_t zero[20];
-    bool attested = memcmp(enclave, zero, 20) != 0 && at != 0;
     json_t *l = json_object();
     json_object_set_new(out, "liveness", l);
-    json_object_set_new(l, "live", json_boolean(attested && at + validity > head.timestamp));
-    json_object_set_new(l, "enclave", attested ? addr_json(enclave) : json_null());
-    json_object_set_new(l, "attestedAt", json_integer((json_int_t)at));
-    json_object_set_new(l, "liveUntil", json_integer(attested ? (json_int_t)(at + validity) : 0));
-    json_object_set_new(l, "teeType", json_integer((json_int_t)tee));
-    json_object_set_new(l, "referenceBlock", json_integer((json_int_t)ref));
+    json_object_set_new(l, "live", json_boolean(lv.attested && lv.live_until > head.timestamp));
+    json_object_set_new(l, "enclave", lv.attested ? addr_json(lv.enclave) : json_null());
+    json_object_set_new(l, "attestedAt", json_integer((json_int_t)lv.attested_at));
+    json_object_set_new(l, "liveUntil", json_integer((json_int_t)lv.live_until));
+    json_object_set_new(l, "teeType", json_integer(lv.tee_type));
+    json_object_set_new(l, "referenceBlock", json_integer((json_int_t)lv.reference_block));
     json_object_set_new(l, "chainTime", json_integer((json_int_t)head.timestamp));
     return MP_OK;
 }

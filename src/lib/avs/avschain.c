@@ -69,6 +69,66 @@ static int json_address(uint8_t out[20], json_t *root, const addr_field *f, cons
     return MP_OK;
 }
 
+static int json_word(uint8_t out[32], json_t *j, const char *key, const char *path, mp_err *err)
+{
+    if (!json_is_string(j) || mp_hex_decode_exact(out, 32, json_string_value(j), NULL) != MP_OK)
+        return MP_FAIL(err, MP_ERR_PARSE,
+                       "%s: \"%s\" holds something other than a 32-byte hex word", path, key);
+    return MP_OK;
+}
+
+static int json_words(uint8_t (*out)[32], size_t *n, json_t *root, const char *key,
+                      const char *path, mp_err *err)
+{
+    json_t *a = json_object_get(root, key);
+    *n = 0;
+    if (a == NULL)
+        return MP_OK;
+    if (!json_is_array(a) || json_array_size(a) > MP_AVS_MAX_ALLOWED)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is not an array of at most %d words", path,
+                       key, MP_AVS_MAX_ALLOWED);
+    for (size_t i = 0; i < json_array_size(a); i++)
+        MP_TRY(json_word(out[i], json_array_get(a, i), key, path, err));
+    *n = json_array_size(a);
+    return MP_OK;
+}
+
+/* dcapRootKeyX/Y, acceptedStatuses, mrEnclaves, mrSigners (all optional together). */
+static int parse_dcap_policy(mp_avs_deployment *d, json_t *root, const char *path, mp_err *err)
+{
+    json_t *x = json_object_get(root, "dcapRootKeyX"), *y = json_object_get(root, "dcapRootKeyY");
+    if (x == NULL && y == NULL)
+        return MP_OK;
+    MP_TRY(json_word(d->dcap_root_key, x, "dcapRootKeyX", path, err));
+    MP_TRY(json_word(d->dcap_root_key + 32, y, "dcapRootKeyY", path, err));
+    uint64_t st = 0;
+    if (json_object_get(root, "acceptedStatuses") != NULL)
+        MP_TRY(json_u64(&st, root, "acceptedStatuses", path, err));
+    if (st > 0xff)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"acceptedStatuses\" is not a uint8", path);
+    d->accepted_statuses = (unsigned)st;
+    MP_TRY(json_words(d->mrenclaves, &d->n_mrenclaves, root, "mrEnclaves", path, err));
+    MP_TRY(json_words(d->mrsigners, &d->n_mrsigners, root, "mrSigners", path, err));
+    static const uint8_t zero[64];
+    d->has_dcap_policy = memcmp(d->dcap_root_key, zero, 64) != 0;
+    return MP_OK;
+}
+
+int mp_avs_deployment_dcap_policy(const mp_avs_deployment *d, mp_dcap_policy *pol, mp_err *err)
+{
+    MP_ARG_CHECK(err, d != NULL && pol != NULL);
+    if (!d->has_dcap_policy)
+        return MP_FAIL(err, MP_ERR_NOTFOUND, "the deployment file names no DCAP root key");
+    mp_dcap_policy_init(pol);
+    memcpy(pol->root_pubkey, d->dcap_root_key, 64);
+    pol->accepted_statuses = d->accepted_statuses;
+    pol->mrenclaves = d->n_mrenclaves ? (const uint8_t(*)[32])d->mrenclaves : NULL;
+    pol->n_mrenclaves = d->n_mrenclaves;
+    pol->mrsigners = d->n_mrsigners ? (const uint8_t(*)[32])d->mrsigners : NULL;
+    pol->n_mrsigners = d->n_mrsigners;
+    return MP_OK;
+}
+
 static int parse_deployment(mp_avs_deployment *d, json_t *root, const char *path, mp_err *err)
 {
     if (!json_is_object(root))
@@ -85,7 +145,7 @@ static int parse_deployment(mp_avs_deployment *d, json_t *root, const char *path
         strcpy(d->attestation_mode, json_string_value(mode));
     else if (mode != NULL)
         return MP_FAIL(err, MP_ERR_PARSE, "%s: \"attestationMode\" is not a short string", path);
-    return MP_OK;
+    return parse_dcap_policy(d, root, path, err);
 }
 
 int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err)
@@ -393,4 +453,40 @@ int mp_avs_confirmed_state_hash(mp_rpc *rpc, const mp_avs_deployment *d,
         memcpy(out, ret.data, 32);
     mp_buf_free(&ret);
     return rc;
+}
+
+int mp_avs_get_liveness(mp_rpc *rpc, const mp_avs_deployment *d, const uint8_t operator_id[32],
+                        uint64_t block, mp_avs_liveness *out, mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && operator_id != NULL && out != NULL);
+    memset(out, 0, sizeof *out);
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    uint64_t tee = 0;
+    MP_TRY(mp_abi_put_selector(&cd, "getLivenessRecord(bytes32)", err));
+    mp_abi_put_word(&cd, operator_id);
+    int rc = call(rpc, d->tee_liveness_verifier, &cd, block, &ret, "getLivenessRecord", err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_address(out->enclave, ret.data, ret.len, 0, err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&out->attested_at, ret.data, ret.len, 1, err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&tee, ret.data, ret.len, 2, err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&out->reference_block, ret.data, ret.len, 3, err);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+    if (rc == MP_OK && tee > 0xff)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "getLivenessRecord returned a TEE type over 255");
+    if (rc == MP_OK && (rc = mp_abi_put_selector(&cd, "validitySeconds()", err)) == MP_OK)
+        rc = call(rpc, d->tee_liveness_verifier, &cd, block, &ret, "validitySeconds", err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&out->validity, ret.data, ret.len, 0, err);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+    MP_TRY(rc);
+    static const uint8_t zero[20];
+    out->tee_type = (uint8_t)tee;
+    out->attested = memcmp(out->enclave, zero, 20) != 0 && out->attested_at != 0;
+    out->live_until = out->attested ? out->attested_at + out->validity : 0;
+    return MP_OK;
 }
