@@ -12,9 +12,10 @@
 #include "mpavs/ethrpc.h"
 #include "mpavs/file.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
+#include "mpavs/mem.h"
 #include "mpavs/u256.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,69 +47,36 @@ static const addr_field deployment_addresses[] = {
     ADDR("dcapCollateralStore", dcap_collateral_store, true),
 };
 
-static int json_u64(uint64_t *v, json_t *root, const char *key, const char *path, mp_err *err)
+/* dcapRootKeyX/Y, acceptedStatuses, mrEnclaves, mrSigners (absent in older files and in
+ * mode "existing"; a zero root key means none). */
+static int parse_words(const json_t *root, const char *key, uint8_t (*out)[32], size_t *n,
+                       mp_err *err)
 {
-    json_t *j = json_object_get(root, key);
-    if (!json_is_integer(j) || json_integer_value(j) < 0)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is missing or not a non-negative integer",
-                       path, key);
-    *v = (uint64_t)json_integer_value(j);
-    return MP_OK;
-}
-
-static int json_address(uint8_t out[20], json_t *root, const addr_field *f, const char *path,
-                        mp_err *err)
-{
-    json_t *j = json_object_get(root, f->key);
-    if (j == NULL && f->optional) {
-        memset(out, 0, 20);
-        return MP_OK;
-    }
-    if (!json_is_string(j) || mp_address_parse(out, json_string_value(j), NULL) != MP_OK)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is missing or not an address", path, f->key);
-    return MP_OK;
-}
-
-static int json_word(uint8_t out[32], json_t *j, const char *key, const char *path, mp_err *err)
-{
-    if (!json_is_string(j) || mp_hex_decode_exact(out, 32, json_string_value(j), NULL) != MP_OK)
-        return MP_FAIL(err, MP_ERR_PARSE,
-                       "%s: \"%s\" holds something other than a 32-byte hex word", path, key);
-    return MP_OK;
-}
-
-static int json_words(uint8_t (*out)[32], size_t *n, json_t *root, const char *key,
-                      const char *path, mp_err *err)
-{
-    json_t *a = json_object_get(root, key);
+    json_t *a;
+    size_t len;
     *n = 0;
-    if (a == NULL)
+    if (json_object_get(root, key) == NULL)
         return MP_OK;
-    if (!json_is_array(a) || json_array_size(a) > MP_AVS_MAX_ALLOWED)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is not an array of at most %d words", path,
-                       key, MP_AVS_MAX_ALLOWED);
-    for (size_t i = 0; i < json_array_size(a); i++)
-        MP_TRY(json_word(out[i], json_array_get(a, i), key, path, err));
-    *n = json_array_size(a);
+    MP_TRY(mp_json_get_array(root, key, MP_AVS_MAX_ALLOWED, &a, &len, err));
+    for (size_t i = 0; i < len; i++)
+        MP_TRY(mp_json_as_word(json_array_get(a, i), key, out[i], err));
+    *n = len;
     return MP_OK;
 }
 
-/* dcapRootKeyX/Y, acceptedStatuses, mrEnclaves, mrSigners (all optional together). */
-static int parse_dcap_policy(mp_avs_deployment *d, json_t *root, const char *path, mp_err *err)
+static int parse_dcap_policy(mp_avs_deployment *d, const json_t *root, mp_err *err)
 {
-    json_t *x = json_object_get(root, "dcapRootKeyX"), *y = json_object_get(root, "dcapRootKeyY");
-    if (x == NULL && y == NULL)
-        return MP_OK;
-    MP_TRY(json_word(d->dcap_root_key, x, "dcapRootKeyX", path, err));
-    MP_TRY(json_word(d->dcap_root_key + 32, y, "dcapRootKeyY", path, err));
     uint64_t st = 0;
-    if (json_object_get(root, "acceptedStatuses") != NULL)
-        MP_TRY(json_u64(&st, root, "acceptedStatuses", path, err));
-    if (st > 0xff)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"acceptedStatuses\" is not a uint8", path);
+    bool has;
+    if (json_object_get(root, "dcapRootKeyX") == NULL &&
+        json_object_get(root, "dcapRootKeyY") == NULL)
+        return MP_OK;
+    MP_TRY(mp_json_get_word(root, "dcapRootKeyX", d->dcap_root_key, err));
+    MP_TRY(mp_json_get_word(root, "dcapRootKeyY", d->dcap_root_key + 32, err));
+    MP_TRY(mp_json_opt_u64(root, "acceptedStatuses", 0, 0xff, &st, &has, err));
     d->accepted_statuses = (unsigned)st;
-    MP_TRY(json_words(d->mrenclaves, &d->n_mrenclaves, root, "mrEnclaves", path, err));
-    MP_TRY(json_words(d->mrsigners, &d->n_mrsigners, root, "mrSigners", path, err));
+    MP_TRY(parse_words(root, "mrEnclaves", d->mrenclaves, &d->n_mrenclaves, err));
+    MP_TRY(parse_words(root, "mrSigners", d->mrsigners, &d->n_mrsigners, err));
     static const uint8_t zero[64];
     d->has_dcap_policy = memcmp(d->dcap_root_key, zero, 64) != 0;
     return MP_OK;
@@ -129,23 +97,29 @@ int mp_avs_deployment_dcap_policy(const mp_avs_deployment *d, mp_dcap_policy *po
     return MP_OK;
 }
 
-static int parse_deployment(mp_avs_deployment *d, json_t *root, const char *path, mp_err *err)
+static int parse_deployment(mp_avs_deployment *d, json_t *root, mp_err *err)
 {
-    if (!json_is_object(root))
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: not a JSON object", path);
-    MP_TRY(json_u64(&d->chain_id, root, "chainId", path, err));
-    MP_TRY(json_u64(&d->start_block, root, "startBlock", path, err));
-    MP_TRY(json_u64(&d->l2_chain_id, root, "l2ChainId", path, err));
+    const char *mode;
+    MP_TRY(mp_json_as_object(root, "the document", err));
+    MP_TRY(mp_json_get_u64(root, "chainId", 0, INT64_MAX, &d->chain_id, err));
+    MP_TRY(mp_json_get_u64(root, "startBlock", 0, INT64_MAX, &d->start_block, err));
+    MP_TRY(mp_json_get_u64(root, "l2ChainId", 0, INT64_MAX, &d->l2_chain_id, err));
     for (size_t i = 0; i < sizeof deployment_addresses / sizeof *deployment_addresses; i++) {
         const addr_field *f = &deployment_addresses[i];
-        MP_TRY(json_address((uint8_t *)d + f->offset, root, f, path, err));
+        uint8_t *out = (uint8_t *)d + f->offset;
+        bool has;
+        if (f->optional)
+            MP_TRY(mp_json_opt_address(root, f->key, out, &has, err));
+        else
+            MP_TRY(mp_json_get_address(root, f->key, out, err));
     }
-    json_t *mode = json_object_get(root, "attestationMode");
-    if (json_is_string(mode) && json_string_length(mode) < sizeof d->attestation_mode)
-        strcpy(d->attestation_mode, json_string_value(mode));
-    else if (mode != NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"attestationMode\" is not a short string", path);
-    return parse_dcap_policy(d, root, path, err);
+    MP_TRY(mp_json_opt_str(root, "attestationMode", &mode, err));
+    if (mode != NULL && strlen(mode) >= sizeof d->attestation_mode)
+        return MP_FAIL(err, MP_ERR_PARSE, "attestationMode is longer than %zu bytes",
+                       sizeof d->attestation_mode - 1);
+    if (mode != NULL)
+        strcpy(d->attestation_mode, mode);
+    return parse_dcap_policy(d, root, err);
 }
 
 int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err)
@@ -155,12 +129,13 @@ int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err)
     uint8_t *text;
     size_t len;
     MP_TRY(mp_file_read(path, 1 << 20, &text, &len, err));
-    json_error_t je;
-    json_t *root = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *root;
+    int rc = mp_json_parse(&root, (const char *)text, len, err);
     free(text);
-    if (root == NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: line %d: %s", path, je.line, je.text);
-    int rc = parse_deployment(d, root, path, err);
+    if (rc == MP_OK)
+        rc = parse_deployment(d, root, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", path);
     json_decref(root);
     return rc;
 }
