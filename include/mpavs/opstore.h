@@ -1,7 +1,7 @@
 /*
-** opstore.h: the operator's durable state in one SQLite file (WAL,
-** synchronous=FULL, so a committed transaction survives a crash or power
-** loss):
+** opstore.h: the operator's durable state, in tables mp_op_* of a daemon
+** store (store.h; it must use synchronous=FULL, the default, so a committed
+** transaction survives a crash or power loss):
 **
 **   - the signing-safety record: for each (identifier, keccak256(metadata))
 **     the one state hash this operator ever signed, and each signature given
@@ -12,8 +12,9 @@
 **     and whether the aggregator acknowledged it, so a restart resumes every
 **     task that is neither acknowledged nor expired.
 **
-** One mp_opstore per thread (SQLite connections are not shared); several
-** connections on one file serialise writers with BEGIN IMMEDIATE.
+** Each function takes the store (one connection per thread); several
+** connections on one file serialise writers with BEGIN IMMEDIATE. Every
+** function but mp_opstore_sign is one statement, atomic on its own.
 */
 #ifndef MPAVS_OPSTORE_H
 #define MPAVS_OPSTORE_H
@@ -24,18 +25,14 @@
 
 #include "mpavs/buf.h"
 #include "mpavs/err.h"
+#include "mpavs/store.h"
 
 /* MP_RC(MP_ERR_INVALID, MP_OPSTORE_EQUIVOCATION): signing would contradict a
  * state signed before for the same (identifier, metadata). */
 #define MP_OPSTORE_EQUIVOCATION 1
 
-typedef struct mp_opstore mp_opstore;
-
-/** Opens (creating if needed, mode 0600) the store at path and brings its
- ** schema to the current version. */
-MP_WUR int mp_opstore_open(mp_opstore **out, const char *path, mp_err *err);
-/** Closes the store (NULL allowed). */
-void mp_opstore_close(mp_opstore *s);
+/** Creates the mp_op_* tables if they do not exist. */
+MP_WUR int mp_opstore_init(mp_store *s, mp_err *err);
 
 /* ---- signing safety ---- */
 
@@ -60,12 +57,13 @@ typedef int (*mp_opstore_signer)(void *ctx, const uint8_t digest[32], uint8_t si
  **    MP_ERR_INVALID: a different deployment shares this file);
  **  - otherwise sign() is called, the record and signature are committed
  **    (fsync'd) and only then copied to sig; *reused = false.
- ** now is stored as the time of signing (unix seconds). */
-MP_WUR int mp_opstore_sign(mp_opstore *s, const mp_opstore_header *h, mp_opstore_signer sign,
+ ** now is stored as the time of signing (unix seconds). Not inside an open
+ ** transaction (it opens its own). */
+MP_WUR int mp_opstore_sign(mp_store *s, const mp_opstore_header *h, mp_opstore_signer sign,
                            void *ctx, uint64_t now, uint8_t sig[64], bool *reused, mp_err *err);
 
 /** The state hash signed for (identifier, metadata_hash): MP_ERR_NOTFOUND if none. */
-MP_WUR int mp_opstore_signed_state(mp_opstore *s, const uint8_t identifier[32],
+MP_WUR int mp_opstore_signed_state(mp_store *s, const uint8_t identifier[32],
                                    const uint8_t metadata_hash[32], uint8_t state_hash[32],
                                    mp_err *err);
 
@@ -101,26 +99,25 @@ void mp_opstore_task_free(mp_opstore_task *t);
 
 /** Records a fetched task as MP_TASK_RECEIVED; a task id already stored is
  ** left as it is (*inserted = false), so fetching twice loses nothing. */
-MP_WUR int mp_opstore_task_add(mp_opstore *s, const mp_opstore_task *t, uint64_t now,
-                               bool *inserted, mp_err *err);
+MP_WUR int mp_opstore_task_add(mp_store *s, const mp_opstore_task *t, uint64_t now, bool *inserted,
+                               mp_err *err);
 /** Records the signed submission (state, signatures, enclave) of a task: MP_TASK_SIGNED. */
-MP_WUR int mp_opstore_task_signed(mp_opstore *s, const mp_opstore_task *t, uint64_t now,
-                                  mp_err *err);
+MP_WUR int mp_opstore_task_signed(mp_store *s, const mp_opstore_task *t, uint64_t now, mp_err *err);
 /** Moves a task to status (ACKED, EXPIRED, FAILED, or back to RECEIVED) with a
  ** reason (may be NULL); counts a submission attempt when attempt is true. */
-MP_WUR int mp_opstore_task_set(mp_opstore *s, uint64_t task_id, int status, const char *reason,
+MP_WUR int mp_opstore_task_set(mp_store *s, uint64_t task_id, int status, const char *reason,
                                bool attempt, uint64_t now, mp_err *err);
 /** Loads one task: MP_ERR_NOTFOUND if unknown. */
-MP_WUR int mp_opstore_task_get(mp_opstore *s, uint64_t task_id, mp_opstore_task *out, mp_err *err);
+MP_WUR int mp_opstore_task_get(mp_store *s, uint64_t task_id, mp_opstore_task *out, mp_err *err);
 /** Marks every RECEIVED or SIGNED task with expires_at <= now EXPIRED;
  ** *n (may be NULL) counts them. */
-MP_WUR int mp_opstore_task_expire(mp_opstore *s, uint64_t now, size_t *n, mp_err *err);
+MP_WUR int mp_opstore_task_expire(mp_store *s, uint64_t now, size_t *n, mp_err *err);
 /** The ids of the RECEIVED and SIGNED tasks, ascending (at most max); these
  ** are what a restart resumes. */
-MP_WUR int mp_opstore_task_open(mp_opstore *s, uint64_t *ids, size_t max, size_t *n, mp_err *err);
+MP_WUR int mp_opstore_task_open(mp_store *s, uint64_t *ids, size_t max, size_t *n, mp_err *err);
 /** The highest task id stored (0 when none): the afterTaskId to fetch from. */
-MP_WUR int mp_opstore_task_last_id(mp_opstore *s, uint64_t *id, mp_err *err);
+MP_WUR int mp_opstore_task_last_id(mp_store *s, uint64_t *id, mp_err *err);
 /** The most recently acknowledged task: MP_ERR_NOTFOUND when none. */
-MP_WUR int mp_opstore_task_last_acked(mp_opstore *s, mp_opstore_task *out, mp_err *err);
+MP_WUR int mp_opstore_task_last_acked(mp_store *s, mp_opstore_task *out, mp_err *err);
 
 #endif /* MPAVS_OPSTORE_H */

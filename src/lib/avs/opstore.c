@@ -1,140 +1,40 @@
 /*
-** opstore.c: the operator's SQLite file (include/mpavs/opstore.h). Workload:
-** a few writes per task (tens per minute at most), every one fsync'd, so
+** opstore.c: the operator's tables in a daemon store (include/mpavs/opstore.h).
+** Workload: a few writes per task (tens per minute at most), each fsync'd, so
 ** nothing here is tuned for throughput; what matters is that a signature is
 ** durable before anyone sees it and that two connections cannot race.
 */
 #include "mpavs/opstore.h"
 #include "mpavs/mem.h"
 
-#include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-struct mp_opstore {
-    sqlite3 *db;
-};
-
-#define SCHEMA_VERSION 1
-
-static const char schema_v1[] =
-    "CREATE TABLE signed_states ("
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS mp_op_signed_states ("
     " identifier BLOB NOT NULL, metadata_hash BLOB NOT NULL, state_hash BLOB NOT NULL,"
     " signed_at INTEGER NOT NULL, PRIMARY KEY (identifier, metadata_hash));"
-    "CREATE TABLE signatures ("
+    "CREATE TABLE IF NOT EXISTS mp_op_signatures ("
     " identifier BLOB NOT NULL, metadata_hash BLOB NOT NULL, reference_block INTEGER NOT NULL,"
     " digest BLOB NOT NULL, signature BLOB NOT NULL, signed_at INTEGER NOT NULL,"
     " PRIMARY KEY (identifier, metadata_hash, reference_block));"
-    "CREATE TABLE tasks ("
+    "CREATE TABLE IF NOT EXISTS mp_op_tasks ("
     " task_id INTEGER PRIMARY KEY, identifier INTEGER NOT NULL, metadata BLOB NOT NULL,"
     " reference_block INTEGER NOT NULL, expires_at INTEGER NOT NULL, status INTEGER NOT NULL,"
     " state BLOB, prover_signature BLOB, enclave BLOB, bls_signature BLOB,"
     " attempts INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '',"
     " updated_at INTEGER NOT NULL);"
-    "CREATE INDEX tasks_status ON tasks (status, task_id);";
+    "CREATE INDEX IF NOT EXISTS mp_op_tasks_status ON mp_op_tasks (status, task_id);";
 
-static int db_fail(mp_opstore *s, mp_err *err, const char *what)
+int mp_opstore_init(mp_store *s, mp_err *err)
 {
-    return MP_FAIL(err, MP_ERR_DB, "operator store: %s: %s", what, sqlite3_errmsg(s->db));
-}
-
-static int exec(mp_opstore *s, const char *sql, mp_err *err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = MP_FAIL(err, MP_ERR_DB, "operator store: %s", msg ? msg : "exec failed");
-        sqlite3_free(msg);
-        return rc;
-    }
-    return MP_OK;
-}
-
-static int prepare(mp_opstore *s, sqlite3_stmt **st, const char *sql, mp_err *err)
-{
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-        return db_fail(s, err, "prepare");
-    return MP_OK;
-}
-
-/* Steps a statement that returns no row (INSERT, UPDATE) and finalizes it. */
-static int step_done(mp_opstore *s, sqlite3_stmt *st, const char *what, mp_err *err)
-{
-    int r = sqlite3_step(st);
-    int rc = r == SQLITE_DONE ? MP_OK : db_fail(s, err, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int migrate(mp_opstore *s, mp_err *err)
-{
-    sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st, "PRAGMA user_version", err));
-    int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
-    if (version < 0)
-        return db_fail(s, err, "reading the schema version");
-    if (version > SCHEMA_VERSION)
-        return MP_FAIL(err, MP_ERR_DB,
-                       "operator store: schema version %d is newer than this program's (%d)",
-                       version, SCHEMA_VERSION);
-    if (version == SCHEMA_VERSION)
-        return MP_OK;
-    MP_TRY(exec(s, "BEGIN IMMEDIATE", err));
-    int rc = exec(s, schema_v1, err);
-    if (rc == MP_OK)
-        rc = exec(s, "PRAGMA user_version = 1", err);
-    if (rc == MP_OK)
-        return exec(s, "COMMIT", err);
-    (void)exec(s, "ROLLBACK", NULL);
-    return rc;
-}
-
-int mp_opstore_open(mp_opstore **out, const char *path, mp_err *err)
-{
-    MP_ARG_CHECK(err, out != NULL && path != NULL);
-    *out = NULL;
-    /* Create the file 0600 ourselves: SQLite would use the umask. */
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return MP_FAIL(err, MP_ERR_IO, "operator store %s: cannot open or create", path);
-    close(fd);
-    mp_opstore *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    int rc = MP_OK;
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
-        SQLITE_OK)
-        rc = db_fail(s, err, "open");
-    if (rc == MP_OK)
-        sqlite3_busy_timeout(s->db, 10000);
-    /* WAL + FULL: each COMMIT fsyncs the log, so a returned signature is on disk. */
-    if (rc == MP_OK)
-        rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err);
-    if (rc == MP_OK)
-        rc = migrate(s, err);
-    if (rc != MP_OK) {
-        mp_err_wrap(err, "%s", path);
-        mp_opstore_close(s);
-        return rc;
-    }
-    *out = s;
-    return MP_OK;
-}
-
-void mp_opstore_close(mp_opstore *s)
-{
-    if (s == NULL)
-        return;
-    sqlite3_close(s->db);
-    free(s);
+    MP_ARG_CHECK(err, s != NULL);
+    return mp_store_exec(s, schema, err);
 }
 
 /* ---- signing safety ---- */
 
-static int blob_eq(sqlite3_stmt *st, int col, const uint8_t *want, size_t n)
+static bool blob_eq(sqlite3_stmt *st, int col, const uint8_t *want, size_t n)
 {
     return (size_t)sqlite3_column_bytes(st, col) == n &&
            memcmp(sqlite3_column_blob(st, col), want, n) == 0;
@@ -150,34 +50,33 @@ static int copy_blob(sqlite3_stmt *st, int col, uint8_t *out, size_t n, const ch
     return MP_OK;
 }
 
-int mp_opstore_signed_state(mp_opstore *s, const uint8_t identifier[32],
+int mp_opstore_signed_state(mp_store *s, const uint8_t identifier[32],
                             const uint8_t metadata_hash[32], uint8_t state_hash[32], mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && identifier != NULL && metadata_hash != NULL);
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st,
-                   "SELECT state_hash FROM signed_states WHERE identifier = ?1 AND "
-                   "metadata_hash = ?2",
-                   err));
+    bool row;
+    MP_TRY(mp_store_prepare(s,
+                            "SELECT state_hash FROM mp_op_signed_states WHERE identifier = ?1 AND "
+                            "metadata_hash = ?2",
+                            &st, err));
     sqlite3_bind_blob(st, 1, identifier, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, metadata_hash, 32, SQLITE_STATIC);
-    int r = sqlite3_step(st), rc;
-    if (r == SQLITE_ROW)
-        rc = copy_blob(st, 0, state_hash, 32, "a state hash", err);
-    else if (r == SQLITE_DONE)
-        rc = MP_FAIL(err, MP_ERR_NOTFOUND, "no state signed for this identifier and metadata");
-    else
-        rc = db_fail(s, err, "reading signed states");
-    sqlite3_finalize(st);
+    MP_TRY(mp_store_step(s, st, &row, err));
+    if (!row)
+        return MP_FAIL(err, MP_ERR_NOTFOUND, "no state signed for this identifier and metadata");
+    int rc = copy_blob(st, 0, state_hash, 32, "a state hash", err);
+    sqlite3_reset(st);
     return rc;
 }
 
 /* Inside the transaction: MP_OK with *found when a signature for h exists, the
  * equivocation error when another state was signed, MP_OK !*found otherwise. */
-static int check_previous(mp_opstore *s, const mp_opstore_header *h, uint8_t sig[64], bool *found,
+static int check_previous(mp_store *s, const mp_opstore_header *h, uint8_t sig[64], bool *found,
                           mp_err *err)
 {
     uint8_t prev[32];
+    bool row;
     *found = false;
     int rc = mp_opstore_signed_state(s, h->identifier, h->metadata_hash, prev, err);
     if (mp_rc_class(rc) == MP_ERR_NOTFOUND)
@@ -187,62 +86,63 @@ static int check_previous(mp_opstore *s, const mp_opstore_header *h, uint8_t sig
         return MP_FAIL(err, MP_RC(MP_ERR_INVALID, MP_OPSTORE_EQUIVOCATION),
                        "refusing to sign: another state was signed for this task before");
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st,
-                   "SELECT digest, signature FROM signatures WHERE identifier = ?1 AND "
-                   "metadata_hash = ?2 AND reference_block = ?3",
-                   err));
+    MP_TRY(mp_store_prepare(s,
+                            "SELECT digest, signature FROM mp_op_signatures WHERE identifier = ?1"
+                            " AND metadata_hash = ?2 AND reference_block = ?3",
+                            &st, err));
     sqlite3_bind_blob(st, 1, h->identifier, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, h->metadata_hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, h->reference_block);
-    int r = sqlite3_step(st);
-    rc = MP_OK;
-    if (r == SQLITE_ROW && !blob_eq(st, 0, h->digest, 32))
+    MP_TRY(mp_store_step(s, st, &row, err));
+    if (!row)
+        return MP_OK;
+    if (!blob_eq(st, 0, h->digest, 32))
         rc = MP_FAIL(err, MP_ERR_INVALID,
                      "the stored signature is for another digest: is this store shared by two "
                      "deployments?");
-    else if (r == SQLITE_ROW && (rc = copy_blob(st, 1, sig, 64, "a signature", err)) == MP_OK)
+    else if ((rc = copy_blob(st, 1, sig, 64, "a signature", err)) == MP_OK)
         *found = true;
-    else if (r != SQLITE_ROW && r != SQLITE_DONE)
-        rc = db_fail(s, err, "reading signatures");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
-static int record(mp_opstore *s, const mp_opstore_header *h, const uint8_t sig[64], uint64_t now,
+static int record(mp_store *s, const mp_opstore_header *h, const uint8_t sig[64], uint64_t now,
                   mp_err *err)
 {
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st, "INSERT OR IGNORE INTO signed_states VALUES (?1, ?2, ?3, ?4)", err));
+    MP_TRY(mp_store_prepare(s, "INSERT OR IGNORE INTO mp_op_signed_states VALUES (?1, ?2, ?3, ?4)",
+                            &st, err));
     sqlite3_bind_blob(st, 1, h->identifier, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, h->metadata_hash, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 3, h->state_hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-    MP_TRY(step_done(s, st, "recording the signed state", err));
-    MP_TRY(prepare(s, &st, "INSERT INTO signatures VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err));
+    MP_TRY(mp_store_run(s, st, err));
+    MP_TRY(mp_store_prepare(s, "INSERT INTO mp_op_signatures VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st,
+                            err));
     sqlite3_bind_blob(st, 1, h->identifier, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, h->metadata_hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, h->reference_block);
     sqlite3_bind_blob(st, 4, h->digest, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 5, sig, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-    return step_done(s, st, "recording the signature", err);
+    return mp_store_run(s, st, err);
 }
 
-int mp_opstore_sign(mp_opstore *s, const mp_opstore_header *h, mp_opstore_signer sign, void *ctx,
+int mp_opstore_sign(mp_store *s, const mp_opstore_header *h, mp_opstore_signer sign, void *ctx,
                     uint64_t now, uint8_t sig[64], bool *reused, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && h != NULL && sign != NULL && sig != NULL && reused != NULL);
     uint8_t fresh[64];
     bool found = false;
     /* IMMEDIATE takes the write lock first: two connections cannot both pass the check. */
-    MP_TRY(exec(s, "BEGIN IMMEDIATE", err));
+    MP_TRY(mp_store_begin(s, err));
     int rc = check_previous(s, h, fresh, &found, err);
     if (rc == MP_OK && !found && (rc = sign(ctx, h->digest, fresh, err)) == MP_OK)
         rc = record(s, h, fresh, now, err);
     if (rc == MP_OK)
-        rc = exec(s, "COMMIT", err);
+        rc = mp_store_commit(s, err); /* fsync'd (synchronous=FULL) */
     if (rc != MP_OK) {
-        (void)exec(s, "ROLLBACK", NULL);
+        mp_store_rollback(s);
         mp_memzero(fresh, sizeof fresh);
         return rc;
     }
@@ -261,15 +161,16 @@ void mp_opstore_task_free(mp_opstore_task *t)
     mp_buf_free(&t->state);
 }
 
-int mp_opstore_task_add(mp_opstore *s, const mp_opstore_task *t, uint64_t now, bool *inserted,
+int mp_opstore_task_add(mp_store *s, const mp_opstore_task *t, uint64_t now, bool *inserted,
                         mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && t != NULL && t->task_id <= INT64_MAX);
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st,
-                   "INSERT OR IGNORE INTO tasks (task_id, identifier, metadata, reference_block,"
-                   " expires_at, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
-                   err));
+    MP_TRY(mp_store_prepare(s,
+                            "INSERT OR IGNORE INTO mp_op_tasks (task_id, identifier, metadata,"
+                            " reference_block, expires_at, status, updated_at)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+                            &st, err));
     sqlite3_bind_int64(st, 1, (sqlite3_int64)t->task_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)t->identifier);
     sqlite3_bind_blob(st, 3, t->metadata.data ? (const void *)t->metadata.data : "",
@@ -277,28 +178,28 @@ int mp_opstore_task_add(mp_opstore *s, const mp_opstore_task *t, uint64_t now, b
     sqlite3_bind_int64(st, 4, t->reference_block);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)t->expires_at);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-    MP_TRY(step_done(s, st, "adding a task", err));
+    MP_TRY(mp_store_run(s, st, err));
     if (inserted)
-        *inserted = sqlite3_changes(s->db) > 0;
+        *inserted = sqlite3_changes(mp_store_db(s)) > 0;
     return MP_OK;
 }
 
-static int expect_change(mp_opstore *s, uint64_t task_id, mp_err *err)
+static int expect_change(mp_store *s, uint64_t task_id, mp_err *err)
 {
-    if (sqlite3_changes(s->db) == 0)
+    if (sqlite3_changes(mp_store_db(s)) == 0)
         return MP_FAIL(err, MP_ERR_NOTFOUND, "operator store: no task %llu",
                        (unsigned long long)task_id);
     return MP_OK;
 }
 
-int mp_opstore_task_signed(mp_opstore *s, const mp_opstore_task *t, uint64_t now, mp_err *err)
+int mp_opstore_task_signed(mp_store *s, const mp_opstore_task *t, uint64_t now, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && t != NULL);
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st,
-                   "UPDATE tasks SET status = 1, state = ?2, prover_signature = ?3, enclave = ?4,"
-                   " bls_signature = ?5, updated_at = ?6 WHERE task_id = ?1",
-                   err));
+    MP_TRY(mp_store_prepare(s,
+                            "UPDATE mp_op_tasks SET status = 1, state = ?2, prover_signature = ?3,"
+                            " enclave = ?4, bls_signature = ?5, updated_at = ?6 WHERE task_id = ?1",
+                            &st, err));
     sqlite3_bind_int64(st, 1, (sqlite3_int64)t->task_id);
     sqlite3_bind_blob(st, 2, t->state.data ? (const void *)t->state.data : "", (int)t->state.len,
                       SQLITE_STATIC);
@@ -306,25 +207,25 @@ int mp_opstore_task_signed(mp_opstore *s, const mp_opstore_task *t, uint64_t now
     sqlite3_bind_blob(st, 4, t->enclave, 20, SQLITE_STATIC);
     sqlite3_bind_blob(st, 5, t->bls_signature, 64, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-    MP_TRY(step_done(s, st, "recording a signed task", err));
+    MP_TRY(mp_store_run(s, st, err));
     return expect_change(s, t->task_id, err);
 }
 
-int mp_opstore_task_set(mp_opstore *s, uint64_t task_id, int status, const char *reason,
-                        bool attempt, uint64_t now, mp_err *err)
+int mp_opstore_task_set(mp_store *s, uint64_t task_id, int status, const char *reason, bool attempt,
+                        uint64_t now, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && status >= MP_TASK_RECEIVED && status <= MP_TASK_FAILED);
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st,
-                   "UPDATE tasks SET status = ?2, reason = ?3, attempts = attempts + ?4,"
-                   " updated_at = ?5 WHERE task_id = ?1",
-                   err));
+    MP_TRY(mp_store_prepare(s,
+                            "UPDATE mp_op_tasks SET status = ?2, reason = ?3,"
+                            " attempts = attempts + ?4, updated_at = ?5 WHERE task_id = ?1",
+                            &st, err));
     sqlite3_bind_int64(st, 1, (sqlite3_int64)task_id);
     sqlite3_bind_int(st, 2, status);
     sqlite3_bind_text(st, 3, reason ? reason : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 4, attempt ? 1 : 0);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-    MP_TRY(step_done(s, st, "updating a task", err));
+    MP_TRY(mp_store_run(s, st, err));
     return expect_change(s, task_id, err);
 }
 
@@ -377,80 +278,80 @@ static int read_task(sqlite3_stmt *st, mp_opstore_task *t, mp_err *err)
 }
 
 /* Runs a query with one integer parameter that selects at most one task. */
-static int get_one(mp_opstore *s, const char *sql, uint64_t arg, mp_opstore_task *out,
+static int get_one(mp_store *s, const char *sql, uint64_t arg, mp_opstore_task *out,
                    const char *missing, mp_err *err)
 {
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st, sql, err));
+    bool row;
+    MP_TRY(mp_store_prepare(s, sql, &st, err));
     sqlite3_bind_int64(st, 1, (sqlite3_int64)arg);
-    int r = sqlite3_step(st), rc;
-    if (r == SQLITE_ROW)
-        rc = read_task(st, out, err);
-    else if (r == SQLITE_DONE)
-        rc = MP_FAIL(err, MP_ERR_NOTFOUND, "%s", missing);
-    else
-        rc = db_fail(s, err, "reading a task");
-    sqlite3_finalize(st);
+    MP_TRY(mp_store_step(s, st, &row, err));
+    if (!row)
+        return MP_FAIL(err, MP_ERR_NOTFOUND, "%s", missing);
+    int rc = read_task(st, out, err);
+    sqlite3_reset(st);
     return rc;
 }
 
-int mp_opstore_task_get(mp_opstore *s, uint64_t task_id, mp_opstore_task *out, mp_err *err)
+int mp_opstore_task_get(mp_store *s, uint64_t task_id, mp_opstore_task *out, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && out != NULL);
-    return get_one(s, "SELECT " TASK_COLUMNS " FROM tasks WHERE task_id = ?1", task_id, out,
+    return get_one(s, "SELECT " TASK_COLUMNS " FROM mp_op_tasks WHERE task_id = ?1", task_id, out,
                    "no such task", err);
 }
 
-int mp_opstore_task_last_acked(mp_opstore *s, mp_opstore_task *out, mp_err *err)
+int mp_opstore_task_last_acked(mp_store *s, mp_opstore_task *out, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && out != NULL);
     return get_one(s,
-                   "SELECT " TASK_COLUMNS " FROM tasks WHERE status = ?1"
+                   "SELECT " TASK_COLUMNS " FROM mp_op_tasks WHERE status = ?1"
                    " ORDER BY updated_at DESC, task_id DESC LIMIT 1",
                    MP_TASK_ACKED, out, "no task acknowledged yet", err);
 }
 
-int mp_opstore_task_expire(mp_opstore *s, uint64_t now, size_t *n, mp_err *err)
+int mp_opstore_task_expire(mp_store *s, uint64_t now, size_t *n, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL);
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st,
-                   "UPDATE tasks SET status = 3, reason = 'expired', updated_at = ?1"
-                   " WHERE status IN (0, 1) AND expires_at <= ?1",
-                   err));
+    MP_TRY(mp_store_prepare(s,
+                            "UPDATE mp_op_tasks SET status = 3, reason = 'expired', updated_at = ?1"
+                            " WHERE status IN (0, 1) AND expires_at <= ?1",
+                            &st, err));
     sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-    MP_TRY(step_done(s, st, "expiring tasks", err));
+    MP_TRY(mp_store_run(s, st, err));
     if (n)
-        *n = (size_t)sqlite3_changes(s->db);
+        *n = (size_t)sqlite3_changes(mp_store_db(s));
     return MP_OK;
 }
 
-int mp_opstore_task_open(mp_opstore *s, uint64_t *ids, size_t max, size_t *n, mp_err *err)
+int mp_opstore_task_open(mp_store *s, uint64_t *ids, size_t max, size_t *n, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && n != NULL && (ids != NULL || max == 0));
     sqlite3_stmt *st;
+    bool row = true;
     *n = 0;
-    MP_TRY(prepare(
-        s, &st, "SELECT task_id FROM tasks WHERE status IN (0, 1) ORDER BY task_id LIMIT ?1", err));
+    MP_TRY(mp_store_prepare(
+        s, "SELECT task_id FROM mp_op_tasks WHERE status IN (0, 1) ORDER BY task_id LIMIT ?1", &st,
+        err));
     sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        ids[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
-    int rc = r == SQLITE_DONE ? MP_OK : db_fail(s, err, "listing open tasks");
-    sqlite3_finalize(st);
-    return rc;
+    while (row) {
+        MP_TRY(mp_store_step(s, st, &row, err));
+        if (row)
+            ids[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
+    }
+    return MP_OK;
 }
 
-int mp_opstore_task_last_id(mp_opstore *s, uint64_t *id, mp_err *err)
+int mp_opstore_task_last_id(mp_store *s, uint64_t *id, mp_err *err)
 {
     MP_ARG_CHECK(err, s != NULL && id != NULL);
     sqlite3_stmt *st;
-    MP_TRY(prepare(s, &st, "SELECT COALESCE(MAX(task_id), 0) FROM tasks", err));
-    int rc = MP_OK;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *id = (uint64_t)sqlite3_column_int64(st, 0);
-    else
-        rc = db_fail(s, err, "reading the last task id");
-    sqlite3_finalize(st);
-    return rc;
+    bool row;
+    MP_TRY(mp_store_prepare(s, "SELECT COALESCE(MAX(task_id), 0) FROM mp_op_tasks", &st, err));
+    MP_TRY(mp_store_step(s, st, &row, err));
+    if (!row)
+        return MP_FAIL(err, MP_ERR_DB, "operator store: no answer for the last task id");
+    *id = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return MP_OK;
 }
