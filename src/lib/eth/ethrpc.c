@@ -620,9 +620,8 @@ static int logs_split(mp_rpc *c, const mp_eth_filter *f, uint64_t from, uint64_t
         return rc;
     logs_truncate(out, before);
     uint64_t mid = from + (to - from) / 2;
-    char range[64];
-    snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)from, (unsigned long long)to);
-    MP_DEBUG(c->log, "eth_getLogs range too large, splitting", "range", range);
+    MP_DEBUG(c->log, "eth_getLogs range too large, splitting", MP_LU64("from", from),
+             MP_LU64("to", to));
     MP_TRY(logs_split(c, f, from, mid, out, err));
     return logs_split(c, f, mid + 1, to, out, err);
 }
