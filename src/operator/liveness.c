@@ -259,13 +259,15 @@ void op_liveness_work(void *arg)
     }
     while (!op_stopping(c)) {
         long long wait_ms = 0;
-        if (round_once(&l, &wait_ms, &err) == MP_OK) {
+        bool ok = round_once(&l, &wait_ms, &err) == MP_OK;
+        if (ok) {
             mp_backoff_reset(&bo);
         } else {
             wait_ms = mp_backoff_next(&bo, op_random());
             mp_log_err(&c->d->log, MP_LOG_WARN, "liveness round failed", &err);
         }
-        op_wait(c, wait_ms, true);
+        /* the task loop may cut a normal wait short, never a backoff */
+        op_wait(c, wait_ms, ok);
     }
     live_close(&l);
 }

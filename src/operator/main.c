@@ -81,7 +81,7 @@ bool op_stopping(op_ctx *c)
     return s;
 }
 
-void op_wait(op_ctx *c, long long ms, bool liveness)
+void op_wait(op_ctx *c, long long ms, bool wakeable)
 {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
@@ -92,10 +92,10 @@ void op_wait(op_ctx *c, long long ms, bool liveness)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&c->mu);
-    while (!c->stopping && !(liveness && c->wake_liveness))
+    while (!c->stopping && !(wakeable && c->wake_liveness))
         if (pthread_cond_timedwait(&c->cond, &c->mu, &until) != 0)
             break;
-    if (liveness)
+    if (wakeable)
         c->wake_liveness = false;
     pthread_mutex_unlock(&c->mu);
 }

@@ -98,9 +98,10 @@ typedef struct op_ctx {
 /* ---- main.c ---- */
 /** True once the daemon is stopping. */
 bool op_stopping(op_ctx *c);
-/** Waits up to ms, returning early when stopping or (for the liveness loop,
- ** liveness = true) when woken by op_wake_liveness. */
-void op_wait(op_ctx *c, long long ms, bool liveness);
+/** Waits up to ms, returning early when stopping or (wakeable = true, the
+ ** liveness loop) when woken by op_wake_liveness. A wakeup that comes while
+ ** the loop is not waking up is kept for its next wakeable wait. */
+void op_wait(op_ctx *c, long long ms, bool wakeable);
 /** Asks the liveness loop to look at the chain and the prover now. */
 void op_wake_liveness(op_ctx *c);
 /** Sets a service's health. */

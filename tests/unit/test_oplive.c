@@ -127,6 +127,12 @@ TEST(quote_checked_before_sending)
     mp_dcap_policy_init(&pol);
     memcpy(pol.root_pubkey, mp_sgxsim_root_pubkey(sim), 64);
     mp_sgxsim_close(sim);
+    mp_sgxsim_enclave enc;
+    mp_sgxsim_enclave_default(&enc);
+    uint8_t listed[1][32];
+    memcpy(listed[0], enc.mrenclave, 32);
+    pol.mrenclaves = (const uint8_t(*)[32])listed;
+    pol.n_mrenclaves = 1;
 
     mp_bls_secret sk;
     mp_bls_pubkey pk;
@@ -140,8 +146,6 @@ TEST(quote_checked_before_sending)
     mp_oplive_request_data(h, &r);
     mp_liveness_report_hash(h2, &r);
     CHECK_MEM(h, h2, 32);
-    mp_sgxsim_enclave enc;
-    mp_sgxsim_enclave_default(&enc);
     mp_buf q = MP_BUF_INIT;
     int64_t now = (int64_t)time(NULL);
 
@@ -166,6 +170,13 @@ TEST(quote_checked_before_sending)
     pol.mrenclaves = (const uint8_t(*)[32])allowed;
     pol.n_mrenclaves = 1;
     CHECK_RC(mp_oplive_check_quote(q.data, q.len, &r, &col, &pol, now, got, &e), MP_ERR_QUOTE);
+    /* no allow-list at all: the chain fails closed, so does the check */
+    pol.n_mrenclaves = 0;
+    pol.mrenclaves = NULL;
+    CHECK(mp_oplive_check_quote(q.data, q.len, &r, &col, &pol, now, got, &e) ==
+          MP_RC(MP_ERR_QUOTE, 72));
+    pol.mrenclaves = (const uint8_t(*)[32])listed;
+    pol.n_mrenclaves = 1;
     /* garbage */
     CHECK_RC(mp_oplive_check_quote((const uint8_t *)"nope", 4, &r, &col, &pol, now, got, &e),
              MP_ERR_QUOTE);
