@@ -13,9 +13,12 @@
 #include "mpavs/avsreg.h"
 #include "mpavs/bls.h"
 #include "mpavs/hex.h"
+#include "mpavs/keccak.h"
 #include "mpavs/keystore.h"
 #include "mpavs/mem.h"
+#include "mpavs/opstore.h"
 #include "mpavs/rand.h"
+#include "mpavs/store.h"
 #include "mpavs/txsend.h"
 #include "mpavs/u256.h"
 
@@ -30,14 +33,16 @@ static const char usage_text[] =
     "mpavs operator deregister --rpc URL --deployment FILE --ecdsa-key FILE\n"
     "                          [--ecdsa-password-file F] [--quorums 0,1]\n"
     "mpavs operator status     --rpc URL --deployment FILE (--operator ADDR | --ecdsa-key FILE)\n"
+    "                          [--data-dir DIR]\n"
     "\n"
     "register stakes WEI (default 1000000000000000000) in the devnet vault if the operator's\n"
     "shares are lower (tokens must be in the operator's account), then registers with the BLS\n"
-    "proof of possession and the AVS signature. Passwords are prompted without a file.";
+    "proof of possession and the AVS signature. Passwords are prompted without a file.\n"
+    "status with --data-dir (the daemon's) also shows the last task the aggregator acknowledged.";
 
 typedef struct op_args {
     const char *rpc, *deployment, *ecdsa_key, *ecdsa_pw, *bls_key, *bls_pw;
-    const char *stake, *quorums, *socket, *operator_addr;
+    const char *stake, *quorums, *socket, *operator_addr, *data_dir;
 } op_args;
 
 /* What a command works with: the chain, the deployment, the operator's identity. */
@@ -75,7 +80,8 @@ static bool parse_args(int argc, char **argv, op_args *a)
             !take(argc, argv, &i, "--stake", &a->stake) &&
             !take(argc, argv, &i, "--quorums", &a->quorums) &&
             !take(argc, argv, &i, "--socket", &a->socket) &&
-            !take(argc, argv, &i, "--operator", &a->operator_addr))
+            !take(argc, argv, &i, "--operator", &a->operator_addr) &&
+            !take(argc, argv, &i, "--data-dir", &a->data_dir))
             return false;
     return a->rpc && a->deployment;
 }
@@ -385,6 +391,13 @@ static json_t *hex_json(const uint8_t *p, size_t n)
     return json_string(h);
 }
 
+static json_t *hex_json_keccak(const uint8_t *p, size_t n)
+{
+    uint8_t h[32];
+    mp_keccak256(h, p, n);
+    return hex_json(h, 32);
+}
+
 static json_t *addr_json(const uint8_t a[20])
 {
     char t[MP_ADDRESS_TEXT_LEN];
@@ -455,6 +468,31 @@ static int status_json(op_ctx *c, json_t *out, mp_err *err)
     return status_liveness(c, id, out, err);
 }
 
+/* The daemon's store (read-only): the last task acknowledged. */
+static int status_last_task(const char *dir, json_t *out, mp_err *err)
+{
+    char path[1024];
+    mp_store *s;
+    mp_opstore_task t;
+    mp_store_opts o = {.read_only = true};
+    snprintf(path, sizeof path, "%s/operator.db", dir);
+    MP_TRY(mp_store_open(&s, path, &o, err));
+    int rc = mp_opstore_task_last_acked(s, &t, err);
+    if (rc == MP_OK) {
+        json_object_set_new(out, "lastTaskAcked",
+                            json_pack("{s:I,s:I,s:I,s:o}", "taskId", (json_int_t)t.task_id,
+                                      "identifier", (json_int_t)t.identifier, "at",
+                                      (json_int_t)t.updated_at, "stateHash",
+                                      hex_json_keccak(t.state.data, t.state.len)));
+        mp_opstore_task_free(&t);
+    } else if (mp_rc_class(rc) == MP_ERR_NOTFOUND) {
+        json_object_set_new(out, "lastTaskAcked", json_null());
+        rc = MP_OK;
+    }
+    mp_store_close(s);
+    return rc;
+}
+
 static int do_status(const op_args *a, mp_err *err)
 {
     op_ctx c;
@@ -466,7 +504,11 @@ static int do_status(const op_args *a, mp_err *err)
     json_t *out = json_object();
     if (rc == MP_OK && out == NULL)
         rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    if (rc == MP_OK && (rc = status_json(&c, out, err)) == MP_OK) {
+    if (rc == MP_OK)
+        rc = status_json(&c, out, err);
+    if (rc == MP_OK && a->data_dir)
+        rc = status_last_task(a->data_dir, out, err);
+    if (rc == MP_OK) {
         char *text = json_dumps(out, JSON_COMPACT);
         if (text)
             printf("%s\n", text);

@@ -851,6 +851,23 @@ TEST(sigterm_exits_cleanly)
     /* no secret in the logs: neither password nor key material */
     CHECK(strstr(text, "test password") == NULL);
     free(text);
+    /* `mpavs operator status` reads the chain and the stopped daemon's store */
+    char b[300], log[300], addr[43], data[300];
+    mp_hex_encode0x(addr, W.op_addr, 20);
+    snprintf(log, sizeof log, "%s/status.json", W.tmp);
+    snprintf(data, sizeof data, "%s/op", W.tmp);
+    const char *argv[] = {bin("mpavs", b, sizeof b), "operator", "status", "--rpc", W.l1.url,
+                          "--deployment", W.dep_path, "--operator", addr, "--data-dir", data,
+                          NULL};
+    CHECK(run(argv, log) == 0);
+    json_t *j = json_load_file(log, 0, NULL);
+    CHECK(j != NULL);
+    const char *status = json_string_value(json_object_get(j, "status"));
+    CHECK(status && strcmp(status, "REGISTERED") == 0);
+    CHECK(json_is_true(json_object_get(json_object_get(j, "liveness"), "live")));
+    json_t *last = json_object_get(json_object_get(j, "lastTaskAcked"), "taskId");
+    CHECK(json_is_integer(last) && json_integer_value(last) >= 1);
+    json_decref(j);
 }
 
 static void cleanup(void)
