@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote"},
     {"operator", cli_operator, "register with the AVS, deregister, show status"},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes"},
+    {"prover", cli_prover, "talk to an mpavs-prover: call METHOD [JSON]"},
 };
 
 int main(int argc, char **argv)
