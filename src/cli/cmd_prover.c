@@ -6,6 +6,7 @@
 #include "mpavs/rpc.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,28 +22,14 @@ static const char call_help[] =
     "  mpavs prover call prover_proveTask '[{\"identifier\":1,\"metadata\":\"0x...\"}]'\n";
 
 typedef struct call_args {
-    const char *method, *params, *url;
+    char *url;
+    const char *method, *params; /* the positional arguments */
 } call_args;
 
-static bool parse_call(int argc, char **argv, call_args *a)
-{
-    const char *env = getenv("MPAVS_PROVER_URL");
-    a->url = env && env[0] ? env : "http://127.0.0.1:8550";
-    a->method = a->params = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
-            a->url = argv[++i];
-        else if (strncmp(argv[i], "--", 2) == 0)
-            return false;
-        else if (a->method == NULL)
-            a->method = argv[i];
-        else if (a->params == NULL)
-            a->params = argv[i];
-        else
-            return false;
-    }
-    return a->method != NULL;
-}
+static const mp_cfg_opt call_opts[] = {
+    {"url", MP_CFG_STRING, offsetof(call_args, url), NULL, 0, 0, 0,
+     "the prover's URL (default $MPAVS_PROVER_URL, else http://127.0.0.1:8550)"},
+};
 
 static int call_run(const call_args *a)
 {
@@ -79,25 +66,34 @@ static int call_run(const call_args *a)
     return out;
 }
 
-static int prover_call(int argc, char **argv)
+static int prover_call_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n%s", call_usage, call_help);
-        return CLI_OK;
-    }
-    call_args a;
-    if (!parse_call(argc, argv, &a))
-        return cli_usage(call_usage);
+    call_args *a = args;
+    const char *env = getenv("MPAVS_PROVER_URL");
+    call_args c = {a->url ? a->url : (char *)(env && env[0] ? env : "http://127.0.0.1:8550"),
+                   pos[0], npos > 1 ? pos[1] : NULL};
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = call_run(&a);
+    int rc = call_run(&c);
     curl_global_cleanup();
     return rc;
 }
 
+static const cli_spec call_spec = {
+    .name = "prover call",
+    .usage = call_usage,
+    .help = call_help,
+    .opts = call_opts,
+    .nopts = 1,
+    .args_size = sizeof(call_args),
+    .min_args = 1,
+    .max_args = 2,
+    .run = prover_call_run,
+};
+
 int cli_prover(int argc, char **argv)
 {
     static const cli_command cmds[] = {
-        {"call", prover_call, "one JSON-RPC call to a prover, result as JSON"},
+        {"call", NULL, "one JSON-RPC call to a prover, result as JSON", &call_spec},
     };
     return cli_dispatch("mpavs prover", cmds, 1, argc, argv);
 }
