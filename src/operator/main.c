@@ -185,8 +185,8 @@ static int load_keys(op_ctx *c, mp_err *err)
         mp_err_wrap(err, "ECDSA keystore %s", cfg->ecdsa_keystore);
         return rc;
     }
-    MP_TRY(mp_password_load(cfg->bls_password_file, cfg->bls_password_env, 0, &c->d->log, &pw,
-                            err));
+    MP_TRY(
+        mp_password_load(cfg->bls_password_file, cfg->bls_password_env, 0, &c->d->log, &pw, err));
     rc = mp_keystore_bls_read(b, &pub, cfg->bls_keystore, (const char *)pw.data, err);
     mp_buf_clear(&pw);
     if (rc == MP_OK)
