@@ -129,7 +129,7 @@ typedef struct verify_flags {
     bool allow_debug, any_enclave, no_revocation_check;
 } verify_flags;
 
-#define FILE_OPT(name, field, flags, help)                                                         \
+#define TEXT_OPT(name, field, flags, help)                                                         \
     {                                                                                              \
         name, MP_CFG_STRING, offsetof(verify_flags, field), NULL, 0, 0, flags, help                \
     }
@@ -139,19 +139,19 @@ typedef struct verify_flags {
     }
 
 static const mp_cfg_opt verify_opts[] = {
-    FILE_OPT("quote", quote, MP_CFG_REQUIRED, "the quote, binary or hex text"),
-    FILE_OPT("tcb_info", tcb_info, MP_CFG_REQUIRED, "TCB info JSON (Intel's format)"),
-    FILE_OPT("qe_identity", qe_identity, MP_CFG_REQUIRED, "QE identity JSON"),
-    FILE_OPT("root_ca", root_ca, MP_CFG_REQUIRED, "root CA certificate: its key is pinned"),
-    FILE_OPT("pck_crl", pck_crl, 0, "PCK CA CRL (needed unless --no-revocation-check)"),
-    FILE_OPT("root_crl", root_crl, 0, "root CA CRL (needed unless --no-revocation-check)"),
-    FILE_OPT("tcb_signing_cert", tcb_signing_cert, 0, "TCB signing certificate (needed)"),
-    FILE_OPT("at", at, 0, "verification time, Unix seconds (default now)"),
-    FILE_OPT("allow_status", allow_status, 0,
+    TEXT_OPT("quote", quote, MP_CFG_REQUIRED, "the quote, binary or hex text"),
+    TEXT_OPT("tcb_info", tcb_info, MP_CFG_REQUIRED, "TCB info JSON (Intel's format)"),
+    TEXT_OPT("qe_identity", qe_identity, MP_CFG_REQUIRED, "QE identity JSON"),
+    TEXT_OPT("root_ca", root_ca, MP_CFG_REQUIRED, "root CA certificate: its key is pinned"),
+    TEXT_OPT("pck_crl", pck_crl, 0, "PCK CA CRL (needed unless --no-revocation-check)"),
+    TEXT_OPT("root_crl", root_crl, 0, "root CA CRL (needed unless --no-revocation-check)"),
+    TEXT_OPT("tcb_signing_cert", tcb_signing_cert, 0, "TCB signing certificate (needed)"),
+    TEXT_OPT("at", at, 0, "verification time, Unix seconds (default now)"),
+    TEXT_OPT("allow_status", allow_status, 0,
              "accepted TCB statuses, S,S,... (default UpToDate, SWHardeningNeeded, "
              "ConfigurationNeeded, ConfigurationAndSWHardeningNeeded)"),
-    FILE_OPT("mrenclave", mrenclave, 0, "allowed MRENCLAVEs, HEX[,HEX...]"),
-    FILE_OPT("mrsigner", mrsigner, 0, "allowed MRSIGNERs, HEX[,HEX...]"),
+    TEXT_OPT("mrenclave", mrenclave, 0, "allowed MRENCLAVEs, HEX[,HEX...]"),
+    TEXT_OPT("mrsigner", mrsigner, 0, "allowed MRSIGNERs, HEX[,HEX...]"),
     FLAG_OPT("allow_debug", allow_debug, "accept debug enclaves"),
     FLAG_OPT("any_enclave", any_enclave,
              "accept any enclave when no --mrenclave/--mrsigner is given (default: refuse)"),

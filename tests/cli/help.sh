@@ -49,6 +49,7 @@ quote verify|--quote --tcb-info --qe-identity --root-ca --pck-crl --root-crl --t
 quote show|-
 sim-ca init|--days --at --tcb-status --qe-status --revoke-pck
 sim-ca quote|--report-data --out --mrenclave --mrsigner --isvprodid --isvsvn --debug --hex
+prover call|--url URL
 CMDS
 
 # Flags after positional arguments, --name=value, and "--" before an argument that looks like a flag.
