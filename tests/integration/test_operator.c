@@ -868,7 +868,7 @@ TEST(node_api_and_metrics)
     CHECK(strstr(m, "mpavs_operator_liveness_proofs_total{result=\"sent\"}") != NULL);
     CHECK(strstr(m, "eigen_performance_score 100") != NULL);
     CHECK(strstr(m, "eigen_registered_stakes{quorum_number=\"0\"} 2") != NULL);
-    CHECK(strstr(m, "eigen_rpc_request_total{method=\"eth_call\"") != NULL);
+    CHECK(strstr(m, "eigen_rpc_request_total{method=\"eth_call\",client_version=\"anvil/") != NULL);
     CHECK(strstr(m, "mpavs_operator_errors_total{source=\"prover\"}") != NULL);
     CHECK(strstr(m, "mpavs_operator_errors_total{source=\"bad_aggregator_answer\"} 2") != NULL);
     mp_buf_free(&b);
