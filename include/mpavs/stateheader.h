@@ -42,6 +42,14 @@ typedef struct mp_state_header {
 void mp_state_header_digest(uint8_t out[32], const mp_state_header *h, uint64_t chain_id,
                             const uint8_t service_manager[20]);
 
+/** What a prover's enclave key signs for a proven state (docs/protocol.md 8.1):
+ ** keccak256(abi.encode(PROVER_STATE_TYPEHASH, identifier, keccak256(metadata),
+ ** keccak256(state))), PROVER_STATE_TYPEHASH = keccak256("MpavsProverState(uint256
+ ** identifier,bytes metadata,bytes state)"). Unlike the header digest it names no
+ ** deployment or reference block: the enclave attests the L2 state only. */
+void mp_prover_state_digest(uint8_t out[32], const uint8_t identifier[32], const uint8_t *metadata,
+                            size_t metadata_len, const uint8_t *state, size_t state_len);
+
 /** Appends abi.encode(header) as a standalone tuple (uint256,bytes,bytes,uint32):
  ** its head and tail, offsets relative to its start. */
 MP_WUR int mp_state_header_encode(mp_buf *out, const mp_state_header *h, mp_err *err);

@@ -27,6 +27,7 @@
 */
 #include "anvil.h"
 #include "mpavs/abi.h"
+#include "mpavs/aggregate.h"
 #include "mpavs/address.h"
 #include "mpavs/avschain.h"
 #include "mpavs/avsreg.h"
@@ -40,6 +41,7 @@
 #include "mpavs/liveness.h"
 #include "mpavs/mem.h"
 #include "mpavs/rand.h"
+#include "mpavs/secp.h"
 #include "mpavs/sgxsim.h"
 #include "mpavs/stateheader.h"
 #include "mpavs/txsend.h"
@@ -527,10 +529,12 @@ TEST(liveness_proofs_with_simulated_quotes)
 typedef struct task {
     uint8_t metadata[64], state[64];
     mp_state_header h;
-    uint8_t digest[32];
+    mp_agg_digests dg;
+    mp_agg_committee_state cs; /* the committee at the reference block */
 } task;
 
-/* A new L2 block task whose reference is the block before the latest. */
+/* A new L2 block task whose reference is the block before the latest, with the
+ * committee's operator state at that block loaded as the aggregator does. */
 static void new_task(mp_test_ctx *mp_t, task *t)
 {
     mp_err e;
@@ -548,51 +552,52 @@ static void new_task(mp_test_ctx *mp_t, task *t)
     t->h.state = t->state;
     t->h.state_len = sizeof t->state;
     t->h.reference_block = (uint32_t)(head - 1);
-    mp_state_header_digest(t->digest, &t->h, W.d.chain_id, W.d.service_manager);
+    mp_agg_digests_of(&t->dg, &t->h, W.d.chain_id, W.d.service_manager);
     uint8_t onchain[32];
     CHECK_OK(mp_avs_state_header_digest(&W.rpc, &W.d, &t->h, MP_BLOCK_LATEST, onchain, &e), &e);
-    CHECK_MEM(onchain, t->digest, 32);
+    CHECK_MEM(onchain, t->dg.header, 32);
+    mp_avs_committee c;
+    memset(&t->cs, 0, sizeof t->cs);
+    CHECK_OK(mp_avs_get_committee(&W.rpc, &W.d, MP_STATE_L2_BLOCK, MP_BLOCK_LATEST, &c, &e), &e);
+    CHECK_OK(mp_agg_committee_load(&t->cs, &W.rpc, &W.d, &c, t->h.reference_block, &e), &e);
+    CHECK(t->cs.n_members == N_OPS);
 }
 
-/* What one operator sends the aggregator: its BLS signature and its enclave's signature. */
-typedef struct response {
-    int op;
-    mp_bn254_g1 sig;
-    uint8_t enclave_sig[65];
-} response;
+static void task_free(task *t)
+{
+    mp_agg_committee_free(&t->cs);
+}
 
-static void respond(mp_test_ctx *mp_t, const task *t, int i, response *out)
+/* What one operator sends the aggregator: its BLS signature over the header digest and
+ * its enclave's signature over the prover digest (docs/protocol.md 8.1). */
+static void respond(mp_test_ctx *mp_t, const task *t, int i, mp_agg_response *out)
 {
     mp_err e;
-    out->op = i;
-    mp_bls_sign(&out->sig, &W.ops[i].bls, t->digest);
-    CHECK_OK(mp_secp_sign65(NULL, out->enclave_sig, t->digest, W.ops[i].enclave_sk, &e), &e);
+    const operator* op = & W.ops[i];
+    memcpy(out->operator_addr, op->addr, 20);
+    memcpy(out->enclave, op->enclave, 20);
+    mp_bls_sign(&out->bls_sig, &op->bls, t->dg.header);
+    CHECK_OK(mp_secp_sign65(NULL, out->prover_sig, t->dg.prover, op->enclave_sk, &e), &e);
 }
 
-/* The aggregator's side: keeps responses whose BLS signature verifies against the
- * registered key and whose enclave signature comes from the enclave attested live for that
- * operator, unless `keep_unverified` (to make the contract see a non-live signer). */
-static size_t accept_responses(mp_test_ctx *mp_t, const task *t, const response *resp, size_t n,
-                               mp_checksig_signer *signers, bool keep_unverified)
+/* The aggregator's side (mp_agg_check_response): keeps the responses that count, or
+ * also those of non-live operators when `keep_unverified` (to make the contract see a
+ * non-live signer). */
+static size_t accept_responses(mp_test_ctx *mp_t, const task *t, const mp_agg_response *resp,
+                               size_t n, mp_checksig_signer *signers, bool keep_unverified)
 {
     size_t k = 0;
     for (size_t j = 0; j < n; j++) {
-        const operator* op = & W.ops[resp[j].op];
         mp_err e;
-        mp_checksig_key key;
-        uint8_t enclave[20];
-        bool live = false;
-        CHECK_OK(mp_avs_get_operator_keys(&W.rpc, &W.d, op->addr, MP_BLOCK_LATEST, &key, &e), &e);
-        bool ok = mp_bls_verify(&key.g2, t->digest, &resp[j].sig, &e) == MP_OK;
-        CHECK(ok);
-        CHECK_OK(mp_secp_recover_address65(enclave, t->digest, resp[j].enclave_sig, &e), &e);
-        CHECK_MEM(enclave, op->enclave, 20);
+        mp_agg_verdict v = MP_AGG_BAD_BLS;
         CHECK_OK(
-            mp_avs_verify_liveness(&W.rpc, &W.d, op->addr, enclave, MP_BLOCK_LATEST, &live, &e),
+            mp_agg_check_response(&W.rpc, &W.d, &t->cs, &t->dg, &resp[j], MP_BLOCK_LATEST, &v, &e),
             &e);
-        if (ok && (live || keep_unverified)) {
-            memcpy(signers[k].id, key.id, 32);
-            signers[k].sig = resp[j].sig;
+        CHECK(v == MP_AGG_ACCEPTED || v == MP_AGG_NOT_LIVE);
+        if (v == MP_AGG_ACCEPTED || (v == MP_AGG_NOT_LIVE && keep_unverified)) {
+            long m = mp_agg_committee_find(&t->cs, resp[j].operator_addr);
+            memcpy(signers[k].id, t->cs.keys[m].id, 32);
+            signers[k].sig = resp[j].bls_sig;
             k++;
         }
     }
@@ -603,30 +608,48 @@ static size_t accept_responses(mp_test_ctx *mp_t, const task *t, const response 
 static int build_params(mp_test_ctx *mp_t, const task *t, const mp_checksig_signer *signers,
                         size_t n, mp_checksig_params *p, mp_err *e)
 {
-    mp_avs_committee c;
-    mp_avs_operator_state st;
-    MP_TRY(mp_avs_get_committee(&W.rpc, &W.d, MP_STATE_L2_BLOCK, MP_BLOCK_LATEST, &c, e));
-    MP_TRY(mp_avs_get_operator_state(&W.rpc, &W.d, c.quorums, c.n_quorums, t->h.reference_block,
-                                     &st, e));
-    size_t total = 0;
-    for (size_t i = 0; i < st.n_sets; i++)
-        total += st.sets[i].n;
-    mp_checksig_key *keys = calloc(total ? total : 1, sizeof *keys);
-    int rc = keys ? MP_OK : MP_FAIL(e, MP_ERR_NOMEM, "out of memory");
-    size_t nk = 0;
-    for (size_t i = 0; rc == MP_OK && i < st.n_sets; i++)
-        for (size_t j = 0; rc == MP_OK && j < st.sets[i].n; j++)
-            rc = mp_avs_get_operator_keys(&W.rpc, &W.d, st.sets[i].ops[j].address,
-                                          t->h.reference_block, &keys[nk++], e);
-    if (rc == MP_OK)
-        rc = mp_checksig_build(p, &st, keys, nk, signers, n, e);
-    if (rc == MP_OK)
-        rc = mp_avs_get_check_signatures_indices(&W.rpc, &W.d, p, e);
-    if (rc == MP_OK)
-        CHECK(p->n_quorums == 1 && p->quorums[0] == c.quorums[0]);
-    free(keys);
-    mp_avs_operator_state_free(&st);
-    return rc;
+    MP_TRY(mp_agg_build_params(p, &W.rpc, &W.d, &t->cs, signers, n, e));
+    CHECK(p->n_quorums == 1 && p->quorums[0] == t->cs.committee.quorums[0]);
+    return MP_OK;
+}
+
+/* Each failed check of mp_agg_check_response, on a real deployment. */
+TEST(aggregator_rejects_bad_responses)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    mp_err e;
+    task t;
+    new_task(mp_t, &t);
+    mp_agg_response r;
+    mp_agg_verdict v;
+    /* A key that never registered. */
+    respond(mp_t, &t, 0, &r);
+    CHECK_OK(mp_secp_address(NULL, r.operator_addr, W.ops[0].enclave_sk, &e), &e);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_NOT_IN_COMMITTEE);
+    /* Operator 1's BLS signature sent as operator 0's. */
+    respond(mp_t, &t, 0, &r);
+    mp_bls_sign(&r.bls_sig, &W.ops[1].bls, t.dg.header);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_BAD_BLS);
+    /* The enclave signed the header digest instead of the prover digest. */
+    respond(mp_t, &t, 0, &r);
+    CHECK_OK(mp_secp_sign65(NULL, r.prover_sig, t.dg.header, W.ops[0].enclave_sk, &e), &e);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_BAD_PROVER_SIG);
+    /* Operator 1's enclave, honestly named, is not operator 0's live enclave. */
+    respond(mp_t, &t, 0, &r);
+    memcpy(r.enclave, W.ops[1].enclave, 20);
+    CHECK_OK(mp_secp_sign65(NULL, r.prover_sig, t.dg.prover, W.ops[1].enclave_sk, &e), &e);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_NOT_LIVE);
+    /* And the honest response counts. */
+    respond(mp_t, &t, 0, &r);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_ACCEPTED);
+    task_free(&t);
 }
 
 /* The receipt holds exactly one StateConfirmed event for t, with operator 3 as the one
@@ -689,17 +712,28 @@ TEST(confirm_state_from_a_non_operator)
     task t;
     new_task(mp_t, &t);
     /* Operators 0-2 answer; operator 3 stays silent (a non-signer). */
-    response resp[3];
+    mp_agg_response resp[3];
     mp_checksig_signer signers[3];
     for (int i = 0; i < 3; i++)
         respond(mp_t, &t, i, &resp[i]);
     size_t n = accept_responses(mp_t, &t, resp, 3, signers, false);
     CHECK(n == 3);
+    /* Progress as the aggregator tracks it: 3 of 4 equal stakes meet 67%, 2 do not. */
+    bool mask[N_OPS] = {false};
+    uint8_t signed_stake[1][32];
+    for (int i = 0; i < 2; i++)
+        mask[mp_agg_committee_find(&t.cs, W.ops[i].addr)] = true;
+    mp_agg_signed_stake(&t.cs, mask, signed_stake);
+    CHECK(!mp_agg_meets_thresholds(&t.cs, (const uint8_t(*)[32])signed_stake));
+    mask[mp_agg_committee_find(&t.cs, W.ops[2].addr)] = true;
+    mp_agg_signed_stake(&t.cs, mask, signed_stake);
+    CHECK(mp_agg_meets_thresholds(&t.cs, (const uint8_t(*)[32])signed_stake));
     mp_checksig_params p;
     CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
     CHECK(p.n_nonsigners == 1 && memcmp(p.nonsigner_ids[0], W.ops[3].key.id, 32) == 0);
     CHECK(mp_checksig_meets_threshold(p.signed_stake[0], p.total_stake[0], 67));
-    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e);
+    CHECK_MEM(p.signed_stake[0], signed_stake[0], 32);
+    CHECK_OK(mp_checksig_verify(&p, t.dg.header, &e), &e);
 
     mp_buf cd = MP_BUF_INIT;
     mp_eth_receipt r;
@@ -720,6 +754,7 @@ TEST(confirm_state_from_a_non_operator)
     mp_eth_receipt_free(&r);
     mp_buf_free(&cd);
     mp_checksig_params_free(&p);
+    task_free(&t);
 }
 
 TEST(below_threshold_reverts)
@@ -730,7 +765,7 @@ TEST(below_threshold_reverts)
     mp_err e;
     task t;
     new_task(mp_t, &t);
-    response resp[2];
+    mp_agg_response resp[2];
     mp_checksig_signer signers[2];
     respond(mp_t, &t, 0, &resp[0]);
     respond(mp_t, &t, 2, &resp[1]);
@@ -738,7 +773,7 @@ TEST(below_threshold_reverts)
     mp_checksig_params p;
     CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
     CHECK(!mp_checksig_meets_threshold(p.signed_stake[0], p.total_stake[0], 67));
-    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e); /* the signature itself is fine */
+    CHECK_OK(mp_checksig_verify(&p, t.dg.header, &e), &e); /* the signature itself is fine */
     mp_buf cd = MP_BUF_INIT, data = MP_BUF_INIT;
     CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
     CHECK_OK(send_reverting(&W.anyone, W.d.service_manager, &cd, &data, &e), &e);
@@ -756,6 +791,7 @@ TEST(below_threshold_reverts)
     mp_buf_free(&data);
     mp_buf_free(&cd);
     mp_checksig_params_free(&p);
+    task_free(&t);
 }
 
 /* Without the NUL after the PEM chain, both length fields lowered: the same quote. */
@@ -870,7 +906,7 @@ TEST(expired_signer_counted_as_signer_reverts)
 
     task t;
     new_task(mp_t, &t);
-    response resp[N_OPS];
+    mp_agg_response resp[N_OPS];
     mp_checksig_signer signers[N_OPS];
     for (int i = 0; i < N_OPS; i++)
         respond(mp_t, &t, i, &resp[i]);
@@ -881,7 +917,7 @@ TEST(expired_signer_counted_as_signer_reverts)
     mp_buf cd = MP_BUF_INIT, data = MP_BUF_INIT;
     CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
     CHECK(p.n_nonsigners == 0);
-    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e);
+    CHECK_OK(mp_checksig_verify(&p, t.dg.header, &e), &e);
     CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
     CHECK_OK(send_reverting(&W.anyone, W.d.service_manager, &cd, &data, &e), &e);
     uint8_t w[2][32];
@@ -906,12 +942,14 @@ TEST(expired_signer_counted_as_signer_reverts)
     mp_checksig_params_free(&p);
     mp_buf_free(&cd);
     mp_buf_free(&data);
+    task_free(&t);
 }
 
 static const mp_test_case tests[] = {
     MP_TEST(deploy_with_simulated_attestation),
     MP_TEST(register_operators),
     MP_TEST(liveness_proofs_with_simulated_quotes),
+    MP_TEST(aggregator_rejects_bad_responses),
     MP_TEST(confirm_state_from_a_non_operator),
     MP_TEST(below_threshold_reverts),
     MP_TEST(replayed_quote_reverts),

@@ -30,6 +30,23 @@ void mp_state_header_digest(uint8_t out[32], const mp_state_header *h, uint64_t 
     mp_keccak256(out, words, sizeof words);
 }
 
+/* keccak256("MpavsProverState(uint256 identifier,bytes metadata,bytes state)") */
+static const uint8_t prover_state_typehash[32] = {
+    0x79, 0x0e, 0xe4, 0x19, 0xef, 0xb1, 0x3c, 0x18, 0xcb, 0xf6, 0xf5, 0x44, 0xcd, 0x99, 0xe0, 0xb4,
+    0x07, 0x8b, 0xa3, 0xa7, 0xb8, 0x15, 0x0a, 0xe0, 0x9c, 0x58, 0x6d, 0xca, 0x82, 0x9b, 0x0d, 0x1a,
+};
+
+void mp_prover_state_digest(uint8_t out[32], const uint8_t identifier[32], const uint8_t *metadata,
+                            size_t metadata_len, const uint8_t *state, size_t state_len)
+{
+    uint8_t words[4][32];
+    memcpy(words[0], prover_state_typehash, 32);
+    memcpy(words[1], identifier, 32);
+    mp_keccak256(words[2], metadata, metadata_len);
+    mp_keccak256(words[3], state, state_len);
+    mp_keccak256(out, words, sizeof words);
+}
+
 int mp_state_header_encode(mp_buf *out, const mp_state_header *h, mp_err *err)
 {
     MP_ARG_CHECK(err, h != NULL && (h->metadata != NULL || h->metadata_len == 0));
