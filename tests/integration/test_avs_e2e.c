@@ -11,10 +11,12 @@
 **   3. each submits a liveness proof: a simulated DCAP quote whose REPORTDATA
 **      binds its enclave key and BLS key to a recent block, sent through the C
 **      transaction sender and verified on chain by SgxDcapVerifier;
-**   4. operators BLS-sign a StateHeader (and their enclaves sign it with the
-**      attested key); the test aggregates like the aggregator will, builds
-**      NonSignerStakesAndSignature from on-chain reads and has an account that
-**      is not an operator submit confirmState;
+**   4. operators BLS-sign a StateHeader (and their enclaves sign the prover
+**      state digest with the attested key); the library's aggregation steps
+**      (aggregate.h) check each response (and reject a stranger, a wrong BLS
+**      signature, a wrong prover signature and another operator's enclave),
+**      build NonSignerStakesAndSignature from on-chain reads, and an account
+**      that is not an operator submits confirmState;
 **   5. on the same chain: below threshold, a replayed quote (as sent and
 **      re-encoded), a quote from a CA other than the pinned one, and a signer
 **      whose liveness expired (anvil time advanced) all revert with the

@@ -317,9 +317,9 @@ static char *build_batch(const char *method, json_t **params, size_t n, uint64_t
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++) {
-        json_t *r =
-            json_pack("{s:s, s:I, s:s, s:O}", "jsonrpc", "2.0", "id", (json_int_t)(first_id + i),
-                      "method", method, "params", params[i] ? params[i] : json_array());
+        json_t *r = json_pack("{s:s, s:I, s:s, s:o}", "jsonrpc", "2.0", "id",
+                              (json_int_t)(first_id + i), "method", method, "params",
+                              params[i] ? json_incref(params[i]) : json_array());
         if (r == NULL || json_array_append_new(arr, r) != 0) {
             json_decref(arr);
             arr = NULL;
