@@ -18,7 +18,9 @@
 **      build NonSignerStakesAndSignature from on-chain reads, and an account
 **      that is not an operator submits confirmState;
 **   5. on the same chain: below threshold, a replayed quote (as sent and
-**      re-encoded), a quote from a CA other than the pinned one, and a signer
+**      re-encoded), a quote from a CA other than the pinned one, quotes with
+**      a bad ISV report signature, a bad QE report signature or QE report data
+**      that does not bind the attestation key and auth data, and a signer
 **      whose liveness expired (anvil time advanced) all revert with the
 **      contracts' custom errors.
 **
@@ -842,47 +844,96 @@ TEST(replayed_quote_reverts)
     mp_buf_free(&copy);
 }
 
-TEST(quote_from_another_ca_reverts)
+/* True when revert data is QuoteRejected(check, name, Unrecognized). */
+static bool is_quote_rejected(const mp_buf *data, uint64_t want_check, const char *want_name)
 {
-    CHECK(W.live);
-    if (!W.live)
-        return;
     mp_err e;
-    operator* op = & W.ops[2];
-    mp_liveness_report r;
-    mp_buf q = MP_BUF_INIT, cd = MP_BUF_INIT, data = MP_BUF_INIT;
-    make_proof(mp_t, op, 2, W.other_sim, &r, &q);
-    CHECK_OK(mp_liveness_submit_calldata(&cd, &r, q.data, q.len, &e), &e);
-    CHECK_OK(send_reverting(&op->tx, W.d.tee_liveness_verifier, &cd, &data, &e), &e);
-    /* QuoteRejected(21, "pck.root_key", Unrecognized) */
     mp_abi_sig err_sig;
     mp_abi_value v;
     uint8_t sel[4];
-    CHECK_OK(mp_abi_sig_parse(&err_sig, "QuoteRejected(uint8,string,uint8)", &e), &e);
-    CHECK_OK(mp_abi_selector(sel, "QuoteRejected(uint8,string,uint8)", &e), &e);
-    bool ok = data.len > 4 && memcmp(data.data, sel, 4) == 0 &&
-              mp_abi_decode(&v, err_sig.params, data.data + 4, data.len - 4, &e) == MP_OK;
-    CHECK(ok);
+    if (mp_abi_sig_parse(&err_sig, "QuoteRejected(uint8,string,uint8)", &e) != MP_OK)
+        return false;
+    bool ok = mp_abi_selector(sel, "QuoteRejected(uint8,string,uint8)", &e) == MP_OK &&
+              data->len > 4 && memcmp(data->data, sel, 4) == 0 &&
+              mp_abi_decode(&v, err_sig.params, data->data + 4, data->len - 4, &e) == MP_OK;
     if (ok) {
         uint64_t check = 0, status = 0;
         mp_u256_to_u64(&check, v.items[0].word);
         mp_u256_to_u64(&status, v.items[2].word);
-        CHECK(check == 21 && status == 7);
-        CHECK(v.items[1].len == 12 && memcmp(v.items[1].bytes, "pck.root_key", 12) == 0);
+        ok = check == want_check && status == 7 && v.items[1].len == strlen(want_name) &&
+             memcmp(v.items[1].bytes, want_name, v.items[1].len) == 0;
         mp_abi_value_free(&v);
-    } else {
-        describe_revert(&data);
     }
+    if (!ok)
+        describe_revert(data);
+    mp_abi_sig_free(&err_sig);
+    return ok;
+}
+
+/* A fresh proof of op, changed by `spoil` (NULL: as made, but quoted by sim), must
+ * revert with QuoteRejected(check, name, Unrecognized) and leave op live. */
+static void expect_rejected_proof(mp_test_ctx *mp_t, operator* op, int i, const mp_sgxsim *sim,
+                                  void (*spoil)(mp_buf *q), uint64_t check, const char *name)
+{
+    mp_err e;
+    mp_liveness_report r;
+    mp_buf q = MP_BUF_INIT, cd = MP_BUF_INIT, data = MP_BUF_INIT;
+    make_proof(mp_t, op, i, sim, &r, &q);
+    if (spoil)
+        spoil(&q);
+    CHECK_OK(mp_liveness_submit_calldata(&cd, &r, q.data, q.len, &e), &e);
+    CHECK_OK(send_reverting(&op->tx, W.d.tee_liveness_verifier, &cd, &data, &e), &e);
+    CHECK(is_quote_rejected(&data, check, name));
     /* Still live with its own enclave: the failed proof changed nothing. */
     bool live = false;
     CHECK_OK(
         mp_avs_verify_liveness(&W.rpc, &W.d, op->addr, op->enclave, MP_BLOCK_LATEST, &live, &e),
         &e);
     CHECK(live);
-    mp_abi_sig_free(&err_sig);
     mp_buf_free(&q);
     mp_buf_free(&cd);
     mp_buf_free(&data);
+}
+
+TEST(quote_from_another_ca_reverts)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    expect_rejected_proof(mp_t, &W.ops[2], 2, W.other_sim, NULL, 21, "pck.root_key");
+}
+
+/* Quote v3 layout (docs/dcap.md): ISV report body [48, 432), its signature [436, 500),
+ * the attestation key [500, 564), the QE report [564, 948) and its signature [948, 1012),
+ * the QE authentication data length at 1012 and the data from 1014. Each change below
+ * breaks exactly one signed part; the last byte of a signature's s keeps it well-formed. */
+static void spoil_isv_signature(mp_buf *q)
+{
+    q->data[499] ^= 1;
+}
+
+static void spoil_qe_signature(mp_buf *q)
+{
+    q->data[1011] ^= 1;
+}
+
+/* The QE report data commits to sha256(attestation key || QE auth data). */
+static void spoil_qe_binding(mp_buf *q)
+{
+    q->data[1014] ^= 1;
+}
+
+TEST(quotes_bad_in_each_signed_part_revert)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    operator* op = & W.ops[2];
+    size_t n_auth = (size_t)op->quote.data[1012] | (size_t)op->quote.data[1013] << 8;
+    CHECK(op->quote.len > 1014 && n_auth > 0); /* the binding case needs auth data */
+    expect_rejected_proof(mp_t, op, 2, W.sim, spoil_isv_signature, 61, "isv.report_signature");
+    expect_rejected_proof(mp_t, op, 2, W.sim, spoil_qe_signature, 53, "qe.report_signature");
+    expect_rejected_proof(mp_t, op, 2, W.sim, spoil_qe_binding, 54, "qe.report_data");
 }
 
 TEST(expired_signer_counted_as_signer_reverts)
@@ -956,6 +1007,7 @@ static const mp_test_case tests[] = {
     MP_TEST(below_threshold_reverts),
     MP_TEST(replayed_quote_reverts),
     MP_TEST(quote_from_another_ca_reverts),
+    MP_TEST(quotes_bad_in_each_signed_part_revert),
     MP_TEST(expired_signer_counted_as_signer_reverts),
 };
 
