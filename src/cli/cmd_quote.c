@@ -13,6 +13,7 @@
 #include "mpavs/json.h"
 #include "mpavs/mem.h"
 #include "mpavs/quote.h"
+#include "mpavs/x509.h"
 
 #include <ctype.h>
 #include <jansson.h>

@@ -12,7 +12,7 @@
 ** Signatures are verified by OpenSSL over the raw TBS bytes with the issuer's
 ** key (imported from x||y, which checks the point is on the curve).
 */
-#include "mpavs/collateral.h"
+#include "mpavs/x509.h"
 #include "mpavs/mem.h"
 #include "sgx/sgx_util.h"
 

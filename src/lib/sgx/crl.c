@@ -3,7 +3,7 @@
 ** collateral; issuers compared as raw DER names with certificates (cert.c);
 ** signatures checked with the issuer's key; revocation by serial number.
 */
-#include "mpavs/collateral.h"
+#include "mpavs/crl.h"
 #include "mpavs/mem.h"
 #include "sgx/sgx_util.h"
 

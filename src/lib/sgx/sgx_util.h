@@ -19,7 +19,7 @@
 #include <openssl/types.h>
 
 #include "mpavs/buf.h"
-#include "mpavs/collateral.h"
+#include "mpavs/x509.h"
 #include "mpavs/err.h"
 #include "mpavs/json.h"
 
