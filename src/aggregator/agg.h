@@ -49,28 +49,28 @@ enum {
 
 typedef struct agg_cfg {
     mp_daemon_cfg common;
-    char *rpc_url;        /* L1 */
-    char *deployment;     /* deployment JSON path */
-    char *keystore;       /* submitter's Ethereum keystore */
-    char *password_file;  /* its password, or */
-    char *password_env;   /* the variable holding it */
-    mp_cfg_listen listen; /* JSON-RPC, node API, /metrics, status page */
-    char *l2_rpc_url;     /* identifier 1 source; unset: no identifier 1 tasks */
+    char *rpc_url;            /* L1 */
+    char *deployment;         /* deployment JSON path */
+    char *keystore;           /* submitter's Ethereum keystore */
+    char *password_file;      /* its password, or */
+    char *password_env;       /* the variable holding it */
+    mp_cfg_listen listen;     /* JSON-RPC, node API, /metrics, status page */
+    char *l2_rpc_url;         /* identifier 1 source; unset: no identifier 1 tasks */
     long long block_interval; /* identifier 1: one task every N L2 blocks */
     long long poll_ms;        /* task sources, expiry, confirmation checks */
     long long task_ttl_ms;    /* a task expires this long after it is issued */
     long long min_wait_ms;    /* do not confirm a task younger than this */
     long long reference_lag;  /* reference block = L1 head - this (>= 1) */
     long long liveness_cache_ms;
-    long long max_body;      /* HTTP request body limit */
-    long long rate_limit;    /* submissions per second per client address; 0 = none */
+    long long max_body;   /* HTTP request body limit */
+    long long rate_limit; /* submissions per second per client address; 0 = none */
     long long http_threads;
 } agg_cfg;
 
 typedef enum agg_status {
     AGG_OPEN = 0,
     AGG_CONFIRMING,
-    AGG_CONFIRMED,          /* by us */
+    AGG_CONFIRMED,           /* by us */
     AGG_CONFIRMED_ELSEWHERE, /* someone else's confirmState got there first */
     AGG_EXPIRED,
     AGG_FAILED,
@@ -111,8 +111,8 @@ typedef struct agg_task {
     uint8_t tx_hash[32];
     bool has_tx;
     uint64_t gas_used;
-    int64_t threshold_ms;   /* when some state first met every threshold (0: never) */
-    int64_t retry_after_ms; /* no confirmation attempt before this */
+    int64_t threshold_ms;       /* when some state first met every threshold (0: never) */
+    int64_t retry_after_ms;     /* no confirmation attempt before this */
     mp_agg_committee_state *cs; /* loaded at the first submission; NULL before */
     agg_state *states;
     size_t n_states;

@@ -58,8 +58,8 @@ static int m_fetch(void *user, mp_rpcs_call *call, json_t *params, json_t **resu
     pthread_mutex_lock(&c->mu);
     for (size_t i = 0; i < c->n_tasks && json_array_size(arr) < FETCH_MAX; i++) {
         const agg_task *t = &c->tasks[i];
-        if (t->id > after && t->status == AGG_OPEN && now < t->expires_at &&
-            t->identifier <= 2 && want[t->identifier])
+        if (t->id > after && t->status == AGG_OPEN && now < t->expires_at && t->identifier <= 2 &&
+            want[t->identifier])
             json_array_append_new(arr, agg_task_json(t, false));
     }
     pthread_mutex_unlock(&c->mu);
@@ -185,8 +185,7 @@ static bool allow(limiter *l, const char *addr)
     return ok;
 }
 
-static int h_rpc(void *user, mp_http_conn *conn, const mp_http_request *req,
-                 mp_http_response *resp)
+static int h_rpc(void *user, mp_http_conn *conn, const mp_http_request *req, mp_http_response *resp)
 {
     limiter *l = user;
     if (!allow(l, req->remote ? req->remote : "?")) {
@@ -343,8 +342,9 @@ static void page_tasks(mp_buf *b, const agg_ctx *c)
                      "</tr>");
     for (size_t i = c->n_tasks; i-- > 0;) {
         const agg_task *t = &c->tasks[i];
-        mp_buf_printf(b, "<tr class=\"task\" id=\"task-%llu\"><td>%llu</td><td>%llu</td><td>%u</td>"
-                         "<td class=\"status\">%s</td><td>",
+        mp_buf_printf(b,
+                      "<tr class=\"task\" id=\"task-%llu\"><td>%llu</td><td>%llu</td><td>%u</td>"
+                      "<td class=\"status\">%s</td><td>",
                       (unsigned long long)t->id, (unsigned long long)t->id,
                       (unsigned long long)t->identifier, t->reference_block,
                       agg_status_name(t->status));
@@ -489,8 +489,8 @@ int agg_api_start(agg_ctx *c, mp_err *err)
     ro.ncodes = 1;
     ro.observer = observe;
     ro.observer_user = c;
-    MP_TRY(mp_rpcs_new(&c->rpcs_server, methods, sizeof methods / sizeof *methods, &ro,
-                       &c->d->log, err));
+    MP_TRY(mp_rpcs_new(&c->rpcs_server, methods, sizeof methods / sizeof *methods, &ro, &c->d->log,
+                       err));
     limiter *l = calloc(1, sizeof *l);
     if (l == NULL)
         return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
@@ -498,8 +498,10 @@ int agg_api_start(agg_ctx *c, mp_err *err)
     pthread_mutex_init(&l->mu, NULL);
     c->limiter = l;
     mp_http_route routes[] = {
-        {"POST", "/", h_rpc, l},           {"GET", "/", h_page, c},
-        {"GET", "/metrics", h_metrics, c}, {"GET", "/eigen/node*", h_node, c},
+        {"POST", "/", h_rpc, l},
+        {"GET", "/", h_page, c},
+        {"GET", "/metrics", h_metrics, c},
+        {"GET", "/eigen/node*", h_node, c},
     };
     mp_http_opts ho = MP_HTTP_OPTS_DEFAULT;
     ho.host = c->cfg->listen.host;

@@ -109,8 +109,8 @@ static int keep_live_signers(confirm_job *j, mp_rpc *r, bool *enough, mp_err *er
 }
 
 /* eth_call checkSignatures(msgHash, quorumNumbers, referenceBlockNumber, params). */
-static int dry_run(confirm_job *j, mp_rpc *r, const mp_checksig_params *p,
-                   const uint8_t digest[32], mp_err *err)
+static int dry_run(confirm_job *j, mp_rpc *r, const mp_checksig_params *p, const uint8_t digest[32],
+                   mp_err *err)
 {
     mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
     int rc = mp_abi_put_selector(

@@ -86,8 +86,7 @@ int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err)
 }
 
 int agg_db_insert_response(agg_ctx *c, const agg_task *t, const agg_resp *r,
-                           const uint8_t operator_id[32], const uint8_t prover_sig[65],
-                           mp_err *err)
+                           const uint8_t operator_id[32], const uint8_t prover_sig[65], mp_err *err)
 {
     sqlite3_stmt *st;
     const agg_state *s = &t->states[r->state];
@@ -158,8 +157,8 @@ int agg_db_get_u64(agg_ctx *c, const char *key, uint64_t *v, bool *found, mp_err
 int agg_db_set_u64(agg_ctx *c, const char *key, uint64_t v, mp_err *err)
 {
     sqlite3_stmt *st;
-    MP_TRY(mp_store_prepare(c->db, "INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", &st,
-                            err));
+    MP_TRY(
+        mp_store_prepare(c->db, "INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", &st, err));
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)v);
     return mp_store_run(c->db, st, err);
@@ -281,11 +280,11 @@ json_t *agg_db_equivocations(agg_ctx *c, size_t limit)
         return arr;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
     while (mp_store_step(c->db, st, &row, NULL) == MP_OK && row)
-        json_array_append_new(
-            arr, json_pack("{s:I, s:o, s:o, s:o, s:I}", "taskId",
-                           (json_int_t)sqlite3_column_int64(st, 0), "operator", blob_hex(st, 1),
-                           "firstStateHash", blob_hex(st, 2), "secondStateHash",
-                           blob_hex(st, 3), "at", (json_int_t)sqlite3_column_int64(st, 4)));
+        json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:I}", "taskId",
+                                             (json_int_t)sqlite3_column_int64(st, 0), "operator",
+                                             blob_hex(st, 1), "firstStateHash", blob_hex(st, 2),
+                                             "secondStateHash", blob_hex(st, 3), "at",
+                                             (json_int_t)sqlite3_column_int64(st, 4)));
     return arr;
 }
 
@@ -305,15 +304,14 @@ json_t *agg_db_list_tasks(agg_ctx *c, int status, size_t limit)
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
     while (mp_store_step(c->db, st, &row, NULL) == MP_OK && row)
         json_array_append_new(
-            arr,
-            json_pack("{s:I, s:I, s:o, s:I, s:I, s:s, s:s, s:o, s:o, s:I}", "taskId",
-                      (json_int_t)sqlite3_column_int64(st, 0), "identifier",
-                      (json_int_t)sqlite3_column_int64(st, 1), "metadata", blob_hex(st, 2),
-                      "referenceBlockNumber", (json_int_t)sqlite3_column_int64(st, 3),
-                      "expiresAt", (json_int_t)sqlite3_column_int64(st, 4), "status",
-                      (const char *)sqlite3_column_text(st, 5), "reason",
-                      (const char *)sqlite3_column_text(st, 6), "confirmedStateHash",
-                      blob_hex(st, 7), "txHash", blob_hex(st, 8), "gasUsed",
-                      (json_int_t)sqlite3_column_int64(st, 9)));
+            arr, json_pack("{s:I, s:I, s:o, s:I, s:I, s:s, s:s, s:o, s:o, s:I}", "taskId",
+                           (json_int_t)sqlite3_column_int64(st, 0), "identifier",
+                           (json_int_t)sqlite3_column_int64(st, 1), "metadata", blob_hex(st, 2),
+                           "referenceBlockNumber", (json_int_t)sqlite3_column_int64(st, 3),
+                           "expiresAt", (json_int_t)sqlite3_column_int64(st, 4), "status",
+                           (const char *)sqlite3_column_text(st, 5), "reason",
+                           (const char *)sqlite3_column_text(st, 6), "confirmedStateHash",
+                           blob_hex(st, 7), "txHash", blob_hex(st, 8), "gasUsed",
+                           (json_int_t)sqlite3_column_int64(st, 9)));
     return arr;
 }

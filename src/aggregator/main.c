@@ -121,8 +121,8 @@ static int metrics_init(agg_ctx *c, mp_err *err)
     MP_TRY(mp_metrics_histogram(m->reg, "mpavs_aggregator_time_to_quorum_seconds",
                                 "Seconds from a task's issue until one state met every threshold.",
                                 NULL, b, 12, &m->to_quorum, err));
-    MP_TRY(mp_metrics_gauge(m->reg, "mpavs_aggregator_open_tasks",
-                            "Tasks open or being confirmed.", NULL, &m->open_tasks, err));
+    MP_TRY(mp_metrics_gauge(m->reg, "mpavs_aggregator_open_tasks", "Tasks open or being confirmed.",
+                            NULL, &m->open_tasks, err));
     MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_rpc_requests_total",
                               "JSON-RPC calls served by method and code (0: success).",
                               MP_LABELS("method", "code"), &m->rpc, err));
@@ -137,8 +137,7 @@ static int load_submitter(agg_ctx *c, mp_err *err)
 {
     mp_buf pw = MP_BUF_INIT;
     uint8_t sk[32];
-    MP_TRY(mp_password_load(c->cfg->password_file, c->cfg->password_env, 0, &c->d->log, &pw,
-                            err));
+    MP_TRY(mp_password_load(c->cfg->password_file, c->cfg->password_env, 0, &c->d->log, &pw, err));
     int rc = mp_keystore_eth_read(sk, c->cfg->keystore, (const char *)pw.data, err);
     mp_buf_clear(&pw);
     if (rc == MP_OK)

@@ -32,8 +32,8 @@ typedef struct submission {
 } submission;
 
 static const char *const fields[] = {
-    "taskId",      "identifier",   "metadata",     "state",           "referenceBlockNumber",
-    "operator",    "operatorId",   "blsSignature", "proverSignature", "enclaveAddress",
+    "taskId",   "identifier", "metadata",     "state",           "referenceBlockNumber",
+    "operator", "operatorId", "blsSignature", "proverSignature", "enclaveAddress",
     NULL};
 
 static int parse(submission *s, json_t *params, mp_err *err)
@@ -236,8 +236,7 @@ static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const ui
 }
 
 /* Writes the response and moves the aggregate (under c->mu). */
-static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32],
-                  mp_err *err)
+static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32], mp_err *err)
 {
     size_t si = agg_task_state(t, sh, s->state, s->state_len);
     agg_resp *grown = si == SIZE_MAX ? NULL : realloc(t->resps, (t->n_resps + 1) * sizeof *grown);
@@ -323,8 +322,9 @@ int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, 
     }
     mp_agg_verdict v = mp_agg_check_signatures(&dg, &key, &s->r);
     if (v == MP_AGG_BAD_BLS) {
-        rc = reject(c, call, err, AGG_E_BAD_BLS, "blsSignature does not verify for the operator's "
-                                                 "registered key over the task's header digest");
+        rc = reject(c, call, err, AGG_E_BAD_BLS,
+                    "blsSignature does not verify for the operator's "
+                    "registered key over the task's header digest");
         goto done;
     }
     if (v == MP_AGG_BAD_PROVER_SIG) {

@@ -18,8 +18,8 @@
 
 #define KEEP_CLOSED 64 /* closed tasks kept in memory for the status page */
 
-static const char *const status_names[] = {"open",    "confirming", "confirmed",
-                                           "confirmed_elsewhere", "expired", "failed"};
+static const char *const status_names[] = {
+    "open", "confirming", "confirmed", "confirmed_elsewhere", "expired", "failed"};
 
 const char *agg_status_name(agg_status s)
 {
@@ -142,10 +142,10 @@ static json_t *progress_json(const agg_task *t)
                 char sd[MP_U256_DEC_MAX], td[MP_U256_DEC_MAX];
                 mp_u256_to_dec(sd, stake[i]);
                 mp_u256_to_dec(td, t->cs->total_stake[i]);
-                json_array_append_new(
-                    q, json_pack("{s:i, s:s, s:s, s:i}", "quorum", t->cs->state.sets[i].quorum,
-                                 "signedStake", sd, "totalStake", td, "thresholdPercent",
-                                 t->cs->committee.thresholds[i]));
+                json_array_append_new(q, json_pack("{s:i, s:s, s:s, s:i}", "quorum",
+                                                   t->cs->state.sets[i].quorum, "signedStake", sd,
+                                                   "totalStake", td, "thresholdPercent",
+                                                   t->cs->committee.thresholds[i]));
             }
         }
         json_array_append_new(
@@ -160,11 +160,11 @@ static json_t *progress_json(const agg_task *t)
 
 json_t *agg_task_json(const agg_task *t, bool progress)
 {
-    json_t *o = json_pack("{s:I, s:I, s:o, s:I, s:I}", "taskId", (json_int_t)t->id, "identifier",
-                          (json_int_t)t->identifier, "metadata",
-                          mp_json_hex_new(t->metadata, t->metadata_len, MP_JSON_0X),
-                          "referenceBlockNumber", (json_int_t)t->reference_block, "expiresAt",
-                          (json_int_t)t->expires_at);
+    json_t *o =
+        json_pack("{s:I, s:I, s:o, s:I, s:I}", "taskId", (json_int_t)t->id, "identifier",
+                  (json_int_t)t->identifier, "metadata",
+                  mp_json_hex_new(t->metadata, t->metadata_len, MP_JSON_0X), "referenceBlockNumber",
+                  (json_int_t)t->reference_block, "expiresAt", (json_int_t)t->expires_at);
     if (o == NULL || !progress)
         return o;
     static const uint8_t zero[32];
