@@ -10,7 +10,7 @@
 **     JSON, invalid params, unknown task, header mismatch, unregistered
 **     operator, invalid BLS signature, wrong prover signature, non-live
 **     operator, equivocation; a repeat is a duplicate;
-**   - kill -9 with two of four signatures accepted (below the 67% threshold),
+**   - kill -9 with two of five signatures accepted (below the 50% threshold),
 **     restart: both are still there, a third confirms the state on chain
 **     exactly once, a fourth is refused as too late;
 **   - a state confirmed by someone else first is detected and not resent;
@@ -40,6 +40,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -323,7 +324,9 @@ static void confirmed_hash(mp_test_ctx *mp_t, const task *t, uint8_t out[32])
 TEST(devnet_and_daemon_start)
 {
     mp_err e;
-    CHECK_OK(mp_avsw_deploy(&W, NULL, &e), &e);
+    /* Five registered operators of equal stake: 3 signers (60%) pass, 2 (40%) do not. */
+    const char *env[] = {"MPAVS_THRESHOLD_PERCENT=50", NULL};
+    CHECK_OK(mp_avsw_deploy(&W, env, &e), &e);
     for (int i = 0; i <= OP_STRANGER && mp_t->failures == 0; i++) {
         CHECK_OK(mp_avsw_operator_new(&W, &W.ops[i], &e), &e);
         if (i != OP_STRANGER)
@@ -441,7 +444,7 @@ TEST(kill_9_keeps_signatures_and_confirms_once)
     mp_err e;
     CHECK(agg_signal(SIGKILL) == 128 + SIGKILL);
     CHECK_OK(agg_start(&e), &e);
-    /* Both signatures survived: 2 of 4 is below 67%, the task is open. */
+    /* Both signatures survived: 2 of 5 is below 50%, the task is open. */
     json_t *t = get_task(T1.id);
     CHECK_STR(json_string_value(json_object_get(t, "status")), "open");
     CHECK(json_integer_value(json_object_get(t, "responses")) == 2);
