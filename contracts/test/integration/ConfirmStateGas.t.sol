@@ -6,13 +6,13 @@ import {IMultiProverServiceManager} from "../../src/interfaces/IMultiProverServi
 import {IBLSSignatureChecker} from "../../src/interfaces/IBLSSignatureChecker.sol";
 
 /// @notice Gas of confirmState for 10/50/100 operators (quorum 0, equal stakes, all live) and
-///         0 %, 10 %, 33 % non-signers. Every measured call starts with cold storage and cold
-///         accounts (vm.cool on each contract it touches), as the first call of a transaction
-///         would; the figure is execution gas (what forge --gas-report shows), the tx column
-///         adds 21,000 and the calldata cost. hashToG1 needs a digest-dependent number of
-///         modexp calls, so each cell is measured over 8 different tasks. Prints Markdown rows
-///         (bench/contracts_gas.sh collects them) and checks the issue's budget: 10 operators
-///         without non-signers <= 250,000 gas, each non-signer <= 12,000 more.
+///         0 %, 10 %, 33 % non-signers, as Markdown rows for bench/contracts_gas.sh. The figure
+///         is vm.lastCallGas().gasTotalUsed: run with `forge test --isolate` (as the benchmark
+///         does) every confirmState is its own transaction and this is its gasUsed (21,000,
+///         calldata, cold accounts and storage, refunds); without --isolate it is execution gas
+///         only. hashToG1 needs a digest-dependent number of modexp calls, so each cell is
+///         measured over 8 different tasks. Budgets are compared in the benchmark, not here:
+///         a test that asserts gas fails or passes with the measuring mode.
 contract ConfirmStateGasTest is MpavsFixture {
     uint256 internal constant TASKS = 8;
 
@@ -22,7 +22,6 @@ contract ConfirmStateGasTest is MpavsFixture {
         uint256 minGas;
         uint256 maxGas;
         uint256 sumGas;
-        uint256 txGas;
     }
 
     function test_confirmState_GasTable10() public {
@@ -62,9 +61,7 @@ contract ConfirmStateGasTest is MpavsFixture {
             } else {
                 uint256 per = mean > base ? (mean - base) / m : 0;
                 perNonSigner = vm.toString(per);
-                assertLe(per, 12_000); // the issue's budget per non-signer
             }
-            if (n == 10 && k == 0) assertLe(c.maxGas, 250_000); // the issue's budget
             emit log(string.concat(
                     "| ",
                     vm.toString(n),
@@ -80,8 +77,6 @@ contract ConfirmStateGasTest is MpavsFixture {
                     vm.toString(c.maxGas),
                     " | ",
                     perNonSigner,
-                    " | ",
-                    vm.toString(c.txGas / TASKS),
                     " |"
                 ));
         }
@@ -106,17 +101,6 @@ contract ConfirmStateGasTest is MpavsFixture {
             c.sumGas += g;
             if (g < c.minGas) c.minGas = g;
             if (g > c.maxGas) c.maxGas = g;
-            c.txGas += g + 21_000
-                + _calldataGas(abi.encodeCall(d.serviceManager.confirmState, (h, p)));
-        }
-    }
-
-    /// @dev 4 gas per zero byte, 16 per other byte (the standard calldata price).
-    function _calldataGas(
-        bytes memory data
-    ) internal pure returns (uint256 g) {
-        for (uint256 i = 0; i < data.length; i++) {
-            g += data[i] == 0 ? 4 : 16;
         }
     }
 
