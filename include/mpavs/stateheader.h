@@ -23,10 +23,6 @@
 #define MP_STATE_L2_BLOCK 1
 #define MP_STATE_L2_BATCH 2
 
-/** keccak256("StateHeader(uint256 chainId,address serviceManager,uint256 identifier,bytes
- ** metadata,bytes state,uint32 referenceBlockNumber)"). */
-extern const uint8_t mp_state_header_typehash[32];
-
 /** A StateHeader; metadata and state are borrowed. */
 typedef struct mp_state_header {
     uint8_t identifier[32];  /* uint256, big-endian */

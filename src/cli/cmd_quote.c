@@ -9,6 +9,7 @@
 */
 #include "cli.h"
 #include "mpavs/dcap.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/json.h"
 #include "mpavs/mem.h"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "mpavs/cfg.h"
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 #include "test.h"
 
 TEST(durations)

@@ -17,7 +17,7 @@
 
 #include "mpavs/clock.h"
 #include "mpavs/daemon.h"
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 #include "mpavs/version.h"
 #include "test.h"
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 #include "mpavs/password.h"
 #include "test.h"
 

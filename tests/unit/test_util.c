@@ -1,5 +1,5 @@
 /*
-** test_util.c: hex, buffers, error records, file I/O, logging and the layered
+** test_util.c: hex, buffers, error records, logging and the layered
 ** config loader.
 */
 #include "mpavs/buf.h"
@@ -90,26 +90,6 @@ TEST(err_records_and_wraps)
     CHECK_STR(e.msg, "loading x.json: bad thing");
     CHECK(MP_FAIL(NULL, MP_ERR_IO, "no record") == MP_ERR_IO);
     CHECK(mp_ct_memeq("abc", "abc", 3) && !mp_ct_memeq("abc", "abd", 3));
-}
-
-TEST(file_atomic_write_and_read)
-{
-    char dir[] = "/tmp/mpavs-test-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    char path[128];
-    snprintf(path, sizeof path, "%s/f.bin", dir);
-    mp_err e;
-    CHECK_OK(mp_file_write_atomic(path, "hello", 5, 0600, &e), &e);
-    uint8_t *data = NULL;
-    size_t len = 0;
-    CHECK_OK(mp_file_read(path, 100, &data, &len, &e), &e);
-    CHECK(len == 5 && memcmp(data, "hello", 5) == 0 && data[5] == 0);
-    free(data);
-    CHECK_RC(mp_file_read(path, 4, &data, &len, &e), MP_ERR_INVALID);
-    unlink(path);
-    CHECK_RC(mp_file_read(path, 100, &data, &len, &e), MP_ERR_IO);
-    CHECK(strstr(e.msg, "f.bin") != NULL);
-    rmdir(dir);
 }
 
 /* Reads what a logger wrote into a pipe. */
@@ -276,7 +256,7 @@ static const mp_test_case tests[] = {
     MP_TEST(hex_quantity),
     MP_TEST(buf_appends),
     MP_TEST(err_records_and_wraps),
-    MP_TEST(file_atomic_write_and_read),
+
     MP_TEST(log_json_lines),
     MP_TEST(log_typed_values),
     MP_TEST(log_text_lines_escape_newlines),

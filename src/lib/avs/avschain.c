@@ -10,6 +10,7 @@
 #include "mpavs/bn254_g1.h"
 #include "mpavs/bn254_g2.h"
 #include "mpavs/ethrpc.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/json.h"
 #include "mpavs/mem.h"

@@ -11,7 +11,9 @@
 
 #include <string.h>
 
-const uint8_t mp_state_header_typehash[32] = {
+/* keccak256("StateHeader(uint256 chainId,address serviceManager,uint256 identifier,bytes
+** metadata,bytes state,uint32 referenceBlockNumber)"); test_avs derives it from the string. */
+static const uint8_t state_header_typehash[32] = {
     0xa7, 0x3a, 0x59, 0x75, 0x37, 0x24, 0xb4, 0xca, 0x60, 0x2a, 0x08, 0xea, 0xa4, 0x46, 0x6d, 0x11,
     0x57, 0xb8, 0xaf, 0xe4, 0x58, 0xed, 0xb2, 0x14, 0x7a, 0xa9, 0x6f, 0xbe, 0x5a, 0xc9, 0x55, 0xcb,
 };
@@ -20,7 +22,7 @@ void mp_state_header_digest(uint8_t out[32], const mp_state_header *h, uint64_t 
                             const uint8_t service_manager[20])
 {
     uint8_t words[7][32];
-    memcpy(words[0], mp_state_header_typehash, 32);
+    memcpy(words[0], state_header_typehash, 32);
     mp_u256_from_u64(words[1], chain_id);
     mp_abi_address_word(words[2], service_manager);
     memcpy(words[3], h->identifier, 32);

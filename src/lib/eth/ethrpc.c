@@ -165,11 +165,7 @@ static int parse_block(const jctx *j, const json_t *b, mp_eth_block *out)
     json_t *txs;
     MP_TRY(jw(
         j, mp_json_opt_quantity(b, "baseFeePerGas", &out->base_fee, &out->has_base_fee, j->err)));
-    MP_TRY(j_get(j, b, "transactions", &txs));
-    if (!json_is_array(txs))
-        return jbad(j, "transactions", "is not an array");
-    out->ntx = json_array_size(txs);
-    return MP_OK;
+    return jw(j, mp_json_get_array(b, "transactions", SIZE_MAX, &txs, &out->ntx, j->err));
 }
 
 static int get_block(mp_rpc *c, const char *method, json_t *params, mp_eth_block *out, mp_err *err)
@@ -461,10 +457,7 @@ static void logs_truncate(mp_eth_logs *logs, size_t n)
 static int parse_topics(const jctx *j, const json_t *l, mp_eth_log *out)
 {
     json_t *t;
-    MP_TRY(j_get(j, l, "topics", &t));
-    if (!json_is_array(t) || json_array_size(t) > 4)
-        return jbad(j, "topics", "is not an array of at most 4 topics");
-    out->ntopics = json_array_size(t);
+    MP_TRY(jw(j, mp_json_get_array(l, "topics", 4, &t, &out->ntopics, j->err)));
     for (size_t i = 0; i < out->ntopics; i++)
         MP_TRY(j_bytes(j, json_array_get(t, i), "topics", out->topics[i], 32));
     return MP_OK;
@@ -498,9 +491,8 @@ static int parse_log(const jctx *j, const json_t *l, mp_eth_log *out)
 
 static int parse_logs(const jctx *j, const json_t *arr, mp_eth_logs *out)
 {
-    if (!json_is_array(arr))
-        return jbad(j, "logs", "is not an array");
-    size_t n = json_array_size(arr);
+    size_t n;
+    MP_TRY(jw(j, mp_json_as_array(arr, "logs", SIZE_MAX, &n, j->err)));
     if (out->n + n > out->cap) {
         size_t cap = out->n + n + out->cap;
         mp_eth_log *v = realloc(out->v, cap * sizeof *v);

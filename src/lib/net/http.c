@@ -21,12 +21,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* An oversized chunked body is drained up to this many times the limit, then
+ ** the connection is closed without an answer. */
+#define DISCARD_FACTOR 4
+
 struct mp_http_conn {
     mp_http *h;
     struct MHD_Connection *mc;
     mp_buf body;
     bool too_large;
-    bool in_handler; /* the handler runs; a resume now only stores the answer */
+    size_t received; /* body bytes so far, kept or not */
+    bool responded;  /* a response was queued before the body was read */
     bool parked;     /* MHD_suspend_connection was called, no resume yet */
     bool answered;   /* resp holds the answer to queue */
     mp_http_response resp;
@@ -133,6 +138,13 @@ static void client_address(mp_http_conn *c)
     getnameinfo(ci->client_addr, len, c->remote, sizeof c->remote, NULL, 0, NI_NUMERICHOST);
 }
 
+static void too_large(mp_http *h, mp_http_response *resp)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "request body larger than the limit of %zu bytes", h->opts.max_body);
+    mp_http_json_error(resp, 413, msg);
+}
+
 /* First call for a request: state, and an early 413 when Content-Length says so. */
 static enum MHD_Result begin(mp_http *h, struct MHD_Connection *mc, void **state)
 {
@@ -147,16 +159,15 @@ static enum MHD_Result begin(mp_http *h, struct MHD_Connection *mc, void **state
     h->requests++;
     pthread_mutex_unlock(&h->mu);
     const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > h->opts.max_body)
+    if (cl && strtoull(cl, NULL, 10) > h->opts.max_body) {
+        /* answer before reading the body: MHD then closes the connection */
         c->too_large = true;
+        c->responded = true;
+        mp_http_response resp = {0};
+        too_large(h, &resp);
+        return queue(h, mc, &resp);
+    }
     return MHD_YES;
-}
-
-static void too_large(mp_http *h, mp_http_response *resp)
-{
-    char msg[128];
-    snprintf(msg, sizeof msg, "request body larger than the limit of %zu bytes", h->opts.max_body);
-    mp_http_json_error(resp, 413, msg);
 }
 
 /* The body is complete: run the route's handler, or park the connection. */
@@ -175,12 +186,9 @@ static enum MHD_Result dispatch(mp_http *h, mp_http_conn *c, const char *method,
         return queue(h, c->mc, &resp);
     }
     mp_http_request req = {method, url, c->body.data, c->body.len, c->remote};
-    pthread_mutex_lock(&h->mu);
-    c->in_handler = true;
-    pthread_mutex_unlock(&h->mu);
     int how = r->fn(r->user, c, &req, &resp);
+    /* a resume may already have come (from another thread): then answer now */
     pthread_mutex_lock(&h->mu);
-    c->in_handler = false;
     if (how == MP_HTTP_SUSPENDED && !c->answered) {
         c->parked = true;
         c->next = h->parked;
@@ -210,11 +218,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     if (*state == NULL)
         return begin(h, mc, state);
     mp_http_conn *c = *state;
+    if (c->responded) { /* MHD drops the rest; nothing more to do */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     if (*upload_size) {
         if (!c->too_large && c->body.len + *upload_size > h->opts.max_body) {
             c->too_large = true;
             mp_buf_free(&c->body);
         }
+        /* A chunked body without Content-Length is read and dropped to answer
+         * 413 at its end (MHD cannot answer mid-body), up to a bound. */
+        c->received += *upload_size;
+        if (c->too_large && c->received > DISCARD_FACTOR * h->opts.max_body)
+            return MHD_NO;
         if (!c->too_large && mp_buf_append(&c->body, upload, *upload_size) != MP_OK)
             return MHD_NO;
         *upload_size = 0;

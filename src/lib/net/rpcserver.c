@@ -174,8 +174,12 @@ static json_t *run(mp_rpcs *s, mp_rpcs_call *c, bool may_wait)
     if (rc != MP_OK) {
         json_decref(result);
         json_t *e = mp_rpcs_error_object(s, c->app_code, rc, &err);
-        observe(s, c, (int)json_integer_value(json_object_get(e, "code")));
-        MP_DEBUG(s->lg, "rpc call failed", "method", c->m->name, "error", err.msg);
+        int code = (int)json_integer_value(json_object_get(e, "code"));
+        observe(s, c, code);
+        if (code == MP_RPCS_INTERNAL) /* the server's fault, not the caller's: say so */
+            MP_WARN(s->lg, "rpc call failed", "method", c->m->name, "error", err.msg);
+        else
+            MP_DEBUG(s->lg, "rpc call failed", "method", c->m->name, "error", err.msg);
         resp = envelope(c->id, true, e);
     } else {
         observe(s, c, 0);

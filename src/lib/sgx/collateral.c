@@ -3,6 +3,7 @@
 */
 #include "mpavs/collateral.h"
 #include "mpavs/crl.h"
+#include "mpavs/file.h"
 #include "mpavs/mem.h"
 #include "mpavs/x509.h"
 

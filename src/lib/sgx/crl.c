@@ -4,6 +4,7 @@
 ** signatures checked with the issuer's key; revocation by serial number.
 */
 #include "mpavs/crl.h"
+#include "mpavs/file.h"
 #include "mpavs/mem.h"
 #include "sgx/sgx_util.h"
 
