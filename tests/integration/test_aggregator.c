@@ -25,6 +25,7 @@
 #include "mpavs/bls.h"
 #include "mpavs/bn254_g1.h"
 #include "mpavs/ethrpc.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/json.h"
 #include "mpavs/keccak.h"
