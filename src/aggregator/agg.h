@@ -65,6 +65,8 @@ typedef struct agg_cfg {
     long long max_body;   /* HTTP request body limit */
     long long rate_limit; /* submissions per second per client address; 0 = none */
     long long http_threads;
+    long long batch_confirmations; /* identifier 2: blocks a BatchCommitted event must be deep */
+    long long batch_max_range;     /* identifier 2: blocks per eth_getLogs */
 } agg_cfg;
 
 typedef enum agg_status {
@@ -74,6 +76,7 @@ typedef enum agg_status {
     AGG_CONFIRMED_ELSEWHERE, /* someone else's confirmState got there first */
     AGG_EXPIRED,
     AGG_FAILED,
+    AGG_REORGED, /* identifier 2: its BatchCommitted event was reorged out */
 } agg_status;
 
 const char *agg_status_name(agg_status s);
@@ -165,6 +168,13 @@ typedef struct agg_ctx {
     void *limiter; /* api.c's per-client rate limiter */
     mp_http *http;
     mp_timer tick;
+    /* identifier 2: the watcher, its own connection and client (worker thread) */
+    struct mp_watcher *watcher;
+    mp_store *wdb;
+    mp_rpc wrpc;
+    bool wrpc_ready;
+    bool watching; /* a watcher poll job is running (loop thread only) */
+    uint8_t batch_topic[32];
     bool confirming; /* a confirmation job is running */
     bool stopping;
     agg_task *tasks; /* ascending id: open ones and recent closed ones */
@@ -206,12 +216,16 @@ MP_WUR int agg_db_load(agg_ctx *c, mp_err *err);
 json_t *agg_db_equivocations(agg_ctx *c, size_t limit);
 /** Tasks from the database (any status) as JSON, newest first. */
 json_t *agg_db_list_tasks(agg_ctx *c, int status, size_t limit);
+/** Brings identifier 2 tasks in memory in line with the database after a
+ ** watcher poll: new open tasks added (*added set), reorged ones closed. */
+MP_WUR int agg_db_sync_batches(agg_ctx *c, bool *added, mp_err *err);
 /** Count of accepted responses in the database (for checks and the bench). */
 MP_WUR int agg_db_count_responses(agg_ctx *c, uint64_t *n, mp_err *err);
 
 /* ---- tasks.c ---- */
 agg_task *agg_task_find(agg_ctx *c, uint64_t id);
-/** Adds a task to memory (c->tasks, by id); the pointer is valid until the next add. */
+/** Adds a task to memory (c->tasks, kept sorted by id); the pointer is valid
+ ** until the next add. */
 agg_task *agg_task_add(agg_ctx *c, const agg_task *t, mp_err *err);
 void agg_task_free(agg_task *t);
 /** The state index for hash in t, adding it; SIZE_MAX when out of memory. */
@@ -228,6 +242,13 @@ void agg_task_recount(agg_task *t);
 bool agg_task_state_ready(const agg_task *t, size_t s);
 /** A task as the wire protocol's task object (new reference). */
 json_t *agg_task_json(const agg_task *t, bool progress);
+
+/* ---- batches.c ---- */
+/** The BatchCommitted watcher (when committee 2 exists). */
+MP_WUR int agg_batches_init(agg_ctx *c, mp_err *err);
+void agg_batches_fini(agg_ctx *c);
+/** Starts a watcher poll on a worker unless one runs (loop thread). */
+void agg_batches_poll(agg_ctx *c);
 
 /* ---- submit.c ---- */
 /** Handles aggregator_submitTask's params (the JSON-RPC method body). */

@@ -32,6 +32,8 @@ static const char *const schema[] = {
     " outcome TEXT NOT NULL, tx_hash BLOB, gas_used INTEGER NOT NULL DEFAULT 0,"
     " at INTEGER NOT NULL);"
     "CREATE TABLE kv (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+    /* 2: identifier 2 tasks remember the L1 block of their BatchCommitted event */
+    "ALTER TABLE task ADD COLUMN source_block INTEGER NOT NULL DEFAULT 0;",
 };
 
 int agg_db_open(agg_ctx *c, mp_err *err)
@@ -209,6 +211,23 @@ static int load_responses(agg_ctx *c, agg_task *t, mp_err *err)
     }
 }
 
+/* A task row (id, identifier, metadata, reference_block, created_at, expires_at) into t. */
+static void task_from_row(agg_task *t, sqlite3_stmt *st)
+{
+    memset(t, 0, sizeof *t);
+    t->id = (uint64_t)sqlite3_column_int64(st, 0);
+    t->identifier = (uint64_t)sqlite3_column_int64(st, 1);
+    t->metadata_len = (size_t)sqlite3_column_bytes(st, 2);
+    if (t->metadata_len > AGG_MAX_METADATA)
+        t->metadata_len = AGG_MAX_METADATA;
+    if (t->metadata_len)
+        memcpy(t->metadata, sqlite3_column_blob(st, 2), t->metadata_len);
+    t->reference_block = (uint32_t)sqlite3_column_int64(st, 3);
+    t->created_at = sqlite3_column_int64(st, 4);
+    t->expires_at = sqlite3_column_int64(st, 5);
+    t->status = AGG_OPEN;
+}
+
 int agg_db_load(agg_ctx *c, mp_err *err)
 {
     sqlite3_stmt *st;
@@ -222,18 +241,9 @@ int agg_db_load(agg_ctx *c, mp_err *err)
         MP_TRY(mp_store_step(c->db, st, &row, err));
         if (!row)
             break;
-        agg_task t = {0};
-        t.id = (uint64_t)sqlite3_column_int64(st, 0);
-        t.identifier = (uint64_t)sqlite3_column_int64(st, 1);
-        t.metadata_len = (size_t)sqlite3_column_bytes(st, 2);
-        if (t.metadata_len > AGG_MAX_METADATA)
-            t.metadata_len = AGG_MAX_METADATA;
-        memcpy(t.metadata, sqlite3_column_blob(st, 2) ? sqlite3_column_blob(st, 2) : "",
-               t.metadata_len);
-        t.reference_block = (uint32_t)sqlite3_column_int64(st, 3);
-        t.created_at = sqlite3_column_int64(st, 4);
-        t.expires_at = sqlite3_column_int64(st, 5);
-        t.status = AGG_OPEN; /* a confirmation in flight is re-checked on chain first */
+        agg_task t;
+        task_from_row(&t, st);
+        /* status open: a confirmation in flight is re-checked on chain first */
         if (agg_task_add(c, &t, err) == NULL) {
             sqlite3_reset(st);
             return MP_ERR_NOMEM;
@@ -244,6 +254,47 @@ int agg_db_load(agg_ctx *c, mp_err *err)
         agg_task_recount(&c->tasks[i]);
     }
     return MP_OK;
+}
+
+int agg_db_sync_batches(agg_ctx *c, bool *added, mp_err *err)
+{
+    sqlite3_stmt *st;
+    bool row = false;
+    *added = false;
+    MP_TRY(mp_store_prepare(c->db,
+                            "SELECT id, identifier, metadata, reference_block, created_at,"
+                            " expires_at, status FROM task WHERE identifier = 2 AND status IN"
+                            " ('open', 'reorged') AND expires_at > ? ORDER BY id",
+                            &st, err));
+    sqlite3_bind_int64(st, 1, agg_now_s());
+    while (true) {
+        MP_TRY(mp_store_step(c->db, st, &row, err));
+        if (!row)
+            return MP_OK;
+        bool reorged = strcmp((const char *)sqlite3_column_text(st, 6), "reorged") == 0;
+        agg_task *t = agg_task_find(c, (uint64_t)sqlite3_column_int64(st, 0));
+        if (reorged && t && t->status == AGG_OPEN) {
+            t->status = AGG_REORGED;
+            snprintf(t->reason, sizeof t->reason, "its BatchCommitted event was reorged out");
+            MP_INFO(&c->d->log, "task reorged out", MP_LU64("task", t->id));
+        } else if (!reorged && (t == NULL || t->status == AGG_REORGED)) {
+            agg_task fresh;
+            task_from_row(&fresh, st);
+            if (t) { /* derived again from the new chain: a fresh start */
+                agg_task_free(t);
+                *t = fresh;
+            } else if (agg_task_add(c, &fresh, err) == NULL) {
+                sqlite3_reset(st);
+                return MP_ERR_NOMEM;
+            }
+            *added = true;
+            MP_INFO(&c->d->log, "batch task", MP_LU64("task", fresh.id),
+                    MP_LU64("reference_block", fresh.reference_block));
+        } else {
+            MP_DEBUG(&c->d->log, "batch task unchanged", MP_LU64("task", t ? t->id : 0),
+                     MP_LBOOL("reorged", reorged), MP_LU64("status", t ? t->status : 99));
+        }
+    }
 }
 
 int agg_db_count_responses(agg_ctx *c, uint64_t *n, mp_err *err)

@@ -50,6 +50,10 @@ static const mp_cfg_opt agg_opts[] = {
      "JSON-RPC requests per second per client address (0: unlimited)"},
     {"http_threads", MP_CFG_INT, offsetof(agg_cfg, http_threads), "4", 1, 64, 0,
      "HTTP server threads"},
+    {"batch_confirmations", MP_CFG_INT, offsetof(agg_cfg, batch_confirmations), "2", 0, 64, 0,
+     "identifier 2: blocks a BatchCommitted event must be deep before its task is issued"},
+    {"batch_max_range", MP_CFG_INT, offsetof(agg_cfg, batch_max_range), "1000", 1, 100000, 0,
+     "identifier 2: L1 blocks per eth_getLogs request"},
 };
 
 int64_t agg_now_s(void)
@@ -197,6 +201,8 @@ static int agg_init(mp_daemon *d, mp_err *err)
     bool found = false;
     MP_TRY(agg_db_get_u64(c, "l2_block_task", &c->last_l2_task, &found, err));
     MP_TRY(agg_db_load(c, err));
+    if (c->have_committee[1])
+        MP_TRY(agg_batches_init(c, err));
     MP_INFO(&d->log, "started", MP_LU64("open_tasks", c->n_tasks),
             MP_LBOOL("identifier1", c->have_committee[0] && c->l2_ready),
             MP_LBOOL("identifier2", c->have_committee[1]));
@@ -208,6 +214,7 @@ static void tick(mp_loop *loop, void *arg)
     (void)loop;
     agg_ctx *c = arg;
     agg_tasks_poll(c);
+    agg_batches_poll(c);
     pthread_mutex_lock(&c->mu);
     agg_tasks_expire(c);
     agg_tasks_trim(c);
@@ -238,7 +245,7 @@ static bool agg_idle(mp_daemon *d)
 {
     agg_ctx *c = d->ctx;
     pthread_mutex_lock(&c->mu);
-    bool idle = !c->confirming;
+    bool idle = !c->confirming && !c->watching;
     pthread_mutex_unlock(&c->mu);
     return idle;
 }
@@ -250,6 +257,7 @@ static void agg_fini(mp_daemon *d)
     for (size_t i = 0; i < c->n_tasks; i++)
         agg_task_free(&c->tasks[i]);
     free(c->tasks);
+    agg_batches_fini(c);
     mp_store_close(c->db);
     if (c->tx_ready)
         mp_txsend_close(&c->tx);

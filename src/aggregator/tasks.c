@@ -61,8 +61,13 @@ agg_task *agg_task_add(agg_ctx *c, const agg_task *t, mp_err *err)
         c->tasks = grown;
         c->cap_tasks = cap;
     }
-    c->tasks[c->n_tasks] = *t; /* ids only grow */
-    return &c->tasks[c->n_tasks++];
+    size_t at = c->n_tasks; /* usually the end: ids grow */
+    while (at > 0 && c->tasks[at - 1].id > t->id)
+        at--;
+    memmove(&c->tasks[at + 1], &c->tasks[at], (c->n_tasks - at) * sizeof *c->tasks);
+    c->tasks[at] = *t;
+    c->n_tasks++;
+    return &c->tasks[at];
 }
 
 void agg_task_free(agg_task *t)

@@ -15,12 +15,16 @@
 **     exactly once, a fourth is refused as too late;
 **   - a state confirmed by someone else first is detected and not resent;
 **   - a task nobody answers expires with its reason;
+**   - identifier 2: a BatchCommitted event becomes a task once 2 blocks deep;
+**     an L1 reorg (evm_snapshot/evm_revert) marks it "reorged" and the batch
+**     committed on the new chain becomes a task that is confirmed;
 **   - the status page, rendered by headless chromium, shows all of it;
 **   - SIGTERM stops the daemon with status 0.
 */
 #include "anvil.h"
 #include "avsworld.h"
 #include "httpc.h"
+#include "mpavs/abi.h"
 #include "mpavs/aggregate.h"
 #include "mpavs/bls.h"
 #include "mpavs/bn254_g1.h"
@@ -40,6 +44,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -106,7 +111,8 @@ static int write_config(mp_err *e)
             "{\"rpc_url\": \"%s\", \"deployment\": \"%s\", \"keystore\": \"%s\",\n"
             " \"keystore_password_file\": \"%s\", \"listen\": \"127.0.0.1:%d\",\n"
             " \"l2_rpc_url\": \"%s\", \"block_interval\": %d, \"poll_interval\": \"200ms\",\n"
-            " \"task_ttl\": \"60s\", \"data_dir\": \"%s\", \"log_format\": \"text\"}\n",
+            " \"task_ttl\": \"60s\", \"data_dir\": \"%s\", \"log_format\": \"text\", "
+            "\"log_level\": \"debug\"}\n",
             W.anvil.url, W.deployment, ks, pw, agg_port, L2.url, BLOCK_INTERVAL, data_dir);
     fclose(f);
     char url[64];
@@ -129,6 +135,7 @@ static int agg_start(mp_err *e)
     if (agg_pid < 0)
         return MP_FAIL(e, MP_ERR_IO, "fork failed");
     if (agg_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives the test */
         int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
         dup2(fd, 1);
         dup2(fd, 2);
@@ -205,13 +212,13 @@ static int mine_l2(unsigned n, mp_err *e)
 }
 
 /* The next task after last_task (long poll of up to wait_s seconds). */
-static bool fetch(mp_test_ctx *mp_t, task *t, int wait_s)
+static bool fetch_id(mp_test_ctx *mp_t, task *t, int wait_s, int identifier)
 {
     json_t *res;
     long long code;
     mp_err e;
     int rc = call("aggregator_fetchTask",
-                  json_pack("[{s:[i], s:I, s:i}]", "identifiers", 1, "afterTaskId",
+                  json_pack("[{s:[i], s:I, s:i}]", "identifiers", identifier, "afterTaskId",
                             (json_int_t)last_task, "maxWaitSeconds", wait_s),
                   &res, &code);
     CHECK(rc == MP_OK);
@@ -223,6 +230,7 @@ static bool fetch(mp_test_ctx *mp_t, task *t, int wait_s)
         uint64_t ref = 0;
         CHECK_OK(mp_json_get_u64(x, "taskId", 1, INT64_MAX, &t->id, &e), &e);
         CHECK_OK(mp_json_get_u64(x, "identifier", 1, 2, &t->identifier, &e), &e);
+        CHECK(t->identifier == (uint64_t)identifier);
         CHECK_OK(mp_json_get_u64(x, "referenceBlockNumber", 0, UINT32_MAX, &ref, &e), &e);
         CHECK_OK(mp_json_get_hex_max(x, "metadata", MP_JSON_0X, t->metadata, 0, 128,
                                      &t->metadata_len, &e),
@@ -234,14 +242,19 @@ static bool fetch(mp_test_ctx *mp_t, task *t, int wait_s)
     return ok;
 }
 
+static bool fetch(mp_test_ctx *mp_t, task *t, int wait_s)
+{
+    return fetch_id(mp_t, t, wait_s, 1);
+}
+
 /* What operator i sends for state (64 bytes) of t. */
-static json_t *submission(const task *t, int i, const uint8_t state[64])
+static json_t *submission_n(const task *t, int i, const uint8_t *state, size_t state_len)
 {
     const mp_avsw_op *op = &W.ops[i];
     mp_state_header h = {.metadata = t->metadata,
                          .metadata_len = t->metadata_len,
                          .state = state,
-                         .state_len = 64,
+                         .state_len = state_len,
                          .reference_block = t->ref};
     mp_u256_from_u64(h.identifier, t->identifier);
     mp_agg_digests dg;
@@ -255,12 +268,17 @@ static json_t *submission(const task *t, int i, const uint8_t state[64])
     return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "taskId",
                      (json_int_t)t->id, "identifier", (json_int_t)t->identifier, "metadata",
                      mp_json_hex_new(t->metadata, t->metadata_len, MP_JSON_0X), "state",
-                     mp_json_hex_new(state, 64, MP_JSON_0X), "referenceBlockNumber",
+                     mp_json_hex_new(state, state_len, MP_JSON_0X), "referenceBlockNumber",
                      (json_int_t)t->ref, "operator", mp_json_hex_new(op->addr, 20, MP_JSON_0X),
                      "operatorId", mp_json_hex_new(op->key.id, 32, MP_JSON_0X), "blsSignature",
                      mp_json_hex_new(enc, 64, MP_JSON_0X), "proverSignature",
                      mp_json_hex_new(psig, 65, MP_JSON_0X), "enclaveAddress",
                      mp_json_hex_new(op->enclave, 20, MP_JSON_0X));
+}
+
+static json_t *submission(const task *t, int i, const uint8_t state[64])
+{
+    return submission_n(t, i, state, 64);
 }
 
 /* Submits s (stolen); returns the JSON-RPC error code, 0 when accepted; *dup set. */
@@ -547,6 +565,76 @@ TEST(unanswered_task_expires_with_reason)
     json_decref(j);
 }
 
+static int l1_call(const char *method, json_t *params, json_t **res, mp_err *e)
+{
+    return mp_rpc_call(&W.rpc, method, params, res, e);
+}
+
+static int commit_batch(const uint8_t hash[32], uint64_t first, uint64_t last, mp_err *e)
+{
+    mp_buf cd = MP_BUF_INIT;
+    MP_TRY(mp_abi_put_selector(&cd, "commitBatch(bytes32,uint64,uint64)", e));
+    mp_abi_put_word(&cd, hash);
+    mp_abi_put_u64(&cd, first);
+    mp_abi_put_u64(&cd, last);
+    MP_TRY(mp_avsw_send_ok(&W.dev, W.d.mock_rollup, &cd, e));
+    json_t *res;
+    MP_TRY(l1_call("anvil_mine", json_pack("[i]", 3), &res, e)); /* past the 2 confirmations */
+    json_decref(res);
+    return MP_OK;
+}
+
+static const char *task_status(uint64_t id, char *buf, size_t cap)
+{
+    json_t *t = get_task(id);
+    const char *st = json_string_value(json_object_get(t, "status"));
+    snprintf(buf, cap, "%s", st ? st : "?");
+    json_decref(t);
+    return buf;
+}
+
+TEST(batch_tasks_follow_the_rollup_and_its_reorgs)
+{
+    CHECK(world_ok);
+    if (!world_ok)
+        return;
+    mp_err e;
+    json_t *res = NULL;
+    uint8_t hash_a[32], hash_b[32], meta[128];
+    mp_test_rand_bytes(mp_t, hash_a, 32);
+    mp_test_rand_bytes(mp_t, hash_b, 32);
+    /* Batch 0 = L2 blocks 1..5, then an L1 reorg replaces it with blocks 1..7. */
+    CHECK_OK(l1_call("evm_snapshot", json_array(), &res, &e), &e);
+    json_t *snap = res;
+    CHECK_OK(commit_batch(hash_a, 1, 5, &e), &e);
+    task a = {0}, b = {0};
+    CHECK(fetch_id(mp_t, &a, 30, 2));
+    mp_state_l2batch_metadata(meta, W.d.l2_chain_id, 0, 1, 5);
+    CHECK(a.metadata_len == 128 && memcmp(a.metadata, meta, 128) == 0);
+    CHECK_OK(l1_call("evm_revert", json_pack("[O]", snap), &res, &e), &e);
+    json_decref(res);
+    json_decref(snap);
+    W.dev.nonce_known = false; /* its last transaction is gone */
+    CHECK_OK(l1_call("anvil_mine", json_pack("[i]", 8), &res, &e), &e);
+    json_decref(res);
+    CHECK_OK(commit_batch(hash_b, 1, 7, &e), &e);
+    CHECK(fetch_id(mp_t, &b, 30, 2));
+    mp_state_l2batch_metadata(meta, W.d.l2_chain_id, 0, 1, 7);
+    CHECK(b.id > a.id && b.metadata_len == 128 && memcmp(b.metadata, meta, 128) == 0);
+    char st[32];
+    for (int i = 0; i < 100 && strcmp(task_status(a.id, st, sizeof st), "reorged") != 0; i++)
+        usleep(100 * 1000);
+    CHECK_STR(st, "reorged");
+    /* The new batch's state (its hash as committed) is confirmed through the validator. */
+    uint8_t state[96], prev[32], post[32];
+    mp_test_rand_bytes(mp_t, prev, 32);
+    mp_test_rand_bytes(mp_t, post, 32);
+    mp_state_l2batch_state(state, prev, post, hash_b);
+    for (int i = 0; i < 3; i++)
+        CHECK(submit(submission_n(&b, i, state, sizeof state), NULL) == 0);
+    CHECK_STR(wait_closed(b.id, st, sizeof st), "confirmed");
+}
+
 TEST(metrics_and_node_api)
 {
     CHECK(world_ok);
@@ -554,11 +642,12 @@ TEST(metrics_and_node_api)
         return;
     httpc_reply r = httpc_send((uint16_t)agg_port, "GET", "/metrics", NULL, 0, false);
     CHECK(r.status == 200);
-    /* Since the restart: operator 2 for the first task, operators 0-2 for the second. */
-    CHECK(r.body && strstr(r.body, "mpavs_aggregator_submissions_total{result=\"accepted\"} 4"));
+    /* Since the restart: operator 2 for the first task, operators 0-2 for the second and for
+     * the batch. */
+    CHECK(r.body && strstr(r.body, "mpavs_aggregator_submissions_total{result=\"accepted\"} 7"));
     CHECK(r.body && strstr(r.body, "mpavs_aggregator_submissions_total{result=\"duplicate\"} 1"));
     CHECK(r.body &&
-          strstr(r.body, "mpavs_aggregator_confirmations_total{outcome=\"confirmed\"} 1"));
+          strstr(r.body, "mpavs_aggregator_confirmations_total{outcome=\"confirmed\"} 2"));
     CHECK(r.body && strstr(r.body, "{outcome=\"confirmed_elsewhere\"} 1"));
     if (mp_t->failures)
         printf("# %.3000s\n", r.body ? r.body : "");
@@ -633,6 +722,7 @@ static const mp_test_case tests[] = {
     MP_TEST(kill_9_keeps_signatures_and_confirms_once),
     MP_TEST(state_confirmed_by_someone_else_is_not_resent),
     MP_TEST(unanswered_task_expires_with_reason),
+    MP_TEST(batch_tasks_follow_the_rollup_and_its_reorgs),
     MP_TEST(metrics_and_node_api),
     MP_TEST(status_page_in_headless_chromium),
     MP_TEST(sigterm_stops_cleanly),

@@ -34,7 +34,7 @@
 #include "mpavs/sgxsim.h"
 #include "mpavs/txsend.h"
 
-#define MP_AVSW_MAX_OPS 8
+#define MP_AVSW_MAX_OPS 128
 #define MP_AVSW_STAKE   "2000000000000000000" /* 2e18 token wei each; quorum minimum 1e18 */
 
 /* anvil's first two dev accounts (public knowledge; test use only). */
