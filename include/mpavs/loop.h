@@ -68,7 +68,8 @@ typedef struct mp_timer {
 /** Creates a loop: blocks the signals (opts.signals), then starts the workers.
  ** opts may be NULL (no workers, no signals). */
 MP_WUR int mp_loop_new(mp_loop **out, const mp_loop_opts *opts, mp_err *err);
-/** Stops and joins the workers (each running job finishes first), calls done
+/** Marks the loop stopping (jobs polling mp_loop_stopping can give up), then
+ ** stops and joins the workers (each running job finishes first), calls done
  ** with canceled=true for queued jobs and runs completions not yet delivered,
  ** frees posted callbacks without running them, restores the signal mask.
  ** NULL is a no-op. */

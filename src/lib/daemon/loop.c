@@ -217,6 +217,9 @@ void mp_loop_free(mp_loop *loop)
         return;
     pthread_mutex_lock(&loop->mu);
     loop->closing = true;
+    /* Set under the lock after closing: whoever sees stopping knows no worker
+     * will take another job. Long jobs polling it give up. */
+    atomic_store(&loop->stopping, true);
     pthread_cond_broadcast(&loop->cv);
     pthread_mutex_unlock(&loop->mu);
     for (unsigned i = 0; i < loop->nthreads; i++)
