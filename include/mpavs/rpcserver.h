@@ -112,6 +112,8 @@ void mp_rpcs_wait(mp_rpcs_call *call, const char *topic, uint32_t wait_ms);
 bool mp_rpcs_final(const mp_rpcs_call *call);
 /** The method name of the call. */
 const char *mp_rpcs_method_name(const mp_rpcs_call *call);
+/** The client's address as text ("" for mp_rpcs_handle), e.g. for rate limits. */
+const char *mp_rpcs_remote(const mp_rpcs_call *call);
 /** In a handler: fails with JSON-RPC code and a message (err gets MP_ERR_INVALID
  ** and the message); returns that rc: "return mp_rpcs_fail(call, err, -32010, ...)". */
 int mp_rpcs_fail(mp_rpcs_call *call, mp_err *err, int code, const char *fmt, ...) MP_PRINTF(4, 5);

@@ -294,7 +294,14 @@ static int m_prove(void *user, mp_rpcs_call *call, json_t *params, json_t **resu
         if (!p.not_ready && !ctx->cfg->fault_wrong_state)
             cache_put(ctx->cache, &t, &p, sig);
     }
-    observe_prove(ctx, started, hit ? "cached" : p.not_ready ? "not_ready" : "proved");
+    const char *outcome = hit ? "cached" : p.not_ready ? "not_ready" : "proved";
+    observe_prove(ctx, started, outcome);
+    uint64_t last = t.identifier == MP_STATE_L2_BLOCK ? t.block : t.last;
+    if (hit || p.not_ready)
+        MP_DEBUG(ctx->log, outcome, MP_LU64("identifier", t.identifier), MP_LU64("block", last));
+    else
+        MP_INFO(ctx->log, "proved", MP_LU64("identifier", t.identifier), MP_LU64("block", last),
+                MP_LBOOL("faulty", ctx->cfg->fault_wrong_state));
     *result = proof_json(ctx, &t, &p, sig);
     return *result ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
 }

@@ -23,8 +23,11 @@ typedef struct app {
 
 static int m_echo(void *user, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
 {
-    (void)user, (void)call, (void)err;
-    *result = json_incref(params);
+    (void)user, (void)err;
+    /* an object's echo also tells who asked */
+    *result = json_is_object(params)
+                  ? json_pack("{s:O, s:s}", "params", params, "remote", mp_rpcs_remote(call))
+                  : json_incref(params);
     return MP_OK;
 }
 
@@ -73,6 +76,10 @@ static int m_next(void *user, mp_rpcs_call *call, json_t *params, json_t **resul
     pthread_mutex_lock(&a->mu);
     long long v = a->value;
     pthread_mutex_unlock(&a->mu);
+    uint64_t slow = 0;
+    if (json_object_get(o, "slowMs") && !mp_rpcs_final(call) &&
+        mp_rpcs_field_u64(o, "params[0]", "slowMs", &slow, err) == MP_OK)
+        mp_clock_sleep_ms((long)slow); /* widens the gap between check and wait */
     if (v > (long long)after)
         *result = json_pack("{s:I}", "value", (json_int_t)v);
     else if (mp_rpcs_final(call))
@@ -203,6 +210,8 @@ TEST(rpcs_ids_and_notifications)
     json_decref(r);
     r = post(&s, "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"echo\",\"params\":{\"a\":1}}", &st);
     CHECK(json_is_null(json_object_get(r, "id")) && json_object_get(r, "result") != NULL);
+    CHECK(strcmp(json_string_value(json_object_get(json_object_get(r, "result"), "remote")),
+                 "127.0.0.1") == 0);
     json_decref(r);
     r = post(&s, "{\"jsonrpc\":\"2.0\",\"id\":12345678901,\"method\":\"echo\"}", &st);
     CHECK(json_integer_value(json_object_get(r, "id")) == 12345678901LL);
@@ -247,6 +256,7 @@ TEST(rpcs_bad_requests)
     CHECK(st == 413 && strstr(json_string_value(json_object_get(r, "error")), "4096") != NULL);
     json_decref(r);
     server_stop(&s);
+    CHECK(s.a.calls_failed == 6 && s.a.calls_ok == 0); /* refused requests are observed too */
 }
 
 TEST(rpcs_batches)
@@ -437,12 +447,45 @@ TEST(rpcs_long_poll_shutdown)
     json_decref(p.resp);
 }
 
+/* An event between a handler's check and its wait must not be lost: the
+ ** handler is slowed down (slowMs) so the notify lands in that gap. */
+typedef struct slow_arg {
+    server *s;
+    json_t *resp;
+} slow_arg;
+
+static void *slow_poll(void *arg)
+{
+    slow_arg *a = arg;
+    long st;
+    a->resp = post(a->s,
+                   "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"next\","
+                   "\"params\":[{\"after\":0,\"waitMs\":60000,\"slowMs\":300}]}",
+                   &st);
+    return NULL;
+}
+
+TEST(rpcs_long_poll_no_lost_wakeup)
+{
+    server s;
+    CHECK(server_start(&s, 2, 60000));
+    slow_arg a = {&s, NULL};
+    pthread_t t;
+    pthread_create(&t, NULL, slow_poll, &a);
+    mp_clock_sleep_ms(100); /* the handler has read 0 and sleeps */
+    set_value(&s, 1);
+    pthread_join(t, NULL); /* a lost event would hang here for 60 s, then answer {} */
+    CHECK(json_integer_value(json_object_get(json_object_get(a.resp, "result"), "value")) == 1);
+    json_decref(a.resp);
+    server_stop(&s);
+}
+
 static const mp_test_case cases[] = {
     MP_TEST(rpcs_round_trip_client),  MP_TEST(rpcs_ids_and_notifications),
     MP_TEST(rpcs_bad_requests),       MP_TEST(rpcs_batches),
     MP_TEST(rpcs_error_mapping),      MP_TEST(rpcs_param_helpers),
     MP_TEST(rpcs_long_poll_event),    MP_TEST(rpcs_long_poll_cap_while_serving),
-    MP_TEST(rpcs_long_poll_shutdown),
+    MP_TEST(rpcs_long_poll_shutdown), MP_TEST(rpcs_long_poll_no_lost_wakeup),
 };
 
 int main(int argc, char **argv)

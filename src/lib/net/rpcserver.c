@@ -30,6 +30,7 @@ struct mp_rpcs_call {
     char *topic;
     uint32_t wait_ms;
     int app_code;
+    char remote[64]; /* client address ("" without HTTP) */
     /* as a waiter */
     mp_http_conn *conn;
     long long started_ms, deadline_ms;
@@ -140,12 +141,25 @@ const char *mp_rpcs_method_name(const mp_rpcs_call *call)
     return call->m->name;
 }
 
+const char *mp_rpcs_remote(const mp_rpcs_call *call)
+{
+    return call->remote;
+}
+
 static const mp_rpcs_method *find_method(const mp_rpcs *s, const char *name)
 {
     for (size_t i = 0; i < s->nmethods; i++)
         if (strcmp(s->methods[i].name, name) == 0)
             return &s->methods[i];
     return NULL;
+}
+
+/* Requests refused before a method ran count under a fixed name, so label
+ ** values stay few whatever clients send. */
+static void observe_refused(mp_rpcs *s, const char *what, int code)
+{
+    if (s->opts.observer)
+        s->opts.observer(s->opts.observer_user, what, code, 0);
 }
 
 static void observe(mp_rpcs *s, const mp_rpcs_call *c, int code)
@@ -197,8 +211,9 @@ static bool valid_id(const json_t *id)
     return json_is_string(id) || json_is_number(id) || json_is_null(id);
 }
 
-/* Checks one request object; on success *call is set, else an error response. */
-static json_t *prepare(mp_rpcs *s, json_t *req, mp_rpcs_call **call)
+/* Checks one request object: *call, or an error response (or NULL for a
+ ** notification of an unknown method). */
+static json_t *check_request(mp_rpcs *s, json_t *req, const char *remote, mp_rpcs_call **call)
 {
     *call = NULL;
     json_t *id = json_object_get(req, "id");
@@ -235,13 +250,31 @@ static json_t *prepare(mp_rpcs *s, json_t *req, mp_rpcs_call **call)
     c->id = id ? json_incref(id) : NULL;
     c->params = params ? json_incref(params) : json_array();
     c->started_ms = mp_clock_now_ms();
+    snprintf(c->remote, sizeof c->remote, "%s", remote ? remote : "");
     *call = c;
     return NULL;
 }
 
-static json_t *run_batch(mp_rpcs *s, json_t *reqs)
+/* Checks one request object; on success *call is set, else an error response
+ ** (counted as "(invalid)" or "(unknown)"). */
+static json_t *prepare(mp_rpcs *s, json_t *req, const char *remote, mp_rpcs_call **call)
+{
+    json_t *resp = check_request(s, req, remote, call);
+    if (*call == NULL) {
+        int code = MP_RPCS_UNKNOWN_METHOD;
+        json_t *e = json_object_get(resp, "error");
+        if (e)
+            code = (int)json_integer_value(json_object_get(e, "code"));
+        observe_refused(s, code == MP_RPCS_UNKNOWN_METHOD ? "(unknown)" : "(invalid)", code);
+    }
+    return resp;
+}
+
+static json_t *run_batch(mp_rpcs *s, json_t *reqs, const char *remote)
 {
     size_t n = json_array_size(reqs);
+    if (n == 0 || n > s->opts.max_batch)
+        observe_refused(s, "(invalid)", MP_RPCS_INVALID_REQUEST);
     if (n == 0)
         return envelope(NULL, true,
                         error_new(MP_RPCS_INVALID_REQUEST, "invalid request: empty batch"));
@@ -253,7 +286,7 @@ static json_t *run_batch(mp_rpcs *s, json_t *reqs)
     json_t *out = json_array();
     for (size_t i = 0; out && i < n; i++) {
         mp_rpcs_call *c;
-        json_t *r = prepare(s, json_array_get(reqs, i), &c);
+        json_t *r = prepare(s, json_array_get(reqs, i), remote, &c);
         if (c) {
             c->final = true;
             r = run(s, c, false);
@@ -269,12 +302,13 @@ static json_t *run_batch(mp_rpcs *s, json_t *reqs)
     return out;
 }
 
-static json_t *parse(const char *body, size_t len, json_t **req)
+static json_t *parse(mp_rpcs *s, const char *body, size_t len, json_t **req)
 {
     json_error_t je;
     *req = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (*req)
         return NULL;
+    observe_refused(s, "(invalid)", MP_RPCS_PARSE_ERROR);
     return envelope(NULL, true,
                     error_new(MP_RPCS_PARSE_ERROR, "parse error at line %d column %d: %s", je.line,
                               je.column, je.text));
@@ -282,12 +316,12 @@ static json_t *parse(const char *body, size_t len, json_t **req)
 
 char *mp_rpcs_handle(mp_rpcs *s, const char *body, size_t len)
 {
-    json_t *req, *resp = parse(body, len, &req);
+    json_t *req, *resp = parse(s, body, len, &req);
     if (req && json_is_array(req)) {
-        resp = run_batch(s, req);
+        resp = run_batch(s, req, NULL);
     } else if (req) {
         mp_rpcs_call *c;
-        resp = prepare(s, req, &c);
+        resp = prepare(s, req, NULL, &c);
         if (c) {
             c->final = true;
             resp = run(s, c, false);
@@ -353,12 +387,12 @@ static uint64_t generation(mp_rpcs *s)
 int mp_rpcs_http(void *user, mp_http_conn *conn, const mp_http_request *req, mp_http_response *out)
 {
     mp_rpcs *s = user;
-    json_t *body, *resp = parse((const char *)req->body, req->body_len, &body);
+    json_t *body, *resp = parse(s, (const char *)req->body, req->body_len, &body);
     if (body && json_is_array(body)) {
-        resp = run_batch(s, body);
+        resp = run_batch(s, body, req->remote);
     } else if (body) {
         mp_rpcs_call *c;
-        resp = prepare(s, body, &c);
+        resp = prepare(s, body, req->remote, &c);
         if (c) {
             c->conn = conn;
             c->final = c->id == NULL; /* a notification never waits */
