@@ -117,8 +117,8 @@ contract MultiProverServiceManager is
     ) external initializer {
         __Ownable_init(initialOwner);
         _setPauser(initialPauser);
-        _setLivenessVerifier(verifier);
         _setMaxReferenceBlockAge(maxReferenceBlockAge_);
+        _setLivenessVerifier(verifier);
     }
 
     // ---- confirmation ----
@@ -464,6 +464,9 @@ contract MultiProverServiceManager is
         StoredCommittee storage stored = _layout().committees[identifier];
         bytes32 packed = stored.packed;
         if (packed == bytes32(0)) revert CommitteeNotFound(identifier);
+        if (address(validator) != address(0) && address(validator).code.length == 0) {
+            revert InvalidParameter();
+        }
         emit TaskValidatorUpdated(identifier, address(stored.validator), address(validator));
         stored.validator = validator;
         packed &= ~bytes32(uint256(0xff));
@@ -542,7 +545,11 @@ contract MultiProverServiceManager is
     function _setLivenessVerifier(
         ITEELivenessVerifier verifier
     ) internal {
-        if (address(verifier) == address(0)) revert InvalidParameter();
+        // The verifier must accept this contract's clearOnDeregistration calls, or operators
+        // could not deregister.
+        if (address(verifier) == address(0) || verifier.serviceManager() != address(this)) {
+            revert InvalidParameter();
+        }
         Layout storage $ = _layout();
         emit LivenessVerifierUpdated(address($.livenessVerifier), address(verifier));
         $.livenessVerifier = verifier;

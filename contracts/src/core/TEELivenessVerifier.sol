@@ -61,7 +61,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
     IBLSApkRegistry public immutable blsApkRegistry;
     /// @notice The index registry (operator id -> operator number).
     IOperatorNumberRegistry public immutable operatorNumbers;
-    /// @notice The service manager (may clear the record of a deregistered operator).
+    /// @inheritdoc ITEELivenessVerifier
     address public immutable serviceManager;
 
     /// @param coordinator The registry coordinator.

@@ -124,7 +124,8 @@ interface IMultiProverServiceManager {
     error EnforcedPause();
     /// @notice The contract is not paused.
     error ExpectedPause();
-    /// @notice A parameter is zero or out of range.
+    /// @notice A parameter is zero or out of range (or a liveness verifier made for another
+    ///         service manager, a task validator without code).
     error InvalidParameter();
     /// @notice The reference block is not before the current block.
     error ReferenceBlockNotInPast(uint32 referenceBlockNumber, uint256 currentBlock);
@@ -250,7 +251,7 @@ interface IMultiProverServiceManager {
     /// @notice Names the contract confirmState asks whether a header of this committee refers to
     ///         an existing task (0 = no check). Owner only.
     /// @param identifier An existing committee.
-    /// @param validator The validator (0 to remove).
+    /// @param validator The validator (a contract; 0 to remove).
     function setTaskValidator(
         uint256 identifier,
         ITaskValidator validator
@@ -265,7 +266,7 @@ interface IMultiProverServiceManager {
     ) external;
 
     /// @notice Sets the liveness verifier. Owner only.
-    /// @param verifier The verifier (nonzero).
+    /// @param verifier The verifier (nonzero, its serviceManager() this contract).
     function setLivenessVerifier(
         ITEELivenessVerifier verifier
     ) external;

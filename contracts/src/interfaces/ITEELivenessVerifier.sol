@@ -212,6 +212,10 @@ interface ITEELivenessVerifier {
         address operator
     ) external;
 
+    /// @notice The service manager allowed to call clearOnDeregistration (the registry
+    ///         coordinator's, fixed at construction).
+    function serviceManager() external view returns (address);
+
     /// @notice The operator id a live operator holds `enclave` for (0 if no live operator has
     ///         it as its enclave).
     /// @param enclave The enclave address.

@@ -67,6 +67,38 @@ contract StakeWindowTest is MpavsFixture {
         assertEq(d.serviceManager.conflictCount(1, honest.metadata), 0);
     }
 
+    /// @dev The review's exact sequence: everything withdrawn, so the operator is deregistered
+    ///      at the stake update; 61 blocks after completing the withdrawal it signs alone at a
+    ///      reference block from before. Refused twice over: the reference block is too old
+    ///      (checked first), and its liveness ended with its registration.
+    function test_confirmState_RevertWhen_DeregisteredOperatorConfirmsWithWithdrawnStake() public {
+        uint32 ref = uint32(block.number - 1);
+        vm.prank(ops[0].addr);
+        uint256 id = d.vault.queueWithdrawal(100 ether);
+        address[] memory who = new address[](1);
+        who[0] = ops[0].addr;
+        d.registryCoordinator.updateOperators(who); // below the minimum: deregistered
+        assertFalse(d.livenessVerifier.isLive(ops[0].id));
+        vm.roll(block.number + d.vault.minWithdrawalDelayBlocks());
+        vm.prank(ops[0].addr);
+        d.vault.completeWithdrawal(id);
+        vm.roll(block.number + 61);
+        IMultiProverServiceManager.StateHeader memory fake = _header(1, 778, ref);
+        fake.state = abi.encode(keccak256("made up"), keccak256("made up root"));
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
+            _signedParams(fake, Q0, _range(0, 4), _range(1, 4));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.ReferenceBlockTooOld.selector,
+                ref,
+                block.number,
+                DEVNET_MAX_REFERENCE_BLOCK_AGE
+            )
+        );
+        d.serviceManager.confirmState(fake, p);
+        assertEq(d.serviceManager.confirmedStateHash(1, fake.metadata), bytes32(0));
+    }
+
     function test_devnetDefaults_KeepStakeSlashableForWholeWindow() public view {
         assertLt(
             uint256(d.serviceManager.maxReferenceBlockAge()), d.vault.minWithdrawalDelayBlocks()

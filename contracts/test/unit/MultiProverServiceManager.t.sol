@@ -762,6 +762,14 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         assertEq(d.serviceManager.pauser(), address(0x1234));
         vm.expectRevert(IMultiProverServiceManager.InvalidParameter.selector);
         d.serviceManager.setLivenessVerifier(ITEELivenessVerifier(address(0)));
+        // A verifier made for another deployment would block deregistrations here.
+        Deployment memory mine = d;
+        Deployment memory other = _deployMpavs(_config(67));
+        vm.expectRevert(IMultiProverServiceManager.InvalidParameter.selector);
+        mine.serviceManager
+            .setLivenessVerifier(ITEELivenessVerifier(address(other.livenessVerifier)));
+        vm.expectRevert(IMultiProverServiceManager.InvalidParameter.selector);
+        mine.serviceManager.setTaskValidator(2, ITaskValidator(address(0x7A5C)));
         d.serviceManager.setStaleStakesForbidden(true);
         assertTrue(d.serviceManager.staleStakesForbidden());
     }
