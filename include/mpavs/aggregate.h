@@ -99,11 +99,13 @@ long mp_agg_committee_find(const mp_agg_committee_state *cs, const uint8_t opera
 mp_agg_verdict mp_agg_check_signatures(const mp_agg_digests *dg, const mp_checksig_key *key,
                                        const mp_agg_response *r);
 
-/** Checks BLS signatures for many threads at once: a caller that finds no
- ** batch running verifies everything queued so far with one
- ** mp_bls_batch_verify (signatures on one digest share a pairing), bisecting
- ** with mp_bls_batch_find_invalid when the batch fails; the other callers wait
- ** for their answer. One signature alone is a plain mp_bls_verify. */
+/** Checks BLS signatures for many threads at once, batched per digest (the
+ ** operators answering one task's state sign the same digest): a caller that
+ ** finds no batch running on its digest verifies every queued signature on it
+ ** with one mp_bls_batch_verify_same, bisecting with
+ ** mp_bls_batch_find_invalid_same when the batch fails; the callers it took
+ ** wait for their answer; other digests are verified in parallel. One
+ ** signature alone is a plain mp_bls_verify. */
 typedef struct mp_agg_verifier mp_agg_verifier;
 
 /** A verifier whose batches hold at most max_batch signatures (0: 256). */

@@ -1,8 +1,10 @@
 /*
 ** verifier.c: batched BLS verification shared by threads (mp_agg_verifier in
-** include/mpavs/aggregate.h). Leader/follower: callers queue a request; one
-** of them runs the whole queue as a batch outside the lock while the others
-** wait on a condition variable for the sequence number of their request.
+** include/mpavs/aggregate.h). Leader/follower per digest: callers queue a
+** request; when no batch on its digest runs, a caller takes every queued
+** request on that digest and verifies them outside the lock with
+** mp_bls_batch_verify_same (one pairing for the lot); callers on other digests
+** do the same in parallel, so the cores are not serialised behind one leader.
 */
 #include "mpavs/aggregate.h"
 #include "mpavs/bls.h"
@@ -16,19 +18,20 @@ typedef struct vreq {
     const uint8_t *digest;
     const mp_bn254_g2 *pk;
     const mp_bn254_g1 *sig;
-    uint64_t seq;
-    bool valid;
+    bool done, valid;
     int rc;
     mp_err err;
 } vreq;
 
+#define MAX_RUNNING 64 /* digests being verified at once */
+
 struct mp_agg_verifier {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    vreq **q;
+    vreq **q; /* waiting requests */
     size_t n, cap;
-    uint64_t seq, done; /* last queued, last answered */
-    bool busy;
+    uint8_t running[MAX_RUNNING][32]; /* digests whose batch runs now */
+    size_t n_running;
     uint64_t batches, sigs;
 };
 
@@ -59,31 +62,29 @@ void mp_agg_verifier_free(mp_agg_verifier *v)
     free(v);
 }
 
-/* Checks batch[0..n): one batch verification, bisection only when it fails. */
+/* Checks batch[0..n), all on one digest: one batch verification, bisection
+ * only when it fails. */
 static void run_batch(vreq **batch, size_t n)
 {
     mp_err err = {0};
+    const uint8_t *digest = batch[0]->digest;
     if (n == 1) {
-        batch[0]->valid = mp_bls_verify(batch[0]->pk, batch[0]->digest, batch[0]->sig, NULL) ==
-                          MP_OK;
+        batch[0]->valid = mp_bls_verify(batch[0]->pk, digest, batch[0]->sig, NULL) == MP_OK;
         return;
     }
-    uint8_t(*digests)[32] = malloc(n * 32);
     mp_bn254_g2 *pks = malloc(n * sizeof *pks);
     mp_bn254_g1 *sigs = malloc(n * sizeof *sigs);
     bool *bad = calloc(n, sizeof *bad);
-    int rc = digests && pks && sigs && bad ? MP_OK : MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
+    int rc = pks && sigs && bad ? MP_OK : MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
     for (size_t i = 0; rc == MP_OK && i < n; i++) {
-        memcpy(digests[i], batch[i]->digest, 32);
         pks[i] = *batch[i]->pk;
         sigs[i] = *batch[i]->sig;
     }
     if (rc == MP_OK) {
-        rc = mp_bls_batch_verify((const uint8_t(*)[32])digests, pks, sigs, n, &err);
+        rc = mp_bls_batch_verify_same(digest, pks, sigs, n, &err);
         if (mp_rc_class(rc) == MP_ERR_VERIFY) {
             size_t n_bad = 0;
-            rc = mp_bls_batch_find_invalid((const uint8_t(*)[32])digests, pks, sigs, n, bad,
-                                           &n_bad, &err);
+            rc = mp_bls_batch_find_invalid_same(digest, pks, sigs, n, bad, &n_bad, &err);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -91,49 +92,69 @@ static void run_batch(vreq **batch, size_t n)
         batch[i]->err = err;
         batch[i]->valid = rc == MP_OK && !bad[i];
     }
-    free(digests);
     free(pks);
     free(sigs);
     free(bad);
 }
 
-/* Queues r, waiting while the queue is full; under v->mu. */
-static void enqueue(mp_agg_verifier *v, vreq *r)
+static bool is_running(const mp_agg_verifier *v, const uint8_t digest[32])
 {
-    while (v->n == v->cap)
-        pthread_cond_wait(&v->cv, &v->mu);
-    r->seq = ++v->seq;
-    v->q[v->n++] = r;
+    for (size_t i = 0; i < v->n_running; i++)
+        if (memcmp(v->running[i], digest, 32) == 0)
+            return true;
+    return false;
+}
+
+/* Moves every queued request on r's digest into batch (r among them); under v->mu. */
+static size_t take_batch(mp_agg_verifier *v, const vreq *r, vreq **batch)
+{
+    size_t n = 0, w = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (memcmp(v->q[i]->digest, r->digest, 32) == 0)
+            batch[n++] = v->q[i];
+        else
+            v->q[w++] = v->q[i];
+    }
+    v->n = w;
+    return n;
 }
 
 int mp_agg_verify(mp_agg_verifier *v, const uint8_t digest[32], const mp_bn254_g2 *pk,
                   const mp_bn254_g1 *sig, bool *valid, mp_err *err)
 {
     vreq r = {.digest = digest, .pk = pk, .sig = sig};
-    vreq *batch[1024];
+    vreq **batch = malloc(v->cap * sizeof *batch); /* before queueing: no failure after */
+    if (batch == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     pthread_mutex_lock(&v->mu);
-    enqueue(v, &r);
-    while (v->done < r.seq) {
-        if (v->busy) {
-            pthread_cond_wait(&v->cv, &v->mu);
+    while (v->n == v->cap)
+        pthread_cond_wait(&v->cv, &v->mu);
+    v->q[v->n++] = &r;
+    while (!r.done) {
+        if (is_running(v, digest) || v->n_running == MAX_RUNNING) {
+            pthread_cond_wait(&v->cv, &v->mu); /* a batch on this digest may take r */
             continue;
         }
-        v->busy = true;
-        size_t n = v->n < sizeof batch / sizeof *batch ? v->n : sizeof batch / sizeof *batch;
-        memcpy(batch, v->q, n * sizeof *batch);
-        memmove(v->q, v->q + n, (v->n - n) * sizeof *v->q);
-        v->n -= n;
+        /* Lead a batch of everything queued on this digest; other digests run beside it. */
+        size_t n = take_batch(v, &r, batch);
+        memcpy(v->running[v->n_running++], digest, 32);
         pthread_cond_broadcast(&v->cv); /* room in the queue */
         pthread_mutex_unlock(&v->mu);
         run_batch(batch, n);
         pthread_mutex_lock(&v->mu);
-        v->done = batch[n - 1]->seq;
+        for (size_t i = 0; i < n; i++)
+            batch[i]->done = true;
+        for (size_t i = 0; i < v->n_running; i++)
+            if (memcmp(v->running[i], digest, 32) == 0) {
+                memmove(v->running[i], v->running[--v->n_running], 32);
+                break;
+            }
         v->batches++;
         v->sigs += n;
-        v->busy = false;
         pthread_cond_broadcast(&v->cv);
     }
     pthread_mutex_unlock(&v->mu);
+    free(batch);
     *valid = r.valid;
     if (r.rc != MP_OK && err)
         *err = r.err;
