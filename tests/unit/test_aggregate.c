@@ -285,8 +285,8 @@ static void *vt_run(void *p)
 {
     vt_arg *a = p;
     for (int i = 0; i < VT_EACH && a->rc == MP_OK; i++)
-        a->rc = mp_agg_verify(a->v, a->digests[i], &a->w->keys[a->t].g2, &a->sigs[i], &a->got[i],
-                              NULL);
+        a->rc =
+            mp_agg_verify(a->v, a->digests[i], &a->w->keys[a->t].g2, &a->sigs[i], &a->got[i], NULL);
     return NULL;
 }
 
@@ -353,8 +353,7 @@ TEST(batch_verifier_answers_each_caller)
 static const mp_test_case tests[] = {
     MP_TEST(prover_state_digest_vector),         MP_TEST(committee_state_members_and_progress),
     MP_TEST(committee_state_rejects_bad_keys),   MP_TEST(response_signature_checks),
-    MP_TEST(params_from_committee_state_verify),
-    MP_TEST(batch_verifier_answers_each_caller),
+    MP_TEST(params_from_committee_state_verify), MP_TEST(batch_verifier_answers_each_caller),
 };
 
 MP_TEST_MAIN("aggregate", tests)
