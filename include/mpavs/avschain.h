@@ -100,6 +100,16 @@ MP_WUR int mp_avs_get_operator_keys(mp_rpc *rpc, const mp_avs_deployment *d,
                                     const uint8_t operator_addr[20], uint64_t block,
                                     mp_checksig_key *out, mp_err *err);
 
+/* Operators whose keys one JSON-RPC batch reads (two eth_calls each). */
+#define MP_AVS_KEYS_PER_BATCH 100
+
+/** The keys of n operators at one block, out[i] for operator_addrs[i]: one
+ ** JSON-RPC batch per MP_AVS_KEYS_PER_BATCH operators instead of two calls
+ ** each. Fails as a whole (naming the operator) when one has no key. */
+MP_WUR int mp_avs_get_operator_keys_batch(mp_rpc *rpc, const mp_avs_deployment *d,
+                                          const uint8_t (*operator_addrs)[20], size_t n,
+                                          uint64_t block, mp_checksig_key *out, mp_err *err);
+
 /** MultiProverServiceManager.getCommittee(identifier). MP_ERR_NOTFOUND when
  ** the committee does not exist. */
 MP_WUR int mp_avs_get_committee(mp_rpc *rpc, const mp_avs_deployment *d, uint64_t identifier,
@@ -114,6 +124,13 @@ MP_WUR int mp_avs_state_header_digest(mp_rpc *rpc, const mp_avs_deployment *d,
 MP_WUR int mp_avs_verify_liveness(mp_rpc *rpc, const mp_avs_deployment *d,
                                   const uint8_t operator_addr[20], const uint8_t enclave[20],
                                   uint64_t block, bool *live, mp_err *err);
+
+/** verifyLivenessProof(operator_addrs[i], enclaves[i]) into live[i] for n
+ ** pairs, in JSON-RPC batches of MP_RPC_MAX_BATCH calls. */
+MP_WUR int mp_avs_verify_liveness_batch(mp_rpc *rpc, const mp_avs_deployment *d,
+                                        const uint8_t (*operator_addrs)[20],
+                                        const uint8_t (*enclaves)[20], size_t n, uint64_t block,
+                                        bool *live, mp_err *err);
 
 /** MultiProverServiceManager.confirmedStateHash(identifier, metadata): the
  ** keccak256 of the confirmed state, zero when none. */
