@@ -235,7 +235,7 @@ static int load_tx(mp_evm_tx *tx, tx_store *s, json_t *t, json_t *idx, const cha
 }
 
 typedef struct run_stats {
-    int pass, fail;
+    int pass, fail, skip;
 } run_stats;
 
 static void print_hex32(const char *key, const uint8_t h[32], bool comma)
@@ -335,10 +335,10 @@ static int statetest_file(const char *path, run_stats *rs)
     {
         json_t *posts = json_object_get(json_object_get(test, "post"), "Cancun");
         if (!posts) {
-            printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"pass\":false,\"error\":\"no Cancun "
-                   "post state in the fixture\"}\n",
+            /* A fill for other forks only: not a Cancun test. */
+            printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"skip\":\"no Cancun post state\"}\n",
                    name);
-            rs->fail++;
+            rs->skip++;
             continue;
         }
         size_t i;
@@ -360,10 +360,10 @@ static int cmd_statetest(int argc, char **argv)
     }
     if (argc < 2)
         return cli_usage(usage);
-    run_stats rs = {0, 0};
+    run_stats rs = {0, 0, 0};
     for (int i = 1; i < argc; i++)
         statetest_file(argv[i], &rs);
-    fprintf(stderr, "%d passed, %d failed\n", rs.pass, rs.fail);
+    fprintf(stderr, "%d passed, %d failed, %d skipped (not Cancun)\n", rs.pass, rs.fail, rs.skip);
     return rs.fail ? CLI_NO : CLI_OK;
 }
 

@@ -936,7 +936,10 @@ static void do_create(evm_tx_ctx *tx, const evm_msg *m, evm_out *out)
         st->oom = true;
         out->status = MP_EVM_FAILURE;
     } else {
-        interpret(tx, m, m->input, m->input_len, jd, out);
+        evm_msg im = *m; /* initcode runs with empty calldata */
+        im.input = NULL;
+        im.input_len = 0;
+        interpret(tx, &im, m->input, m->input_len, jd, out);
     }
     free(jd);
     if (out->status == MP_EVM_SUCCESS) {

@@ -15,7 +15,8 @@
 
 #include "mpavs/bn254.h"
 #include "mpavs/keccak.h"
-#include "mpavs/secp.h"
+#include <secp256k1.h>
+#include <secp256k1_recovery.h>
 
 bool evm_is_precompile(const uint8_t addr[20])
 {
@@ -64,10 +65,17 @@ static void ecrecover(evm_tx_ctx *tx, const uint8_t *in, size_t len, evm_out *ou
             return;
     if (b[63] != 27 && b[63] != 28)
         return;
-    uint8_t pub[64];
-    if (mp_secp_recover(pub, b, b + 64, b[63] - 27, NULL) != MP_OK)
+    /* Unlike transaction signatures, ecrecover accepts an s in the upper half. */
+    const secp256k1_context *c = secp256k1_context_static;
+    secp256k1_ecdsa_recoverable_signature rs;
+    secp256k1_pubkey pk;
+    uint8_t ser[65];
+    size_t n = sizeof ser;
+    if (!secp256k1_ecdsa_recoverable_signature_parse_compact(c, &rs, b + 64, b[63] - 27) ||
+        !secp256k1_ecdsa_recover(c, &pk, &rs, b) ||
+        !secp256k1_ec_pubkey_serialize(c, ser, &n, &pk, SECP256K1_EC_UNCOMPRESSED))
         return;
-    mp_keccak256(res, pub, 64);
+    mp_keccak256(res, ser + 1, 64);
     memcpy(addr, res + 12, 20);
     memset(res, 0, 12);
     memcpy(res + 12, addr, 20);
