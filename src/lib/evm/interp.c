@@ -197,7 +197,7 @@ void evm_create2_addr(uint8_t out[20], const uint8_t sender[20], const mp_w256 *
     buf[0] = 0xff;
     memcpy(buf + 1, sender, 20);
     mp_w256_to_be(buf + 21, salt);
-    mp_keccak256(buf + 53, code, len);
+    mp_keccak256(buf + 53, len ? code : (const uint8_t *)"", len);
     mp_keccak256(h, buf, sizeof buf);
     memcpy(out, h + 12, 20);
 }
@@ -549,7 +549,7 @@ static enum mp_evm_status run(frame *f, evm_out *out)
                 FAIL();
             USE(6 * (int64_t)words(s));
             uint8_t h[32];
-            mp_keccak256(h, s ? f->mem + o : NULL, s);
+            mp_keccak256(h, s ? f->mem + o : (const uint8_t *)"", s);
             mp_w256_from_be(&sk[sp - 2], h);
             f->sp--;
             break;

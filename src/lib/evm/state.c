@@ -289,7 +289,7 @@ void evm_set_code(mp_evm_state *st, evm_acct *a, const uint8_t *code, size_t len
     a->jumpdests = NULL;
     a->code = c;
     a->code_len = len;
-    mp_keccak256(a->code_hash, code, len);
+    mp_keccak256(a->code_hash, len ? code : (const uint8_t *)"", len);
 }
 
 void evm_set_storage(mp_evm_state *st, evm_acct *a, evm_slot *s, const mp_w256 *v)
@@ -532,7 +532,8 @@ void evm_commit_tx(mp_evm_state *st)
             a->created = false;
     }
     st->jn = 0;
-    memset(st->ts, 0, st->ts_cap * sizeof *st->ts);
+    if (st->ts_n)
+        memset(st->ts, 0, st->ts_cap * sizeof *st->ts);
     st->ts_n = 0;
     evm_free_logs(st->logs, st->n_logs);
     st->n_logs = 0;
@@ -580,7 +581,7 @@ int mp_evm_state_set_account(mp_evm_state *st, const uint8_t addr[20], uint64_t 
     a->jumpdests = NULL;
     a->code = c;
     a->code_len = code_len;
-    mp_keccak256(a->code_hash, code, code_len);
+    mp_keccak256(a->code_hash, code_len ? code : (const uint8_t *)"", code_len);
     return MP_OK;
 }
 
