@@ -830,6 +830,16 @@ static enum mp_evm_status run(frame *f, evm_out *out)
             if (op >= 0x60 && op <= 0x7f) {
                 size_t n = (size_t)(op - 0x5f);
                 size_t avail = f->code_len - pc - 1;
+                if (n <= 8 && n <= avail) { /* the common short push */
+                    const uint8_t *p = f->code + pc + 1;
+                    uint64_t v = 0;
+                    for (size_t k = 0; k < n; k++)
+                        v = (v << 8) | p[k];
+                    sk[sp] = mp_w256_u64(v);
+                    f->sp++;
+                    pc += n + 1;
+                    continue;
+                }
                 mp_w256_from_be_n(&sk[sp], f->code + pc + 1, n < avail ? n : avail);
                 if (n > avail) { /* implicit zero bytes past the end of code */
                     mp_w256 sh = mp_w256_u64(8 * (n - avail));

@@ -22,12 +22,13 @@ void mp_w256_from_be(mp_w256 *r, const uint8_t in[32])
 
 void mp_w256_from_be_n(mp_w256 *r, const uint8_t *in, size_t n)
 {
-    uint8_t b[32] = {0};
     if (n > 32)
         n = 32;
-    if (n)
-        memcpy(b + 32 - n, in, n);
-    mp_w256_from_be(r, b);
+    r->w[0] = r->w[1] = r->w[2] = r->w[3] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t pos = n - 1 - i; /* byte index from the least significant */
+        r->w[pos / 8] |= (uint64_t)in[i] << (8 * (pos % 8));
+    }
 }
 
 void mp_w256_to_be(uint8_t out[32], const mp_w256 *a)
