@@ -127,6 +127,20 @@ MP_WUR int mp_evm_run_code(mp_evm_state *st, const mp_evm_block *env, const uint
                            size_t code_len, const uint8_t *input, size_t input_len, uint64_t gas,
                            mp_evm_result *r, mp_err *err);
 
+/** A system call (EIP-4788 beacon root): a message from `from` to `to` with
+ ** data and gas, no fees and no nonce change, committed like a transaction.
+ ** Nothing happens when `to` has no code. */
+MP_WUR int mp_evm_system_call(mp_evm_state *st, const mp_evm_block *env, const uint8_t from[20],
+                              const uint8_t to[20], const uint8_t *data, size_t len, uint64_t gas,
+                              mp_err *err);
+/** Credits a withdrawal (EIP-4895) of amount_gwei to addr. */
+MP_WUR int mp_evm_withdraw(mp_evm_state *st, const uint8_t addr[20], uint64_t amount_gwei,
+                           mp_err *err);
+/** Appends a receipt's consensus encoding: type byte (types 1-3) then
+ ** rlp([status, cumulative gas, bloom, logs]). */
+void mp_evm_receipt_encode(mp_buf *out, int type, bool success, uint64_t cumulative_gas,
+                           const mp_evm_log *logs, size_t n_logs);
+
 /** keccak256 of the RLP list of logs [[address, [topics], data], ...]. */
 void mp_evm_logs_hash(uint8_t out[32], const mp_evm_log *logs, size_t n);
 /** ORs the logs' 2048-bit bloom into bloom. */

@@ -1,6 +1,6 @@
 /*
-** cmd_evm.c: "mpavs evm statetest|trietest|run": runs ethereum/tests fixtures
-** (GeneralStateTests with Cancun post states, TrieTests) against the EVM and
+** cmd_evm.c: "mpavs evm statetest|blocktest|trietest|run": runs ethereum/tests fixtures
+** (GeneralStateTests with Cancun post states, BlockchainTests, TrieTests) against the EVM and
 ** trie modules, and runs a piece of bytecode for a quick look.
 **
 ** statetest prints one JSON line per test and fork entry:
@@ -11,6 +11,7 @@
 #include "mpavs/evm.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
+#include "mpavs/rlp.h"
 #include "mpavs/secp.h"
 #include "mpavs/trie.h"
 
@@ -507,6 +508,344 @@ static int cmd_trietest(int argc, char **argv)
     return fail ? CLI_NO : CLI_OK;
 }
 
+/* ---- blocktest ---- */
+
+typedef struct chain_hashes {
+    uint64_t n;
+    uint8_t (*hash)[32]; /* hash[i] of block number i on the chain so far */
+} chain_hashes;
+
+static void chain_hash(void *ctx, uint64_t n, uint8_t out[32])
+{
+    const chain_hashes *c = ctx;
+    if (n < c->n)
+        memcpy(out, c->hash[n], 32);
+    else
+        memset(out, 0, 32);
+}
+
+static int load_block_tx(mp_evm_tx *tx, tx_store *s, json_t *t, mp_err *err)
+{
+    memset(tx, 0, sizeof *tx);
+    uint64_t type = 0;
+    if (jstr(t, "type"))
+        MP_TRY(u64_from_hex(&type, jstr(t, "type"), err));
+    if (type > 3)
+        return MP_FAIL(err, MP_ERR_PARSE, "transaction type %llu", (unsigned long long)type);
+    tx->type = (int)type;
+    MP_TRY(mp_hex_decode_exact(tx->sender, 20, jstr(t, "sender"), err));
+    MP_TRY(u64_from_hex(&tx->nonce, jstr(t, "nonce"), err));
+    MP_TRY(u64_from_hex(&tx->gas_limit, jstr(t, "gasLimit"), err));
+    MP_TRY(w_from_hex(&tx->value, jstr(t, "value"), err));
+    MP_TRY(bytes_from_hex(&s->data, jstr(t, "data"), err));
+    tx->data = s->data.data;
+    tx->data_len = s->data.len;
+    const char *to = jstr(t, "to");
+    if (to && *mp_hex_skip_0x(to)) {
+        tx->has_to = true;
+        MP_TRY(mp_hex_decode_exact(tx->to, 20, to, err));
+    }
+    if (type >= 2) {
+        MP_TRY(w_from_hex(&tx->max_fee, jstr(t, "maxFeePerGas"), err));
+        MP_TRY(w_from_hex(&tx->max_priority, jstr(t, "maxPriorityFeePerGas"), err));
+    } else {
+        MP_TRY(w_from_hex(&tx->gas_price, jstr(t, "gasPrice"), err));
+    }
+    if (type >= 1)
+        MP_TRY(load_access(tx, s, json_object_get(t, "accessList"), err));
+    if (type == 3) {
+        json_t *bh = json_object_get(t, "blobVersionedHashes"), *h;
+        size_t n = json_array_size(bh), i;
+        s->blobs = calloc(n ? n : 1, 32);
+        if (!s->blobs)
+            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+        json_array_foreach(bh, i, h) MP_TRY(mp_hex_decode_exact(s->blobs[i], 32,
+                                                                json_string_value(h), err));
+        tx->blob_hashes = (const uint8_t(*)[32])s->blobs;
+        tx->n_blobs = n;
+        MP_TRY(w_from_hex(&tx->max_fee_blob, jstr(t, "maxFeePerBlobGas"), err));
+    }
+    return MP_OK;
+}
+
+/* Header fields the EVM needs. */
+static int header_env(mp_evm_block *env, json_t *h, mp_err *err)
+{
+    memset(env, 0, sizeof *env);
+    MP_TRY(mp_hex_decode_exact(env->coinbase, 20, jstr(h, "coinbase"), err));
+    MP_TRY(u64_from_hex(&env->number, jstr(h, "number"), err));
+    MP_TRY(u64_from_hex(&env->timestamp, jstr(h, "timestamp"), err));
+    MP_TRY(u64_from_hex(&env->gas_limit, jstr(h, "gasLimit"), err));
+    MP_TRY(w_from_hex(&env->base_fee, jstr(h, "baseFeePerGas"), err));
+    MP_TRY(mp_hex_decode_exact(env->prev_randao, 32, jstr(h, "mixHash"), err));
+    MP_TRY(u64_from_hex(&env->excess_blob_gas, jstr(h, "excessBlobGas"), err));
+    env->chain_id = 1;
+    return MP_OK;
+}
+
+/* The transactions root from the block's RLP: typed transactions are byte
+ * strings holding type || payload, legacy ones are lists. */
+static int txs_root(const char *rlp_hex, uint8_t root[32], mp_err *err)
+{
+    mp_buf raw = MP_BUF_INIT;
+    const uint8_t **items = NULL;
+    size_t *lens = NULL, n = 0;
+    int rc = bytes_from_hex(&raw, rlp_hex, err);
+    mp_rlp_item blk, parts[4];
+    if (rc == MP_OK)
+        rc = mp_rlp_decode(&blk, raw.data, raw.len, err);
+    const uint8_t *cur = blk.payload;
+    size_t left = blk.len;
+    if (rc == MP_OK)
+        rc = mp_rlp_next(&parts[0], &cur, &left, err);
+    if (rc == MP_OK)
+        rc = mp_rlp_next(&parts[1], &cur, &left, err);
+    if (rc != MP_OK)
+        goto done;
+    cur = parts[1].payload;
+    left = parts[1].len;
+    items = calloc(parts[1].len + 1, sizeof *items);
+    lens = calloc(parts[1].len + 1, sizeof *lens);
+    if (!items || !lens) {
+        rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    while (left > 0 && rc == MP_OK) {
+        mp_rlp_item it;
+        rc = mp_rlp_next(&it, &cur, &left, err);
+        if (rc == MP_OK) {
+            items[n] = it.is_list ? it.raw : it.payload;
+            lens[n++] = it.is_list ? it.raw_len : it.len;
+        }
+    }
+    if (rc == MP_OK)
+        rc = mp_trie_list_root(root, items, lens, n, err);
+done:
+    free(items);
+    free(lens);
+    mp_buf_free(&raw);
+    return rc;
+}
+
+static const uint8_t SYSTEM_ADDR[20] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe};
+static const uint8_t BEACON_ROOTS[20] = {0x00, 0x0f, 0x3d, 0xf6, 0xd7, 0x32, 0x80, 0x7e, 0xf1, 0x31,
+                                         0x9f, 0xb7, 0xb8, 0xbb, 0x85, 0x22, 0xd0, 0xbe, 0xac, 0x02};
+
+/* Checks a 32-byte header field against a computed value. */
+static int check32(json_t *h, const char *field, const uint8_t got[32], mp_err *err)
+{
+    uint8_t want[32];
+    MP_TRY(mp_hex_decode_exact(want, 32, jstr(h, field), err));
+    if (memcmp(want, got, 32) != 0)
+        return MP_FAIL(err, MP_ERR_VERIFY, "%s mismatch", field);
+    return MP_OK;
+}
+
+/* Executes one block on st and checks its header's roots, gas and bloom. */
+static int run_block(mp_evm_state *st, json_t *blk, chain_hashes *ch, mp_err *err)
+{
+    json_t *h = json_object_get(blk, "blockHeader");
+    mp_evm_block env;
+    MP_TRY(header_env(&env, h, err));
+    env.blockhash = chain_hash;
+    env.blockhash_ctx = ch;
+    uint8_t pbr[32];
+    MP_TRY(mp_hex_decode_exact(pbr, 32, jstr(h, "parentBeaconBlockRoot"), err));
+    MP_TRY(mp_evm_system_call(st, &env, SYSTEM_ADDR, BEACON_ROOTS, pbr, 32, 30000000, err));
+    json_t *txs = json_object_get(blk, "transactions"), *t;
+    size_t n = json_array_size(txs), i;
+    mp_buf *receipts = calloc(n ? n : 1, sizeof *receipts);
+    const uint8_t **items = calloc(n ? n : 1, sizeof *items);
+    size_t *lens = calloc(n ? n : 1, sizeof *lens);
+    uint64_t cumulative = 0, blob_gas = 0;
+    uint8_t bloom[256] = {0}, root[32];
+    int rc = receipts && items && lens ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    json_array_foreach(txs, i, t)
+    {
+        if (rc != MP_OK)
+            break;
+        mp_evm_tx tx;
+        tx_store store;
+        mp_evm_result res;
+        memset(&store, 0, sizeof store);
+        rc = load_block_tx(&tx, &store, t, err);
+        if (rc == MP_OK)
+            rc = mp_evm_tx_apply(st, &env, &tx, &res, err);
+        if (rc == MP_OK) {
+            cumulative += res.gas_used;
+            blob_gas += (uint64_t)tx.n_blobs * 131072;
+            mp_evm_logs_bloom(bloom, res.logs, res.n_logs);
+            mp_evm_receipt_encode(&receipts[i], tx.type, res.status == MP_EVM_SUCCESS, cumulative,
+                                  res.logs, res.n_logs);
+            items[i] = receipts[i].data;
+            lens[i] = receipts[i].len;
+            rc = mp_buf_check(&receipts[i], err);
+            mp_evm_result_free(&res);
+        } else {
+            mp_err_wrap(err, "transaction %zu", i);
+        }
+        tx_store_free(&store);
+    }
+    json_t *w;
+    json_array_foreach(json_object_get(blk, "withdrawals"), i, w)
+    {
+        uint8_t addr[20];
+        uint64_t amount;
+        if (rc == MP_OK)
+            rc = mp_hex_decode_exact(addr, 20, jstr(w, "address"), err);
+        if (rc == MP_OK)
+            rc = u64_from_hex(&amount, jstr(w, "amount"), err);
+        if (rc == MP_OK)
+            rc = mp_evm_withdraw(st, addr, amount, err);
+    }
+    uint64_t want_gas = 0, want_blob = 0;
+    if (rc == MP_OK)
+        rc = mp_trie_list_root(root, items, lens, n, err);
+    if (rc == MP_OK)
+        rc = check32(h, "receiptTrie", root, err);
+    if (rc == MP_OK)
+        rc = mp_evm_state_root(st, root, err);
+    if (rc == MP_OK)
+        rc = check32(h, "stateRoot", root, err);
+    if (rc == MP_OK)
+        rc = txs_root(jstr(blk, "rlp"), root, err);
+    if (rc == MP_OK)
+        rc = check32(h, "transactionsTrie", root, err);
+    if (rc == MP_OK)
+        rc = u64_from_hex(&want_gas, jstr(h, "gasUsed"), err);
+    if (rc == MP_OK && want_gas != cumulative)
+        rc = MP_FAIL(err, MP_ERR_VERIFY, "gasUsed %llu, header says %llu",
+                     (unsigned long long)cumulative, (unsigned long long)want_gas);
+    if (rc == MP_OK)
+        rc = u64_from_hex(&want_blob, jstr(h, "blobGasUsed"), err);
+    if (rc == MP_OK && want_blob != blob_gas)
+        rc = MP_FAIL(err, MP_ERR_VERIFY, "blobGasUsed mismatch");
+    if (rc == MP_OK) {
+        uint8_t wb[256];
+        rc = mp_hex_decode_exact(wb, 256, jstr(h, "bloom"), err);
+        if (rc == MP_OK && memcmp(wb, bloom, 256) != 0)
+            rc = MP_FAIL(err, MP_ERR_VERIFY, "logs bloom mismatch");
+    }
+    for (size_t k = 0; receipts && k < n; k++)
+        mp_buf_free(&receipts[k]);
+    free(receipts);
+    free(items);
+    free(lens);
+    return rc;
+}
+
+/* Runs one blockchain test on a linear chain; *why gets the failure. */
+static bool blocktest_one(json_t *test, char *why, size_t why_len)
+{
+    mp_err err;
+    mp_evm_state *st = NULL;
+    chain_hashes ch = {0, NULL};
+    bool ok = false;
+    json_t *blocks = json_object_get(test, "blocks"), *b;
+    size_t nb = json_array_size(blocks), i;
+    uint8_t head[32];
+    ch.hash = calloc(nb + 2, 32);
+    if (!ch.hash || mp_evm_state_new(&st, &err) != MP_OK ||
+        load_pre(st, json_object_get(test, "pre"), &err) != MP_OK ||
+        mp_hex_decode_exact(head, 32, jstr(json_object_get(test, "genesisBlockHeader"), "hash"),
+                            &err) != MP_OK) {
+        snprintf(why, why_len, "fixture: %s", ch.hash ? err.msg : "out of memory");
+        goto done;
+    }
+    memcpy(ch.hash[0], head, 32);
+    ch.n = 1;
+    json_array_foreach(blocks, i, b)
+    {
+        json_t *h = json_object_get(b, "blockHeader");
+        uint8_t parent[32], hash[32];
+        uint64_t num;
+        if (json_object_get(b, "expectException") || !h) {
+            snprintf(why, why_len, "block %zu: invalid-block checks are not implemented", i);
+            goto done;
+        }
+        if (mp_hex_decode_exact(parent, 32, jstr(h, "parentHash"), &err) != MP_OK ||
+            mp_hex_decode_exact(hash, 32, jstr(h, "hash"), &err) != MP_OK ||
+            u64_from_hex(&num, jstr(h, "number"), &err) != MP_OK) {
+            snprintf(why, why_len, "block %zu header: %s", i, err.msg);
+            goto done;
+        }
+        if (memcmp(parent, head, 32) != 0 || num != ch.n) {
+            snprintf(why, why_len, "block %zu: side chains and reorgs are not supported", i);
+            goto done;
+        }
+        if (run_block(st, b, &ch, &err) != MP_OK) {
+            snprintf(why, why_len, "block %zu: %s", i, err.msg);
+            goto done;
+        }
+        memcpy(head, hash, 32);
+        memcpy(ch.hash[ch.n++], hash, 32);
+    }
+    uint8_t last[32];
+    if (mp_hex_decode_exact(last, 32, jstr(test, "lastblockhash"), &err) != MP_OK ||
+        memcmp(last, head, 32) != 0) {
+        snprintf(why, why_len, "head is not lastblockhash");
+        goto done;
+    }
+    ok = true;
+done:
+    free(ch.hash);
+    mp_evm_state_free(st);
+    return ok;
+}
+
+static int cmd_blocktest(int argc, char **argv)
+{
+    const char *usage = "mpavs evm blocktest FILE...";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nRuns BlockchainTests fixtures of the Cancun network (valid blocks on "
+               "a linear chain): state, receipts and transactions roots, gas used, bloom. One "
+               "JSON line per test; exit 0 only when all pass.\n",
+               usage);
+        return CLI_OK;
+    }
+    if (argc < 2)
+        return cli_usage(usage);
+    run_stats rs = {0, 0, 0};
+    for (int f = 1; f < argc; f++) {
+        json_error_t je;
+        json_t *root = json_load_file(argv[f], 0, &je);
+        if (!root) {
+            fprintf(stderr, "mpavs evm blocktest: %s: %s\n", argv[f], je.text);
+            rs.fail++;
+            continue;
+        }
+        const char *name;
+        json_t *test;
+        json_object_foreach(root, name, test)
+        {
+            const char *net = jstr(test, "network");
+            if (!net || strcmp(net, "Cancun") != 0) {
+                rs.skip++;
+                continue;
+            }
+            char why[MP_ERR_MSG_MAX + 64] = "";
+            bool ok = blocktest_one(test, why, sizeof why);
+            json_t *e = json_string(why);
+            char *enc = json_dumps(e, JSON_ENCODE_ANY);
+            if (ok)
+                printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"pass\":true}\n", name);
+            else
+                printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"pass\":false,\"error\":%s}\n", name,
+                       enc ? enc : "\"?\"");
+            free(enc);
+            json_decref(e);
+            if (ok)
+                rs.pass++;
+            else
+                rs.fail++;
+        }
+        json_decref(root);
+    }
+    fprintf(stderr, "%d passed, %d failed, %d skipped (not Cancun)\n", rs.pass, rs.fail, rs.skip);
+    return rs.fail ? CLI_NO : CLI_OK;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *usage = "mpavs evm run --code HEX [--input HEX] [--gas N]";
@@ -576,6 +915,7 @@ int cli_evm(int argc, char **argv)
 {
     static const cli_command cmds[] = {
         {"statetest", cmd_statetest, "run GeneralStateTests fixtures (Cancun)"},
+        {"blocktest", cmd_blocktest, "run BlockchainTests fixtures (Cancun, valid blocks)"},
         {"trietest", cmd_trietest, "run TrieTests fixtures"},
         {"run", cmd_run, "run bytecode: --code HEX [--input HEX] [--gas N]"},
     };

@@ -314,3 +314,74 @@ void mp_evm_logs_bloom(uint8_t bloom[256], const mp_evm_log *logs, size_t n)
             bloom_add(bloom, logs[i].topics[t], 32);
     }
 }
+
+int mp_evm_system_call(mp_evm_state *st, const mp_evm_block *env, const uint8_t from[20],
+                       const uint8_t to[20], const uint8_t *data, size_t len, uint64_t gas,
+                       mp_err *err)
+{
+    if (gas > INT64_MAX)
+        return MP_FAIL(err, MP_ERR_INVALID, "gas above 2^63-1");
+    evm_acct *a = evm_acct_get(st, to);
+    if (!a->exists || !a->code_len)
+        return MP_OK;
+    st->oom = st->unsupported = false;
+    mp_w256 zero = mp_w256_u64(0);
+    evm_tx_ctx ctx = {st, env, {0}, zero, zero, NULL, 0};
+    memcpy(ctx.origin, from, 20);
+    evm_msg m;
+    memset(&m, 0, sizeof m);
+    m.kind = K_CALL;
+    m.gas = (int64_t)gas;
+    memcpy(m.caller, from, 20);
+    memcpy(m.recipient, to, 20);
+    memcpy(m.code_addr, to, 20);
+    m.input = data;
+    m.input_len = len;
+    evm_out out;
+    evm_execute(&ctx, &m, &out);
+    free(out.data);
+    evm_commit_tx(st);
+    if (st->unsupported)
+        return MP_FAIL(err, MP_EVM_ERR_UNSUPPORTED, "system call reached the KZG precompile");
+    if (st->oom)
+        return MP_FAIL(err, MP_ERR_NOMEM, "evm: out of memory during a system call");
+    return MP_OK;
+}
+
+int mp_evm_withdraw(mp_evm_state *st, const uint8_t addr[20], uint64_t amount_gwei, mp_err *err)
+{
+    mp_w256 amount = mp_w256_u64(amount_gwei), gwei = mp_w256_u64(1000000000);
+    mp_w256_mul(&amount, &amount, &gwei);
+    evm_add_balance(st, evm_acct_get(st, addr), &amount);
+    evm_commit_tx(st);
+    if (st->oom)
+        return MP_FAIL(err, MP_ERR_NOMEM, "evm: out of memory");
+    return MP_OK;
+}
+
+void mp_evm_receipt_encode(mp_buf *out, int type, bool success, uint64_t cumulative_gas,
+                           const mp_evm_log *logs, size_t n_logs)
+{
+    uint8_t bloom[256];
+    memset(bloom, 0, sizeof bloom);
+    mp_evm_logs_bloom(bloom, logs, n_logs);
+    if (type > 0)
+        mp_buf_push(out, (uint8_t)type);
+    size_t mark = mp_rlp_list_begin(out);
+    mp_rlp_put_u64(out, success ? 1 : 0);
+    mp_rlp_put_u64(out, cumulative_gas);
+    mp_rlp_put_bytes(out, bloom, sizeof bloom);
+    size_t lm = mp_rlp_list_begin(out);
+    for (size_t i = 0; i < n_logs; i++) {
+        size_t m = mp_rlp_list_begin(out);
+        mp_rlp_put_bytes(out, logs[i].addr, 20);
+        size_t tm = mp_rlp_list_begin(out);
+        for (unsigned t = 0; t < logs[i].n_topics; t++)
+            mp_rlp_put_bytes(out, logs[i].topics[t], 32);
+        mp_rlp_list_end(out, tm);
+        mp_rlp_put_bytes(out, logs[i].data, logs[i].data_len);
+        mp_rlp_list_end(out, m);
+    }
+    mp_rlp_list_end(out, lm);
+    mp_rlp_list_end(out, mark);
+}
