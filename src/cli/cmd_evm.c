@@ -14,6 +14,7 @@
 #include "mpavs/rlp.h"
 #include "mpavs/secp.h"
 #include "mpavs/trie.h"
+#include "mpavs/tx.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -524,6 +525,50 @@ static void chain_hash(void *ctx, uint64_t n, uint8_t out[32])
         memset(out, 0, 32);
 }
 
+/* The sender of a fixture transaction that does not name it (legacy and
+ * type 2, what the tx module signs), from its signature. */
+static int recover_sender(mp_evm_tx *etx, json_t *t, mp_err *err)
+{
+    mp_tx tx;
+    memset(&tx, 0, sizeof tx);
+    uint64_t v;
+    if (etx->type != 0 && etx->type != 2)
+        return MP_FAIL(err, MP_ERR_PARSE, "type %d transaction without a sender", etx->type);
+    MP_TRY(u64_from_hex(&v, jstr(t, "v"), err));
+    tx.type = etx->type;
+    if (etx->type == 0) {
+        if (v == 27 || v == 28) {
+            tx.y_parity = (int)(v - 27);
+        } else if (v >= 35) {
+            tx.chain_id = (v - 35) / 2;
+            tx.y_parity = (int)((v - 35) % 2);
+        } else {
+            return MP_FAIL(err, MP_ERR_PARSE, "bad v %llu", (unsigned long long)v);
+        }
+        if (!mp_w256_fits_u64(&etx->gas_price))
+            return MP_FAIL(err, MP_ERR_PARSE, "gas price above 64 bits");
+        tx.gas_price = etx->gas_price.w[0];
+    } else {
+        tx.chain_id = 1;
+        tx.y_parity = (int)v;
+        if (!mp_w256_fits_u64(&etx->max_fee) || !mp_w256_fits_u64(&etx->max_priority) ||
+            etx->n_access)
+            return MP_FAIL(err, MP_ERR_PARSE, "cannot recover this type 2 sender");
+        tx.max_fee = etx->max_fee.w[0];
+        tx.max_priority_fee = etx->max_priority.w[0];
+    }
+    tx.nonce = etx->nonce;
+    tx.gas_limit = etx->gas_limit;
+    tx.has_to = etx->has_to;
+    memcpy(tx.to, etx->to, 20);
+    mp_w256_to_be(tx.value, &etx->value);
+    tx.data = etx->data;
+    tx.data_len = etx->data_len;
+    MP_TRY(mp_hex_decode_quantity(tx.r, 32, jstr(t, "r"), err));
+    MP_TRY(mp_hex_decode_quantity(tx.s, 32, jstr(t, "s"), err));
+    return mp_tx_sender(&tx, etx->sender, err);
+}
+
 static int load_block_tx(mp_evm_tx *tx, tx_store *s, json_t *t, mp_err *err)
 {
     memset(tx, 0, sizeof *tx);
@@ -533,7 +578,8 @@ static int load_block_tx(mp_evm_tx *tx, tx_store *s, json_t *t, mp_err *err)
     if (type > 3)
         return MP_FAIL(err, MP_ERR_PARSE, "transaction type %llu", (unsigned long long)type);
     tx->type = (int)type;
-    MP_TRY(mp_hex_decode_exact(tx->sender, 20, jstr(t, "sender"), err));
+    if (jstr(t, "sender"))
+        MP_TRY(mp_hex_decode_exact(tx->sender, 20, jstr(t, "sender"), err));
     MP_TRY(u64_from_hex(&tx->nonce, jstr(t, "nonce"), err));
     MP_TRY(u64_from_hex(&tx->gas_limit, jstr(t, "gasLimit"), err));
     MP_TRY(w_from_hex(&tx->value, jstr(t, "value"), err));
@@ -553,6 +599,8 @@ static int load_block_tx(mp_evm_tx *tx, tx_store *s, json_t *t, mp_err *err)
     }
     if (type >= 1)
         MP_TRY(load_access(tx, s, json_object_get(t, "accessList"), err));
+    if (!jstr(t, "sender"))
+        MP_TRY(recover_sender(tx, t, err));
     if (type == 3) {
         json_t *bh = json_object_get(t, "blobVersionedHashes"), *h;
         size_t n = json_array_size(bh), i;
