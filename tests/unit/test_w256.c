@@ -215,4 +215,7 @@ static const mp_test_case tests[] = {
     MP_TEST(w256_bits_vs_model),
 };
 
-MP_TEST_MAIN("w256", tests)
+#ifndef W256_SUITE
+#define W256_SUITE "w256"
+#endif
+MP_TEST_MAIN(W256_SUITE, tests)

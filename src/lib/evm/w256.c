@@ -4,7 +4,9 @@
 ** intermediate), EXP, SIGNEXTEND, BYTE and shifts.
 **
 ** Division is Knuth's algorithm D on 32-bit digits so that it needs only
-** 64-bit arithmetic on every compiler; products use 64-bit limbs.
+** 64-bit arithmetic on every compiler; products use 64-bit limbs with
+** unsigned __int128 where the compiler has it (MP_W256_PORTABLE forces the
+** 32-bit-halves path, which tests/unit/test_w256_portable.c checks).
 */
 #include "mpavs/w256.h"
 
@@ -45,7 +47,7 @@ void mp_w256_to_be(uint8_t out[32], const mp_w256 *a)
 /* 64x64 -> 128 product: returns the low half, *hi the high half. */
 static inline uint64_t mul64(uint64_t a, uint64_t b, uint64_t *hi)
 {
-#ifdef __SIZEOF_INT128__
+#if defined(__SIZEOF_INT128__) && !defined(MP_W256_PORTABLE)
     unsigned __int128 p = (unsigned __int128)a * b;
     *hi = (uint64_t)(p >> 64);
     return (uint64_t)p;
