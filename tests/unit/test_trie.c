@@ -136,9 +136,180 @@ TEST(trie_list_root)
     CHECK(memcmp(root, want, 32) == 0);
 }
 
+
+/* ---- partial trie: a model map, random operations, roots compared ---- */
+
+#define PK_MAX 64
+
+typedef struct model {
+    uint8_t key[PK_MAX][32];
+    size_t klen[PK_MAX];
+    uint8_t val[PK_MAX][40];
+    size_t vlen[PK_MAX];
+    bool live[PK_MAX];
+} model;
+
+static void model_root(mp_test_ctx *mp_t, const model *m, uint8_t root[32])
+{
+    mp_trie_kv kv[PK_MAX];
+    size_t n = 0;
+    for (int i = 0; i < PK_MAX; i++)
+        if (m->live[i])
+            kv[n++] = (mp_trie_kv){m->key[i], m->klen[i], m->val[i], m->vlen[i]};
+    CHECK_OK(mp_trie_root(root, kv, n, NULL), NULL);
+}
+
+/* Keys share prefixes often (few distinct first bytes, short lengths) so
+ * branches with values, extensions and collapses all occur. */
+static void rand_key(mp_test_ctx *mp_t, model *m, int i, bool fixed32)
+{
+    bool dup;
+    do {
+        m->klen[i] = fixed32 ? 32 : 1 + mp_test_rand(mp_t) % 4;
+        mp_test_rand_bytes(mp_t, m->key[i], m->klen[i]);
+        m->key[i][0] &= 0x31;
+        if (m->klen[i] > 1)
+            m->key[i][1] &= 0x13;
+        dup = false;
+        for (int j = 0; j < i; j++) /* distinct keys */
+            dup |= m->klen[j] == m->klen[i] && !memcmp(m->key[j], m->key[i], m->klen[i]);
+    } while (dup);
+}
+
+static void rand_val(mp_test_ctx *mp_t, model *m, int i)
+{
+    m->vlen[i] = 1 + mp_test_rand(mp_t) % 40;
+    mp_test_rand_bytes(mp_t, m->val[i], m->vlen[i]);
+}
+
+TEST(trie_partial_matches_full_roots)
+{
+    for (int round = 0; round < 20; round++) {
+        static model m;
+        memset(&m, 0, sizeof m);
+        bool fixed32 = round % 2;
+        for (int i = 0; i < PK_MAX; i++)
+            rand_key(mp_t, &m, i, fixed32);
+        mp_trie_partial *t = NULL;
+        CHECK_OK(mp_trie_partial_new(&t, MP_TRIE_EMPTY_ROOT, NULL), NULL);
+        for (int op = 0; op < 300; op++) {
+            int i = (int)(mp_test_rand(mp_t) % PK_MAX);
+            bool del = m.live[i] && mp_test_rand(mp_t) % 3 == 0;
+            if (del) {
+                m.live[i] = false;
+                CHECK_OK(mp_trie_partial_put(t, m.key[i], m.klen[i], NULL, 0, NULL, NULL), NULL);
+            } else {
+                rand_val(mp_t, &m, i);
+                m.live[i] = true;
+                CHECK_OK(mp_trie_partial_put(t, m.key[i], m.klen[i], m.val[i], m.vlen[i], NULL,
+                                             NULL),
+                         NULL);
+            }
+            uint8_t want[32], got[32];
+            model_root(mp_t, &m, want);
+            CHECK_OK(mp_trie_partial_root(t, got, NULL), NULL);
+            if (memcmp(want, got, 32) != 0) {
+                CHECK(!"partial root differs from the full root");
+                op = 300, round = 20;
+            }
+        }
+        mp_trie_partial_free(t);
+    }
+}
+
+typedef struct node_set {
+    mp_buf nodes[4096];
+    size_t n;
+} node_set;
+
+static void keep_node(void *ctx, const uint8_t *rlp, size_t len)
+{
+    node_set *s = ctx;
+    if (s->n < 4096)
+        mp_buf_append(&s->nodes[s->n++], rlp, len);
+}
+
+/* Adds the node a MISSING answer asks for; false if it is not a node of the trie. */
+static bool supply(mp_trie_partial *t, const node_set *s, const mp_trie_missing *miss)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        uint8_t h[32];
+        mp_keccak256(h, s->nodes[i].data, s->nodes[i].len);
+        if (!memcmp(h, miss->hash, 32))
+            return mp_trie_partial_add_node(t, s->nodes[i].data, s->nodes[i].len, NULL) == MP_OK;
+    }
+    return false;
+}
+
+TEST(trie_partial_asks_for_missing_nodes)
+{
+    static model m;
+    static node_set ns;
+    memset(&m, 0, sizeof m);
+    memset(&ns, 0, sizeof ns);
+    for (int i = 0; i < PK_MAX; i++) {
+        rand_key(mp_t, &m, i, true);
+        rand_val(mp_t, &m, i);
+        m.live[i] = i < PK_MAX / 2;
+    }
+    mp_trie_kv kv[PK_MAX];
+    size_t n = 0;
+    for (int i = 0; i < PK_MAX; i++)
+        if (m.live[i])
+            kv[n++] = (mp_trie_kv){m.key[i], m.klen[i], m.val[i], m.vlen[i]};
+    uint8_t root[32], got[32], want[32];
+    CHECK_OK(mp_trie_root_nodes(root, kv, n, keep_node, &ns, NULL), NULL);
+    mp_trie_partial *t = NULL;
+    CHECK_OK(mp_trie_partial_new(&t, root, NULL), NULL);
+    /* Nothing known yet: a lookup asks for the root node at the empty path. */
+    bool found;
+    mp_buf val = MP_BUF_INIT;
+    mp_trie_missing miss;
+    mp_err err;
+    CHECK_RC(mp_trie_partial_get(t, m.key[0], 32, &found, &val, &miss, &err), MP_ERR_NOTFOUND);
+    CHECK(miss.path_len == 0 && !memcmp(miss.hash, root, 32));
+    int asked = 0;
+    for (int op = 0; op < 200; op++) {
+        int i = (int)(mp_test_rand(mp_t) % PK_MAX);
+        int kind = (int)(mp_test_rand(mp_t) % 3); /* get, put, delete */
+        if (kind == 1)
+            rand_val(mp_t, &m, i);
+        for (int tries = 0; tries < 70; tries++) {
+            int rc;
+            val.len = 0;
+            if (kind == 0)
+                rc = mp_trie_partial_get(t, m.key[i], 32, &found, &val, &miss, &err);
+            else if (kind == 1)
+                rc = mp_trie_partial_put(t, m.key[i], 32, m.val[i], m.vlen[i], &miss, &err);
+            else
+                rc = mp_trie_partial_put(t, m.key[i], 32, NULL, 0, &miss, &err);
+            if (rc == MP_OK)
+                break;
+            CHECK(rc == MP_TRIE_ERR_MISSING);
+            /* the node asked for must be a real node of the original trie */
+            CHECK(supply(t, &ns, &miss));
+            asked++;
+        }
+        if (kind == 0)
+            CHECK(found == m.live[i] && (!found || (val.len == m.vlen[i] &&
+                                                    !memcmp(val.data, m.val[i], val.len))));
+        else
+            m.live[i] = kind == 1;
+        model_root(mp_t, &m, want);
+        CHECK_OK(mp_trie_partial_root(t, got, NULL), NULL);
+        CHECK(!memcmp(want, got, 32));
+    }
+    CHECK(asked > 0 && (size_t)asked <= ns.n);
+    mp_trie_partial_free(t);
+    mp_buf_free(&val);
+    for (size_t i = 0; i < ns.n; i++)
+        mp_buf_free(&ns.nodes[i]);
+}
+
 static const mp_test_case tests[] = {
     MP_TEST(trie_empty_root),  MP_TEST(trie_known_roots), MP_TEST(trie_rejects_duplicates_and_empty),
     MP_TEST(trie_proofs),      MP_TEST(trie_list_root),
+    MP_TEST(trie_partial_matches_full_roots), MP_TEST(trie_partial_asks_for_missing_nodes),
 };
 
 MP_TEST_MAIN("trie", tests)

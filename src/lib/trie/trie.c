@@ -46,14 +46,20 @@ static void put_hp(mp_buf *b, const uint8_t *key, size_t from, size_t to, bool l
     mp_rlp_put_bytes(b, tmp, k);
 }
 
-static void build(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth);
+/* Receives every hashed node while a root is built (NULL: nobody asked). */
+typedef struct collect {
+    mp_trie_node_fn fn;
+    void *ctx;
+} collect;
+
+static void build(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth, const collect *c);
 
 /* Appends the reference to a node: the node itself when shorter than 32
  * bytes, else its hash. */
-static void put_ref(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth)
+static void put_ref(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth, const collect *c)
 {
     mp_buf node = MP_BUF_INIT;
-    build(&node, kv, n, depth);
+    build(&node, kv, n, depth, c);
     if (node.oom) {
         out->oom = true;
     } else if (node.len < 32) {
@@ -62,11 +68,13 @@ static void put_ref(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth)
         uint8_t h[32];
         mp_keccak256(h, node.data, node.len);
         mp_rlp_put_bytes(out, h, 32);
+        if (c)
+            c->fn(c->ctx, node.data, node.len);
     }
     mp_buf_free(&node);
 }
 
-static void build(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth)
+static void build(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth, const collect *c)
 {
     size_t mark = mp_rlp_list_begin(out);
     if (n == 1) {
@@ -81,7 +89,7 @@ static void build(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth)
         cp++;
     if (cp > depth) {
         put_hp(out, kv[0].key, depth, cp, false);
-        put_ref(out, kv, n, cp);
+        put_ref(out, kv, n, cp, c);
         mp_rlp_list_end(out, mark);
         return;
     }
@@ -89,12 +97,12 @@ static void build(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth)
     const mp_trie_kv *here = NULL;
     if (2 * kv[0].key_len == depth)
         here = &kv[i++];
-    for (unsigned c = 0; c < 16; c++) {
+    for (unsigned slot = 0; slot < 16; slot++) {
         size_t j = i;
-        while (j < n && nib(kv[j].key, depth) == c)
+        while (j < n && nib(kv[j].key, depth) == slot)
             j++;
         if (j > i)
-            put_ref(out, kv + i, j - i, depth + 1);
+            put_ref(out, kv + i, j - i, depth + 1, c);
         else
             mp_rlp_put_bytes(out, NULL, 0);
         i = j;
@@ -103,7 +111,7 @@ static void build(mp_buf *out, const mp_trie_kv *kv, size_t n, size_t depth)
     mp_rlp_list_end(out, mark);
 }
 
-int mp_trie_root(uint8_t root[32], mp_trie_kv *kv, size_t n, mp_err *err)
+static int root_of(uint8_t root[32], mp_trie_kv *kv, size_t n, const collect *c, mp_err *err)
 {
     if (n == 0) {
         memcpy(root, MP_TRIE_EMPTY_ROOT, 32);
@@ -119,12 +127,27 @@ int mp_trie_root(uint8_t root[32], mp_trie_kv *kv, size_t n, mp_err *err)
             return MP_FAIL(err, MP_ERR_INVALID, "trie: duplicate key");
     }
     mp_buf node = MP_BUF_INIT;
-    build(&node, kv, n, 0);
+    build(&node, kv, n, 0, c);
     int rc = mp_buf_check(&node, err);
-    if (rc == MP_OK)
+    if (rc == MP_OK) {
         mp_keccak256(root, node.data, node.len);
+        if (c)
+            c->fn(c->ctx, node.data, node.len);
+    }
     mp_buf_free(&node);
     return rc;
+}
+
+int mp_trie_root(uint8_t root[32], mp_trie_kv *kv, size_t n, mp_err *err)
+{
+    return root_of(root, kv, n, NULL, err);
+}
+
+int mp_trie_root_nodes(uint8_t root[32], mp_trie_kv *kv, size_t n, mp_trie_node_fn fn, void *ctx,
+                       mp_err *err)
+{
+    collect c = {fn, ctx};
+    return root_of(root, kv, n, &c, err);
 }
 
 int mp_trie_list_root(uint8_t root[32], const uint8_t *const *items, const size_t *lens, size_t n,
