@@ -20,7 +20,8 @@
 
 #define ERC20_HEX                                                                                  \
     "60003560e01c63a9059cbb14601357600080fd5b6004356024353360005260006020526040600020805480831160" \
-    "78578290039055816000526040600020805482019055600052337fddf252ad1be2c89b69c2b068fc378daa952ba7f" \
+    "78578290039055816000526040600020805482019055600052337fddf252ad1be2c89b69c2b068fc378daa952ba7" \
+    "f"                                                                                            \
     "163c4a11628f55a4df523b3ef60206000a3600160005260206000f35b600080fd"
 #define N_TRANSFERS 600
 
@@ -141,8 +142,7 @@ static void erc20_bench(void)
         double t0 = now_s(), used = 0;
         for (unsigned i = 0; i < N_TRANSFERS; i++) {
             mp_evm_result r;
-            if (mp_evm_tx_apply(st, &env, &txs[i], &r, NULL) != MP_OK ||
-                r.status != MP_EVM_SUCCESS)
+            if (mp_evm_tx_apply(st, &env, &txs[i], &r, NULL) != MP_OK || r.status != MP_EVM_SUCCESS)
                 abort();
             used += (double)r.gas_used;
             mp_evm_result_free(&r);
@@ -172,7 +172,8 @@ static void erc20_bench(void)
 int main(void)
 {
     mp_bench_header("EVM (Cancun interpreter)");
-    loop_bench("arithmetic loop (MUL/ADD/XOR/DIV)", "600160075b81026003018118600590046120005a1160045700");
+    loop_bench("arithmetic loop (MUL/ADD/XOR/DIV)",
+               "600160075b81026003018118600590046120005a1160045700");
     loop_bench("keccak256 loop (32 bytes)", "5b60206000206000526120005a1160005700");
     loop_bench("MCOPY loop (1 KiB)", "6108006000525b61040060006104005e6120005a1160065700");
     erc20_bench();

@@ -69,15 +69,15 @@ typedef struct mp_evm_access {
 } mp_evm_access;
 
 typedef struct mp_evm_tx {
-    int type;       /* 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844 */
+    int type; /* 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844 */
     uint8_t sender[20];
     uint64_t nonce;
     uint64_t gas_limit;
-    mp_w256 gas_price;       /* types 0 and 1 */
-    mp_w256 max_fee;         /* types 2 and 3 (max fee per gas) */
-    mp_w256 max_priority;    /* types 2 and 3 */
-    mp_w256 max_fee_blob;    /* type 3: max fee per blob gas */
-    bool has_to;             /* false: contract creation */
+    mp_w256 gas_price;    /* types 0 and 1 */
+    mp_w256 max_fee;      /* types 2 and 3 (max fee per gas) */
+    mp_w256 max_priority; /* types 2 and 3 */
+    mp_w256 max_fee_blob; /* type 3: max fee per blob gas */
+    bool has_to;          /* false: contract creation */
     uint8_t to[20];
     mp_w256 value;
     const uint8_t *data;
@@ -100,11 +100,11 @@ enum mp_evm_status { MP_EVM_SUCCESS = 0, MP_EVM_REVERT = 1, MP_EVM_FAILURE = 2 }
 
 typedef struct mp_evm_result {
     enum mp_evm_status status;
-    uint64_t gas_used;      /* after refunds: what the sender pays for */
-    mp_buf output;          /* return or revert data of the top call */
-    mp_evm_log *logs;       /* logs of a successful transaction */
+    uint64_t gas_used; /* after refunds: what the sender pays for */
+    mp_buf output;     /* return or revert data of the top call */
+    mp_evm_log *logs;  /* logs of a successful transaction */
     size_t n_logs;
-    bool created;           /* a creation that succeeded */
+    bool created; /* a creation that succeeded */
     uint8_t created_addr[20];
 } mp_evm_result;
 

@@ -76,8 +76,8 @@ MP_WUR int mp_trie_partial_add_node(mp_trie_partial *t, const uint8_t *rlp, size
                                     mp_err *err);
 /** Looks up key: *found and val as for mp_trie_proof_get. MP_TRIE_ERR_MISSING
  ** (with *missing filled) when a node on the way is not known. */
-MP_WUR int mp_trie_partial_get(mp_trie_partial *t, const uint8_t *key, size_t key_len,
-                               bool *found, mp_buf *val, mp_trie_missing *missing, mp_err *err);
+MP_WUR int mp_trie_partial_get(mp_trie_partial *t, const uint8_t *key, size_t key_len, bool *found,
+                               mp_buf *val, mp_trie_missing *missing, mp_err *err);
 /** Inserts or updates key (val_len > 0) or deletes it (val_len == 0). On
  ** MP_TRIE_ERR_MISSING the trie is unchanged and *missing names the node. */
 MP_WUR int mp_trie_partial_put(mp_trie_partial *t, const uint8_t *key, size_t key_len,

@@ -219,8 +219,8 @@ static int load_tx(mp_evm_tx *tx, tx_store *s, json_t *t, json_t *idx, const cha
         s->blobs = calloc(n ? n : 1, 32);
         if (!s->blobs)
             return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-        json_array_foreach(bh, i, h) MP_TRY(mp_hex_decode_exact(s->blobs[i], 32,
-                                                                json_string_value(h), err));
+        json_array_foreach(bh, i, h)
+            MP_TRY(mp_hex_decode_exact(s->blobs[i], 32, json_string_value(h), err));
         tx->blob_hashes = (const uint8_t(*)[32])s->blobs;
         tx->n_blobs = n;
         MP_TRY(w_from_hex(&tx->max_fee_blob, jstr(t, "maxFeePerBlobGas"), err));
@@ -607,8 +607,8 @@ static int load_block_tx(mp_evm_tx *tx, tx_store *s, json_t *t, mp_err *err)
         s->blobs = calloc(n ? n : 1, 32);
         if (!s->blobs)
             return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-        json_array_foreach(bh, i, h) MP_TRY(mp_hex_decode_exact(s->blobs[i], 32,
-                                                                json_string_value(h), err));
+        json_array_foreach(bh, i, h)
+            MP_TRY(mp_hex_decode_exact(s->blobs[i], 32, json_string_value(h), err));
         tx->blob_hashes = (const uint8_t(*)[32])s->blobs;
         tx->n_blobs = n;
         MP_TRY(w_from_hex(&tx->max_fee_blob, jstr(t, "maxFeePerBlobGas"), err));
@@ -677,8 +677,9 @@ done:
 
 static const uint8_t SYSTEM_ADDR[20] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                         0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe};
-static const uint8_t BEACON_ROOTS[20] = {0x00, 0x0f, 0x3d, 0xf6, 0xd7, 0x32, 0x80, 0x7e, 0xf1, 0x31,
-                                         0x9f, 0xb7, 0xb8, 0xbb, 0x85, 0x22, 0xd0, 0xbe, 0xac, 0x02};
+static const uint8_t BEACON_ROOTS[20] = {0x00, 0x0f, 0x3d, 0xf6, 0xd7, 0x32, 0x80,
+                                         0x7e, 0xf1, 0x31, 0x9f, 0xb7, 0xb8, 0xbb,
+                                         0x85, 0x22, 0xd0, 0xbe, 0xac, 0x02};
 
 /* Checks a 32-byte header field against a computed value. */
 static int check32(json_t *h, const char *field, const uint8_t got[32], mp_err *err)

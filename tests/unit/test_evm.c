@@ -57,8 +57,8 @@ TEST(evm_halts)
     CHECK(r.status == MP_EVM_FAILURE);
     mp_evm_result_free(&r);
     /* MLOAD at 2^256-1: out of gas, not a huge allocation. */
-    CHECK_OK(run(mp_t, "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff51", 1000000,
-                 &r),
+    CHECK_OK(run(mp_t, "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff51",
+                 1000000, &r),
              NULL);
     CHECK(r.status == MP_EVM_FAILURE);
     mp_evm_result_free(&r);
@@ -154,7 +154,9 @@ TEST(evm_revert_restores_storage_and_refund)
     CHECK_OK(mp_evm_state_set_account(st, from, 0, &bal, NULL, 0, &err), &err);
     /* c1: SSTORE(0, 0) then REVERT.  c2: SSTORE(0, 0) and STOP (refund). */
     uint8_t code1[16], code2[16];
-    size_t n1 = mp_test_unhex(code1, sizeof code1, "6000600055" "60006000fd");
+    size_t n1 = mp_test_unhex(code1, sizeof code1,
+                              "6000600055"
+                              "60006000fd");
     size_t n2 = mp_test_unhex(code2, sizeof code2, "600060005500");
     CHECK_OK(mp_evm_state_set_account(st, c1, 1, &zero, code1, n1, &err), &err);
     CHECK_OK(mp_evm_state_set_account(st, c2, 1, &zero, code2, n2, &err), &err);

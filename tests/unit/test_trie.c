@@ -33,8 +33,8 @@ TEST(trie_known_roots)
     CHECK_OK(mp_trie_root(root, dogs, 3, &err), &err);
     mp_test_unhex(want, 32, "8aad789dff2f538bca5d8ea56e8abe10f4c7ba3a5dea95fea4cd6e7c3a1168d3");
     CHECK(memcmp(root, want, 32) == 0);
-    mp_trie_kv puppy[] = {kv_str("do", "verb"), kv_str("horse", "stallion"),
-                          kv_str("doge", "coin"), kv_str("dog", "puppy")};
+    mp_trie_kv puppy[] = {kv_str("do", "verb"), kv_str("horse", "stallion"), kv_str("doge", "coin"),
+                          kv_str("dog", "puppy")};
     CHECK_OK(mp_trie_root(root, puppy, 4, &err), &err);
     mp_test_unhex(want, 32, "5991bb8c6514148a29db676a14ac506cd2cd5775ace63c30a4fe457715e9ac84");
     CHECK(memcmp(root, want, 32) == 0);
@@ -106,15 +106,12 @@ TEST(trie_proofs)
     CHECK_OK(mp_trie_proof_get(root, k3, 32, nodes, lens, 1, &found, &val, &err), &err);
     CHECK(!found && val.len == 0);
     /* k2 needs its leaf: a proof without it cannot decide. */
-    CHECK_RC(mp_trie_proof_get(root, k2, 32, nodes, lens, 1, &found, &val, &err),
-             MP_ERR_VERIFY);
+    CHECK_RC(mp_trie_proof_get(root, k2, 32, nodes, lens, 1, &found, &val, &err), MP_ERR_VERIFY);
     /* The wrong leaf under k2's reference does not hash to it. */
-    CHECK_RC(mp_trie_proof_get(root, k2, 32, nodes, lens, 2, &found, &val, &err),
-             MP_ERR_VERIFY);
+    CHECK_RC(mp_trie_proof_get(root, k2, 32, nodes, lens, 2, &found, &val, &err), MP_ERR_VERIFY);
     /* A tampered branch fails at the root. */
     br.data[br.len - 2] ^= 1;
-    CHECK_RC(mp_trie_proof_get(root, k1, 32, nodes, lens, 2, &found, &val, &err),
-             MP_ERR_VERIFY);
+    CHECK_RC(mp_trie_proof_get(root, k1, 32, nodes, lens, 2, &found, &val, &err), MP_ERR_VERIFY);
     mp_buf_free(&l1);
     mp_buf_free(&l2);
     mp_buf_free(&br);
@@ -135,7 +132,6 @@ TEST(trie_list_root)
     CHECK_OK(mp_trie_root(want, &kv, 1, NULL), NULL);
     CHECK(memcmp(root, want, 32) == 0);
 }
-
 
 /* ---- partial trie: a model map, random operations, roots compared ---- */
 
@@ -201,9 +197,9 @@ TEST(trie_partial_matches_full_roots)
             } else {
                 rand_val(mp_t, &m, i);
                 m.live[i] = true;
-                CHECK_OK(mp_trie_partial_put(t, m.key[i], m.klen[i], m.val[i], m.vlen[i], NULL,
-                                             NULL),
-                         NULL);
+                CHECK_OK(
+                    mp_trie_partial_put(t, m.key[i], m.klen[i], m.val[i], m.vlen[i], NULL, NULL),
+                    NULL);
             }
             uint8_t want[32], got[32];
             model_root(mp_t, &m, want);
@@ -291,8 +287,8 @@ TEST(trie_partial_asks_for_missing_nodes)
             asked++;
         }
         if (kind == 0)
-            CHECK(found == m.live[i] && (!found || (val.len == m.vlen[i] &&
-                                                    !memcmp(val.data, m.val[i], val.len))));
+            CHECK(found == m.live[i] &&
+                  (!found || (val.len == m.vlen[i] && !memcmp(val.data, m.val[i], val.len))));
         else
             m.live[i] = kind == 1;
         model_root(mp_t, &m, want);
@@ -307,9 +303,13 @@ TEST(trie_partial_asks_for_missing_nodes)
 }
 
 static const mp_test_case tests[] = {
-    MP_TEST(trie_empty_root),  MP_TEST(trie_known_roots), MP_TEST(trie_rejects_duplicates_and_empty),
-    MP_TEST(trie_proofs),      MP_TEST(trie_list_root),
-    MP_TEST(trie_partial_matches_full_roots), MP_TEST(trie_partial_asks_for_missing_nodes),
+    MP_TEST(trie_empty_root),
+    MP_TEST(trie_known_roots),
+    MP_TEST(trie_rejects_duplicates_and_empty),
+    MP_TEST(trie_proofs),
+    MP_TEST(trie_list_root),
+    MP_TEST(trie_partial_matches_full_roots),
+    MP_TEST(trie_partial_asks_for_missing_nodes),
 };
 
 MP_TEST_MAIN("trie", tests)

@@ -8,11 +8,11 @@
 #include "mpavs/evm.h"
 #include "mpavs/w256.h"
 
-#define EVM_MAX_DEPTH     1024
-#define EVM_STACK_LIMIT   1024
-#define EVM_MAX_CODE      24576
-#define EVM_MAX_INITCODE  49152
-#define EVM_MAX_MEMORY    ((uint64_t)1 << 32) /* far beyond any gas limit's reach */
+#define EVM_MAX_DEPTH    1024
+#define EVM_STACK_LIMIT  1024
+#define EVM_MAX_CODE     24576
+#define EVM_MAX_INITCODE 49152
+#define EVM_MAX_MEMORY   ((uint64_t)1 << 32) /* far beyond any gas limit's reach */
 
 typedef struct evm_slot {
     mp_w256 key, cur, orig; /* orig: value at the start of the transaction */

@@ -207,10 +207,9 @@ static void bn(evm_tx_ctx *tx, uint8_t which, const uint8_t *in, size_t len, evm
 
 /* ---- BLAKE2b compression function F (RFC 7693, EIP-152) ---- */
 
-static const uint64_t B2_IV[8] = {0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull,
-                                  0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
-                                  0x510e527fade682d1ull, 0x9b05688c2b3e6c1full,
-                                  0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull};
+static const uint64_t B2_IV[8] = {
+    0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
+    0x510e527fade682d1ull, 0x9b05688c2b3e6c1full, 0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull};
 static const uint8_t B2_SIGMA[10][16] = {
     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
     {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},

@@ -232,9 +232,9 @@ int mp_evm_tx_apply(mp_evm_state *st, const mp_evm_block *env, const mp_evm_tx *
     return MP_OK;
 }
 
-int mp_evm_run_code(mp_evm_state *st, const mp_evm_block *env, const uint8_t *code,
-                    size_t code_len, const uint8_t *input, size_t input_len, uint64_t gas,
-                    mp_evm_result *r, mp_err *err)
+int mp_evm_run_code(mp_evm_state *st, const mp_evm_block *env, const uint8_t *code, size_t code_len,
+                    const uint8_t *input, size_t input_len, uint64_t gas, mp_evm_result *r,
+                    mp_err *err)
 {
     static const uint8_t to[20] = {[18] = 0xc0, [19] = 0xde};
     static const uint8_t caller[20] = {[18] = 0xca, [19] = 0x11};

@@ -24,9 +24,9 @@ typedef struct pnode {
     size_t plen;
     uint8_t *val; /* leaf value, branch value (NULL: none) */
     size_t vlen;
-    struct pnode *child;     /* extension */
-    struct pnode *kids[16];  /* branch */
-    uint8_t hash[32];        /* unresolved reference */
+    struct pnode *child;    /* extension */
+    struct pnode *kids[16]; /* branch */
+    uint8_t hash[32];       /* unresolved reference */
 } pnode;
 
 typedef struct stored {
@@ -532,7 +532,7 @@ static int merge_ext(pnode **slot, mp_err *err)
     return MP_OK;
 }
 
-static int delete(pnode **slot, const uint8_t *k, size_t kn, size_t d, mp_err *err)
+static int delete (pnode **slot, const uint8_t *k, size_t kn, size_t d, mp_err *err)
 {
     pnode *n = *slot;
     if (!n)
@@ -543,18 +543,18 @@ static int delete(pnode **slot, const uint8_t *k, size_t kn, size_t d, mp_err *e
         return MP_OK;
     }
     if (n->kind == N_EXT) {
-        MP_TRY(delete(&n->child, k, kn, d + n->plen, err));
+        MP_TRY(delete (&n->child, k, kn, d + n->plen, err));
         return merge_ext(slot, err);
     }
     if (d == kn)
         MP_TRY(set_val(n, NULL, 0, err));
     else
-        MP_TRY(delete(&n->kids[k[d]], k, kn, d + 1, err));
+        MP_TRY(delete (&n->kids[k[d]], k, kn, d + 1, err));
     return collapse(slot, err);
 }
 
-int mp_trie_partial_put(mp_trie_partial *t, const uint8_t *key, size_t key_len,
-                        const uint8_t *val, size_t val_len, mp_trie_missing *missing, mp_err *err)
+int mp_trie_partial_put(mp_trie_partial *t, const uint8_t *key, size_t key_len, const uint8_t *val,
+                        size_t val_len, mp_trie_missing *missing, mp_err *err)
 {
     if (key_len > 32)
         return MP_FAIL(err, MP_ERR_INVALID, "trie: key longer than 32 bytes");
@@ -564,7 +564,7 @@ int mp_trie_partial_put(mp_trie_partial *t, const uint8_t *key, size_t key_len,
         return insert(t, &t->root, k, kn, 0, val, val_len, missing, err);
     bool present;
     MP_TRY(delete_prepare(t, k, kn, &present, missing, err));
-    return present ? delete(&t->root, k, kn, 0, err) : MP_OK;
+    return present ? delete (&t->root, k, kn, 0, err) : MP_OK;
 }
 
 /* ---- hashing ---- */
