@@ -72,6 +72,8 @@ struct mp_evm_state {
     size_t n_logs, logs_cap;
     bool oom;         /* an allocation failed: the transaction cannot be trusted */
     bool unsupported; /* the KZG precompile was reached */
+    evm_acct scratch_acct; /* handed out after an allocation failure */
+    evm_slot scratch_slot;
 };
 
 /* ---- state (state.c) ---- */
