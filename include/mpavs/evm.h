@@ -17,6 +17,7 @@
 
 #include "mpavs/buf.h"
 #include "mpavs/err.h"
+#include "mpavs/trie.h"
 #include "mpavs/w256.h"
 
 /** The transaction is invalid (nonce, balance, fees, gas, sizes): not included. */
@@ -45,6 +46,11 @@ void mp_evm_state_get_storage(const mp_evm_state *st, const uint8_t addr[20], co
                               mp_w256 *val);
 /** The state root of the whole state (secure trie of RLP accounts). */
 MP_WUR int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err);
+
+/** The state root, handing every hashed node of the state and storage tries
+ ** (and their roots) to fn: material for proofs and partial tries. */
+MP_WUR int mp_evm_state_root_nodes(const mp_evm_state *st, uint8_t root[32], mp_trie_node_fn fn,
+                                   void *ctx, mp_err *err);
 
 /** Returns the hash of block number n (asked only for the 256 blocks below the current one). */
 typedef void (*mp_evm_blockhash_fn)(void *ctx, uint64_t n, uint8_t out[32]);

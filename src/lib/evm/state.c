@@ -619,8 +619,9 @@ void mp_evm_state_get_storage(const mp_evm_state *st, const uint8_t addr[20], co
     *val = s ? s->cur : mp_w256_u64(0);
 }
 
-/* Storage root of one account. */
-static int storage_root(const evm_acct *a, uint8_t root[32], mp_err *err)
+/* Storage root of one account (nodes to fn when it is not NULL). */
+static int storage_root(const evm_acct *a, uint8_t root[32], mp_trie_node_fn fn, void *ctx,
+                        mp_err *err)
 {
     size_t n = 0;
     mp_trie_kv *kv = calloc(a->slot_n ? a->slot_n : 1, sizeof *kv);
@@ -654,7 +655,7 @@ static int storage_root(const evm_acct *a, uint8_t root[32], mp_err *err)
         kv[n] = (mp_trie_kv){keys[n], 32, vals[n], vl};
         n++;
     }
-    rc = mp_trie_root(root, kv, n, err);
+    rc = fn ? mp_trie_root_nodes(root, kv, n, fn, ctx, err) : mp_trie_root(root, kv, n, err);
 done:
     free(kv);
     free(keys);
@@ -662,7 +663,8 @@ done:
     return rc;
 }
 
-int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
+static int state_root(const mp_evm_state *st, uint8_t root[32], mp_trie_node_fn fn, void *ctx,
+                      mp_err *err)
 {
     mp_trie_kv *kv = calloc(st->n ? st->n : 1, sizeof *kv);
     uint8_t(*keys)[32] = calloc(st->n ? st->n : 1, 32);
@@ -678,7 +680,7 @@ int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
         if (!a || !a->exists)
             continue;
         uint8_t sroot[32], bal[32];
-        if ((rc = storage_root(a, sroot, err)) != MP_OK)
+        if ((rc = storage_root(a, sroot, fn, ctx, err)) != MP_OK)
             goto done;
         mp_w256_to_be(bal, &a->balance);
         mp_buf *b = &vals[n];
@@ -694,7 +696,7 @@ int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
         kv[n] = (mp_trie_kv){keys[n], 32, b->data, b->len};
         n++;
     }
-    rc = mp_trie_root(root, kv, n, err);
+    rc = fn ? mp_trie_root_nodes(root, kv, n, fn, ctx, err) : mp_trie_root(root, kv, n, err);
 done:
     if (vals)
         for (size_t i = 0; i < st->n; i++)
@@ -703,4 +705,15 @@ done:
     free(kv);
     free(keys);
     return rc;
+}
+
+int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
+{
+    return state_root(st, root, NULL, NULL, err);
+}
+
+int mp_evm_state_root_nodes(const mp_evm_state *st, uint8_t root[32], mp_trie_node_fn fn, void *ctx,
+                            mp_err *err)
+{
+    return state_root(st, root, fn, ctx, err);
 }
