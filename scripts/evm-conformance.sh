@@ -29,7 +29,9 @@ folder() {
     tp=$((tp + p)); tf=$((tf + f))
 }
 for d in "$dir"/GeneralStateTests/*/; do folder statetest "${d%/}"; done
-for d in "$dir"/BlockchainTests/ValidBlocks/*/; do folder blocktest "${d%/}"; done
+for d in "$dir"/BlockchainTests/ValidBlocks/*/ "$dir"/BlockchainTests/InvalidBlocks/*/; do
+    [ -d "$d" ] && folder blocktest "${d%/}"
+done
 [ -d "$dir/TrieTests" ] && folder trietest "$dir/TrieTests"
 echo "| **total** | $tp | $tf | | |"
 [ $tf -eq 0 ]

@@ -632,8 +632,11 @@ static int header_env(mp_evm_block *env, json_t *h, mp_err *err)
 }
 
 /* The transactions root from the block's RLP: typed transactions are byte
- * strings holding type || payload, legacy ones are lists. */
-static int txs_root(const char *rlp_hex, uint8_t root[32], mp_err *err)
+ * strings holding type || payload, legacy ones are lists. Also checks the
+ * block's shape (header, transactions, uncles, withdrawals) and that the
+ * header's RLP hashes to want_hash. */
+static int txs_root(const char *rlp_hex, const uint8_t want_hash[32], uint8_t root[32],
+                    mp_err *err)
 {
     mp_buf raw = MP_BUF_INIT;
     const uint8_t **items = NULL;
@@ -648,8 +651,23 @@ static int txs_root(const char *rlp_hex, uint8_t root[32], mp_err *err)
         rc = mp_rlp_next(&parts[0], &cur, &left, err);
     if (rc == MP_OK)
         rc = mp_rlp_next(&parts[1], &cur, &left, err);
+    if (rc == MP_OK)
+        rc = mp_rlp_next(&parts[2], &cur, &left, err);
+    if (rc == MP_OK && left == 0)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "block RLP without withdrawals");
+    if (rc == MP_OK)
+        rc = mp_rlp_next(&parts[3], &cur, &left, err);
+    if (rc == MP_OK && (left || !blk.is_list || !parts[0].is_list || !parts[1].is_list ||
+                        !parts[2].is_list || !parts[3].is_list))
+        rc = MP_FAIL(err, MP_ERR_PARSE, "block RLP is not [header, txs, uncles, withdrawals]");
     if (rc != MP_OK)
         goto done;
+    uint8_t hh[32];
+    mp_keccak256(hh, parts[0].raw, parts[0].raw_len);
+    if (memcmp(hh, want_hash, 32) != 0) {
+        rc = MP_FAIL(err, MP_ERR_VERIFY, "header RLP does not hash to the block hash");
+        goto done;
+    }
     cur = parts[1].payload;
     left = parts[1].len;
     items = calloc(parts[1].len + 1, sizeof *items);
@@ -748,6 +766,8 @@ static int check_header(json_t *h, json_t *parent, json_t *uncles, mp_err *err)
         return MP_FAIL(err, MP_ERR_VERIFY, "timestamp not after the parent's");
     MP_TRY(hdr_u64(h, "gasLimit", &gl, err));
     MP_TRY(hdr_u64(parent, "gasLimit", &pgl, err));
+    if (gl > INT64_MAX)
+        return MP_FAIL(err, MP_ERR_VERIFY, "gas limit above 2^63-1");
     uint64_t diff = gl > pgl ? gl - pgl : pgl - gl;
     if (diff >= pgl / 1024 || gl < 5000)
         return MP_FAIL(err, MP_ERR_VERIFY, "gas limit %llu out of bounds", (unsigned long long)gl);
@@ -856,7 +876,7 @@ static int run_block(mp_evm_state *st, const block_parts *bp, json_t *parent, ch
     const uint8_t **items = calloc(n ? n : 1, sizeof *items);
     size_t *lens = calloc(n ? n : 1, sizeof *lens);
     uint64_t cumulative = 0, blob_gas = 0;
-    uint8_t bloom[256] = {0}, root[32];
+    uint8_t bloom[256] = {0}, root[32], hash[32];
     int rc = receipts && items && lens ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     json_array_foreach(txs, i, t)
     {
@@ -910,7 +930,9 @@ static int run_block(mp_evm_state *st, const block_parts *bp, json_t *parent, ch
     if (rc == MP_OK)
         rc = check32(h, "stateRoot", root, err);
     if (rc == MP_OK)
-        rc = txs_root(bp->rlp, root, err);
+        rc = mp_hex_decode_exact(hash, 32, jstr(h, "hash"), err);
+    if (rc == MP_OK)
+        rc = txs_root(bp->rlp, hash, root, err);
     if (rc == MP_OK)
         rc = check32(h, "transactionsTrie", root, err);
     if (rc == MP_OK)
