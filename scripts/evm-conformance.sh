@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # evm-conformance.sh DIR: runs the whole ethereum/tests suite from a checkout
 # DIR through mpavs evm (GeneralStateTests Cancun fills, BlockchainTests/
-# ValidBlocks of the Cancun network, TrieTests) and prints pass/fail entries
+# ValidBlocks and InvalidBlocks of the Cancun network, TrieTests) and prints pass/fail entries
 # per folder as a Markdown table. Files time out after $EVM_TIMEOUT seconds
 # (default 120) and then count as one failure.
 set -uo pipefail
