@@ -635,8 +635,7 @@ static int header_env(mp_evm_block *env, json_t *h, mp_err *err)
  * strings holding type || payload, legacy ones are lists. Also checks the
  * block's shape (header, transactions, uncles, withdrawals) and that the
  * header's RLP hashes to want_hash. */
-static int txs_root(const char *rlp_hex, const uint8_t want_hash[32], uint8_t root[32],
-                    mp_err *err)
+static int txs_root(const char *rlp_hex, const uint8_t want_hash[32], uint8_t root[32], mp_err *err)
 {
     mp_buf raw = MP_BUF_INIT;
     const uint8_t **items = NULL;
@@ -983,8 +982,7 @@ static void parts_of(json_t *b, json_t *dec, block_parts *bp)
 }
 
 /* Imports the accepted blocks [0, n) of the test from genesis into c. */
-static int chain_build(chain *c, json_t *test, json_t **accepted, size_t n, size_t cap,
-                       mp_err *err)
+static int chain_build(chain *c, json_t *test, json_t **accepted, size_t n, size_t cap, mp_err *err)
 {
     memset(c, 0, sizeof *c);
     c->ch.hash = calloc(cap + 2, 32);
@@ -1012,8 +1010,10 @@ static bool refuses(json_t *test, json_t *b, json_t **accepted, size_t n, size_t
 {
     json_t *dec = json_object_get(b, "rlp_decoded");
     if (!json_object_get(dec, "blockHeader")) {
-        snprintf(why, why_len, "expected %s: the fixture has no decoded block (RLP-level "
-                 "rejections are not checked)", jstr(b, "expectException"));
+        snprintf(why, why_len,
+                 "expected %s: the fixture has no decoded block (RLP-level "
+                 "rejections are not checked)",
+                 jstr(b, "expectException"));
         return false;
     }
     chain c;

@@ -245,9 +245,9 @@ static uint64_t rotr(uint64_t x, unsigned n)
 /* rounds rounds of BLAKE2b F on v with message words m. */
 static void b2_rounds(uint64_t v[16], const uint64_t m[16], uint32_t rounds)
 {
-    uint64_t v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], v4 = v[4], v5 = v[5], v6 = v[6],
-             v7 = v[7], v8 = v[8], v9 = v[9], v10 = v[10], v11 = v[11], v12 = v[12], v13 = v[13],
-             v14 = v[14], v15 = v[15];
+    uint64_t v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], v4 = v[4], v5 = v[5], v6 = v[6], v7 = v[7],
+             v8 = v[8], v9 = v[9], v10 = v[10], v11 = v[11], v12 = v[12], v13 = v[13], v14 = v[14],
+             v15 = v[15];
     for (uint32_t r = 0; r < rounds; r++) {
         const uint8_t *s = B2_SIGMA[r % 10];
         B2_G(v0, v4, v8, v12, m[s[0]], m[s[1]]);
