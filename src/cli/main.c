@@ -14,6 +14,7 @@ static const cli_command commands[] = {
     {"tx", cli_tx, "send a transaction and wait for its receipt", NULL},
     {"bn254", cli_bn254, "BN254 precompiles: add, mul, pairing", NULL},
     {"bls", cli_bls, "EigenLayer BLS: hash-to-g1, pubkey, sign, verify, aggregate", NULL},
+    {"evm", cli_evm, "EVM (Cancun): statetest, blocktest, trietest, run", NULL},
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote", NULL},
     {"operator", cli_operator, "register with the AVS, deregister, show status", NULL},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes", NULL},
