@@ -5,6 +5,7 @@
 #   make bench    benchmarks (release build), prints a table
 #   make devnet   the whole system on local chains
 #   make fuzz     longer fuzz runs (clang libFuzzer)
+#   make conformance ETHEREUM_TESTS=DIR   the EVM against a checkout of ethereum/tests
 #   make fmt      clang-format + forge fmt;  make clean
 #
 # Every target first runs scripts/setup.sh (apt and npm dependencies, idempotent)
@@ -72,7 +73,7 @@ SAN_PROGS := $(foreach d,$(PROG_DIRS),$(B)/san/bin/$(call prog_name,$(d)))
 # Keep objects of pattern-built binaries (make would delete them as intermediates).
 .SECONDARY:
 
-.PHONY: all setup test tests bench devnet fuzz fmt fmt-check clean
+.PHONY: all setup test tests bench devnet fuzz fmt fmt-check clean conformance
 all: $(PROGS)
 
 setup: $(SETUP)
@@ -148,6 +149,11 @@ $(B)/fuzz/%: $(B)/fuzz/obj/tests/fuzz/%.o $(FUZZ_LIB)
 
 fuzz: $(FUZZ_BINS)
 	@scripts/run-fuzz.sh $${FUZZ_SECONDS:-300}
+
+# ---- EVM conformance -----------------------------------------------------------
+conformance: $(PROGS)
+	@test -n "$(ETHEREUM_TESTS)" || { echo "usage: make conformance ETHEREUM_TESTS=DIR"; exit 2; }
+	@scripts/evm-conformance.sh "$(ETHEREUM_TESTS)"
 
 # ---- devnet ------------------------------------------------------------------
 devnet: $(PROGS)

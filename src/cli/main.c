@@ -14,8 +14,10 @@ static const cli_command commands[] = {
     {"tx", cli_tx, "send a transaction and wait for its receipt"},
     {"bn254", cli_bn254, "BN254 precompiles: add, mul, pairing"},
     {"bls", cli_bls, "EigenLayer BLS: hash-to-g1, pubkey, sign, verify, aggregate"},
+    {"evm", cli_evm, "EVM (Cancun): statetest, trietest, run"},
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote"},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes"},
+    {"prover", cli_prover, "talk to an mpavs-prover: call METHOD [JSON]"},
 };
 
 int main(int argc, char **argv)

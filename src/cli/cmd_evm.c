@@ -1,0 +1,972 @@
+/*
+** cmd_evm.c: "mpavs evm statetest|blocktest|trietest|run": runs ethereum/tests fixtures
+** (GeneralStateTests with Cancun post states, BlockchainTests, TrieTests) against the EVM and
+** trie modules, and runs a piece of bytecode for a quick look.
+**
+** statetest prints one JSON line per test and fork entry:
+**   {"name":..,"fork":"Cancun","index":N,"pass":true,"stateRoot":..,"logsHash":..,"error":..}
+** and exits 0 only when every entry passes.
+*/
+#include "cli.h"
+#include "mpavs/evm.h"
+#include "mpavs/hex.h"
+#include "mpavs/keccak.h"
+#include "mpavs/rlp.h"
+#include "mpavs/secp.h"
+#include "mpavs/trie.h"
+#include "mpavs/tx.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A hex quantity ("0x..", leading zeros allowed) into a word. */
+static int w_from_hex(mp_w256 *out, const char *s, mp_err *err)
+{
+    if (!s)
+        return MP_FAIL(err, MP_ERR_PARSE, "missing hex value");
+    if (!strncmp(s, "0x:bigint ", 10))
+        s += 10;
+    const char *h = mp_hex_skip_0x(s);
+    while (*h == '0' && h[1])
+        h++;
+    uint8_t b[32];
+    if (strlen(h) > 64)
+        return MP_FAIL(err, MP_ERR_PARSE, "value %.40s... exceeds 256 bits", s);
+    if (!*h) {
+        *out = mp_w256_u64(0);
+        return MP_OK;
+    }
+    MP_TRY(mp_hex_decode_quantity(b, 32, h, err));
+    mp_w256_from_be(out, b);
+    return MP_OK;
+}
+
+static int u64_from_hex(uint64_t *out, const char *s, mp_err *err)
+{
+    mp_w256 w;
+    MP_TRY(w_from_hex(&w, s, err));
+    if (!mp_w256_fits_u64(&w))
+        return MP_FAIL(err, MP_ERR_PARSE, "value %s exceeds 64 bits", s);
+    *out = w.w[0];
+    return MP_OK;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static int bytes_from_hex(mp_buf *out, const char *s, mp_err *err)
+{
+    if (!s)
+        return MP_FAIL(err, MP_ERR_PARSE, "missing hex bytes");
+    if (!*mp_hex_skip_0x(s))
+        return MP_OK;
+    return mp_hex_decode_buf(out, s, err);
+}
+
+static void state_test_hash(void *ctx, uint64_t n, uint8_t out[32])
+{
+    (void)ctx;
+    char dec[24];
+    int len = snprintf(dec, sizeof dec, "%llu", (unsigned long long)n);
+    mp_keccak256(out, dec, (size_t)len);
+}
+
+static int load_pre(mp_evm_state *st, json_t *pre, mp_err *err)
+{
+    const char *addr_hex;
+    json_t *acct;
+    json_object_foreach(pre, addr_hex, acct)
+    {
+        uint8_t addr[20];
+        uint64_t nonce;
+        mp_w256 bal;
+        mp_buf code = MP_BUF_INIT;
+        MP_TRY(mp_hex_decode_exact(addr, 20, addr_hex, err));
+        MP_TRY(u64_from_hex(&nonce, jstr(acct, "nonce"), err));
+        MP_TRY(w_from_hex(&bal, jstr(acct, "balance"), err));
+        int rc = bytes_from_hex(&code, jstr(acct, "code"), err);
+        if (rc == MP_OK)
+            rc = mp_evm_state_set_account(st, addr, nonce, &bal, code.data, code.len, err);
+        mp_buf_free(&code);
+        MP_TRY(rc);
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(acct, "storage"), k, v)
+        {
+            mp_w256 kw, vw;
+            MP_TRY(w_from_hex(&kw, k, err));
+            MP_TRY(w_from_hex(&vw, json_string_value(v), err));
+            MP_TRY(mp_evm_state_set_storage(st, addr, &kw, &vw, err));
+        }
+    }
+    return MP_OK;
+}
+
+static int load_env(mp_evm_block *env, json_t *j, mp_err *err)
+{
+    memset(env, 0, sizeof *env);
+    MP_TRY(mp_hex_decode_exact(env->coinbase, 20, jstr(j, "currentCoinbase"), err));
+    MP_TRY(u64_from_hex(&env->number, jstr(j, "currentNumber"), err));
+    MP_TRY(u64_from_hex(&env->timestamp, jstr(j, "currentTimestamp"), err));
+    MP_TRY(u64_from_hex(&env->gas_limit, jstr(j, "currentGasLimit"), err));
+    const char *bf = jstr(j, "currentBaseFee");
+    env->base_fee = mp_w256_u64(10);
+    if (bf)
+        MP_TRY(w_from_hex(&env->base_fee, bf, err));
+    mp_w256 rnd = mp_w256_u64(0);
+    if (jstr(j, "currentRandom"))
+        MP_TRY(w_from_hex(&rnd, jstr(j, "currentRandom"), err));
+    mp_w256_to_be(env->prev_randao, &rnd);
+    if (jstr(j, "currentExcessBlobGas"))
+        MP_TRY(u64_from_hex(&env->excess_blob_gas, jstr(j, "currentExcessBlobGas"), err));
+    env->chain_id = 1;
+    env->blockhash = state_test_hash;
+    return MP_OK;
+}
+
+/* Storage a transaction built from JSON points into. */
+typedef struct tx_store {
+    mp_buf data;
+    mp_evm_access *access;
+    mp_w256 *keys;
+    uint8_t (*blobs)[32];
+} tx_store;
+
+static void tx_store_free(tx_store *s)
+{
+    mp_buf_free(&s->data);
+    free(s->access);
+    free(s->keys);
+    free(s->blobs);
+}
+
+static int load_access(mp_evm_tx *tx, tx_store *s, json_t *list, mp_err *err)
+{
+    size_t n = json_array_size(list), nk = 0, i;
+    json_t *e;
+    json_array_foreach(list, i, e) nk += json_array_size(json_object_get(e, "storageKeys"));
+    s->access = calloc(n ? n : 1, sizeof *s->access);
+    s->keys = calloc(nk ? nk : 1, sizeof *s->keys);
+    if (!s->access || !s->keys)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    json_array_foreach(list, i, e)
+    {
+        MP_TRY(mp_hex_decode_exact(s->access[i].addr, 20, jstr(e, "address"), err));
+        s->access[i].keys = s->keys + k;
+        size_t j;
+        json_t *kj;
+        json_array_foreach(json_object_get(e, "storageKeys"), j, kj)
+            MP_TRY(w_from_hex(&s->keys[k++], json_string_value(kj), err));
+        s->access[i].n_keys = json_array_size(json_object_get(e, "storageKeys"));
+    }
+    tx->access = s->access;
+    tx->n_access = n;
+    return MP_OK;
+}
+
+/* Builds the transaction of one post entry (data/gas/value indexes). */
+static int load_tx(mp_evm_tx *tx, tx_store *s, json_t *t, json_t *idx, const char *txbytes,
+                   mp_err *err)
+{
+    memset(tx, 0, sizeof *tx);
+    size_t di = (size_t)json_integer_value(json_object_get(idx, "data"));
+    size_t gi = (size_t)json_integer_value(json_object_get(idx, "gas"));
+    size_t vi = (size_t)json_integer_value(json_object_get(idx, "value"));
+    json_t *data = json_object_get(t, "data"), *gas = json_object_get(t, "gasLimit"),
+           *val = json_object_get(t, "value");
+    if (di >= json_array_size(data) || gi >= json_array_size(gas) || vi >= json_array_size(val))
+        return MP_FAIL(err, MP_ERR_PARSE, "post indexes out of range");
+    uint8_t sk[32];
+    MP_TRY(mp_hex_decode_exact(sk, 32, jstr(t, "secretKey"), err));
+    mp_secp *secp = NULL;
+    MP_TRY(mp_secp_create(&secp, err));
+    int rc = mp_secp_address(secp, tx->sender, sk, err);
+    mp_secp_destroy(secp);
+    MP_TRY(rc);
+    MP_TRY(u64_from_hex(&tx->nonce, jstr(t, "nonce"), err));
+    MP_TRY(u64_from_hex(&tx->gas_limit, json_string_value(json_array_get(gas, gi)), err));
+    MP_TRY(w_from_hex(&tx->value, json_string_value(json_array_get(val, vi)), err));
+    MP_TRY(bytes_from_hex(&s->data, json_string_value(json_array_get(data, di)), err));
+    tx->data = s->data.data;
+    tx->data_len = s->data.len;
+    const char *to = jstr(t, "to");
+    if (to && *mp_hex_skip_0x(to)) {
+        tx->has_to = true;
+        MP_TRY(mp_hex_decode_exact(tx->to, 20, to, err));
+    }
+    if (jstr(t, "gasPrice"))
+        MP_TRY(w_from_hex(&tx->gas_price, jstr(t, "gasPrice"), err));
+    if (jstr(t, "maxFeePerGas")) {
+        MP_TRY(w_from_hex(&tx->max_fee, jstr(t, "maxFeePerGas"), err));
+        MP_TRY(w_from_hex(&tx->max_priority, jstr(t, "maxPriorityFeePerGas"), err));
+        tx->type = 2;
+    }
+    json_t *al = json_array_get(json_object_get(t, "accessLists"), di);
+    if (al && !json_is_null(al)) {
+        MP_TRY(load_access(tx, s, al, err));
+        if (tx->type == 0)
+            tx->type = 1;
+    }
+    json_t *bh = json_object_get(t, "blobVersionedHashes");
+    if (bh) {
+        tx->type = 3;
+        size_t n = json_array_size(bh), i;
+        json_t *h;
+        s->blobs = calloc(n ? n : 1, 32);
+        if (!s->blobs)
+            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+        json_array_foreach(bh, i, h)
+            MP_TRY(mp_hex_decode_exact(s->blobs[i], 32, json_string_value(h), err));
+        tx->blob_hashes = (const uint8_t(*)[32])s->blobs;
+        tx->n_blobs = n;
+        MP_TRY(w_from_hex(&tx->max_fee_blob, jstr(t, "maxFeePerBlobGas"), err));
+    }
+    /* The signed bytes, when given, name the type exactly. */
+    if (txbytes) {
+        const char *h = mp_hex_skip_0x(txbytes);
+        if (h[0] == '0' && h[1] >= '1' && h[1] <= '3')
+            tx->type = h[1] - '0';
+        else if (h[0] && h[0] >= 'c')
+            tx->type = 0;
+    }
+    return MP_OK;
+}
+
+typedef struct run_stats {
+    int pass, fail, skip;
+} run_stats;
+
+static void print_hex32(const char *key, const uint8_t h[32], bool comma)
+{
+    char t[67];
+    mp_hex_encode0x(t, h, 32);
+    printf("\"%s\":\"%s\"%s", key, t, comma ? "," : "");
+}
+
+static void run_entry(const char *name, json_t *test, json_t *post, size_t index, run_stats *rs)
+{
+    mp_err err;
+    mp_evm_state *st = NULL;
+    mp_evm_block env;
+    mp_evm_tx tx;
+    tx_store store;
+    mp_evm_result res;
+    memset(&store, 0, sizeof store);
+    memset(&res, 0, sizeof res);
+    uint8_t root[32] = {0}, logs[32], want_root[32], want_logs[32];
+    const char *error = NULL;
+    char msg[MP_ERR_MSG_MAX + 32] = "";
+    bool pass = false, expect_exc = json_object_get(post, "expectException") != NULL;
+    mp_evm_logs_hash(logs, NULL, 0);
+    if (mp_hex_decode_exact(want_root, 32, jstr(post, "hash"), &err) != MP_OK ||
+        mp_hex_decode_exact(want_logs, 32, jstr(post, "logs"), &err) != MP_OK ||
+        mp_evm_state_new(&st, &err) != MP_OK || load_pre(st, json_object_get(test, "pre"), &err) ||
+        load_env(&env, json_object_get(test, "env"), &err) != MP_OK) {
+        snprintf(msg, sizeof msg, "fixture: %s", err.msg);
+        error = msg;
+        goto report;
+    }
+    int rc = load_tx(&tx, &store, json_object_get(test, "transaction"),
+                     json_object_get(post, "indexes"), jstr(post, "txbytes"), &err);
+    if (rc == MP_OK)
+        rc = mp_evm_tx_apply(st, &env, &tx, &res, &err);
+    if (rc != MP_OK && (rc == MP_EVM_ERR_TX_INVALID || mp_rc_class(rc) == MP_ERR_PARSE)) {
+        if (!expect_exc) {
+            snprintf(msg, sizeof msg, "unexpected invalid transaction: %s", err.msg);
+            error = msg;
+        }
+    } else if (rc != MP_OK) {
+        snprintf(msg, sizeof msg, "%s", err.msg);
+        error = msg;
+        goto report;
+    } else if (expect_exc) {
+        snprintf(msg, sizeof msg, "transaction accepted, expected %s",
+                 jstr(post, "expectException") ? jstr(post, "expectException") : "an exception");
+        error = msg;
+    }
+    mp_evm_logs_hash(logs, res.logs, res.n_logs);
+    if (mp_evm_state_root(st, root, &err) != MP_OK) {
+        snprintf(msg, sizeof msg, "state root: %s", err.msg);
+        error = msg;
+        goto report;
+    }
+    if (!error && memcmp(root, want_root, 32) != 0)
+        error = "state root mismatch";
+    else if (!error && memcmp(logs, want_logs, 32) != 0)
+        error = "logs hash mismatch";
+    pass = error == NULL;
+report:
+    printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"index\":%zu,\"pass\":%s,", name, index,
+           pass ? "true" : "false");
+    print_hex32("stateRoot", root, true);
+    print_hex32("logsHash", logs, !pass);
+    if (!pass) {
+        json_t *e = json_string(error ? error : "failed");
+        char *enc = json_dumps(e, JSON_ENCODE_ANY);
+        printf("\"error\":%s", enc ? enc : "\"?\"");
+        free(enc);
+        json_decref(e);
+    }
+    printf("}\n");
+    if (pass)
+        rs->pass++;
+    else
+        rs->fail++;
+    mp_evm_result_free(&res);
+    tx_store_free(&store);
+    mp_evm_state_free(st);
+}
+
+static int statetest_file(const char *path, run_stats *rs)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root || !json_is_object(root)) {
+        fprintf(stderr, "mpavs evm statetest: %s: line %d: %s\n", path, je.line, je.text);
+        json_decref(root);
+        rs->fail++;
+        return CLI_USAGE;
+    }
+    const char *name;
+    json_t *test;
+    json_object_foreach(root, name, test)
+    {
+        json_t *posts = json_object_get(json_object_get(test, "post"), "Cancun");
+        if (!posts) {
+            /* A fill for other forks only: not a Cancun test. */
+            printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"skip\":\"no Cancun post state\"}\n",
+                   name);
+            rs->skip++;
+            continue;
+        }
+        size_t i;
+        json_t *post;
+        json_array_foreach(posts, i, post) run_entry(name, test, post, i, rs);
+    }
+    json_decref(root);
+    return CLI_OK;
+}
+
+static int cmd_statetest(int argc, char **argv)
+{
+    const char *usage = "mpavs evm statetest FILE...";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nRuns GeneralStateTests fixtures (Cancun post states); one JSON line "
+               "per entry; exit 0 only when all pass.\n",
+               usage);
+        return CLI_OK;
+    }
+    if (argc < 2)
+        return cli_usage(usage);
+    run_stats rs = {0, 0, 0};
+    for (int i = 1; i < argc; i++)
+        statetest_file(argv[i], &rs);
+    fprintf(stderr, "%d passed, %d failed, %d skipped (not Cancun)\n", rs.pass, rs.fail, rs.skip);
+    return rs.fail ? CLI_NO : CLI_OK;
+}
+
+/* A TrieTests key or value: hex with 0x, else the string's bytes. */
+static int trie_bytes(mp_buf *out, json_t *v, mp_err *err)
+{
+    const char *s = json_string_value(v);
+    if (!s)
+        return MP_FAIL(err, MP_ERR_PARSE, "trie test: key or value is not a string");
+    if (mp_hex_has_0x(s))
+        return bytes_from_hex(out, s, err);
+    return mp_buf_append(out, s, strlen(s));
+}
+
+typedef struct trie_entry {
+    mp_buf key, val;
+} trie_entry;
+
+/* Applies one insert (or delete when v is null) to the entry list. */
+static int trie_put(trie_entry **es, size_t *n, json_t *k, json_t *v, bool secure, mp_err *err)
+{
+    mp_buf key = MP_BUF_INIT, val = MP_BUF_INIT;
+    int rc = trie_bytes(&key, k, err);
+    if (rc == MP_OK && !json_is_null(v))
+        rc = trie_bytes(&val, v, err);
+    if (rc == MP_OK && secure) {
+        uint8_t h[32];
+        mp_keccak256(h, key.data, key.len);
+        key.len = 0;
+        rc = mp_buf_append(&key, h, 32);
+    }
+    if (rc != MP_OK)
+        goto fail;
+    for (size_t i = 0; i < *n; i++) {
+        trie_entry *e = &(*es)[i];
+        if (e->key.len == key.len && (!key.len || !memcmp(e->key.data, key.data, key.len))) {
+            mp_buf_free(&e->key);
+            mp_buf_free(&e->val);
+            (*es)[i] = (*es)[--*n];
+            break;
+        }
+    }
+    if (val.len) {
+        trie_entry *t = realloc(*es, (*n + 1) * sizeof **es);
+        if (!t) {
+            rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        *es = t;
+        (*es)[(*n)++] = (trie_entry){key, val};
+        return MP_OK;
+    }
+fail:
+    mp_buf_free(&key);
+    mp_buf_free(&val);
+    return rc;
+}
+
+static bool trie_case(json_t *test, bool secure, mp_err *err)
+{
+    trie_entry *es = NULL;
+    size_t n = 0;
+    bool ok = false;
+    json_t *in = json_object_get(test, "in");
+    int rc = MP_OK;
+    if (json_is_array(in)) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(in, i, p)
+        {
+            if (rc == MP_OK)
+                rc = trie_put(&es, &n, json_array_get(p, 0), json_array_get(p, 1), secure, err);
+        }
+    } else {
+        const char *k;
+        json_t *v;
+        json_object_foreach(in, k, v)
+        {
+            json_t *kj = json_string(k);
+            if (rc == MP_OK)
+                rc = trie_put(&es, &n, kj, v, secure, err);
+            json_decref(kj);
+        }
+    }
+    mp_trie_kv *kv = calloc(n ? n : 1, sizeof *kv);
+    uint8_t root[32], want[32];
+    if (rc == MP_OK && kv) {
+        for (size_t i = 0; i < n; i++)
+            kv[i] = (mp_trie_kv){es[i].key.data, es[i].key.len, es[i].val.data, es[i].val.len};
+        if (mp_trie_root(root, kv, n, err) == MP_OK &&
+            mp_hex_decode_exact(want, 32, jstr(test, "root"), err) == MP_OK)
+            ok = memcmp(root, want, 32) == 0;
+    }
+    free(kv);
+    for (size_t i = 0; i < n; i++) {
+        mp_buf_free(&es[i].key);
+        mp_buf_free(&es[i].val);
+    }
+    free(es);
+    return ok;
+}
+
+static int cmd_trietest(int argc, char **argv)
+{
+    const char *usage = "mpavs evm trietest FILE...";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nRuns TrieTests fixtures (keys hashed when the file name says "
+               "\"secure\"); exit 0 only when all pass.\n",
+               usage);
+        return CLI_OK;
+    }
+    if (argc < 2)
+        return cli_usage(usage);
+    int fail = 0, pass = 0;
+    for (int f = 1; f < argc; f++) {
+        json_error_t je;
+        json_t *root = json_load_file(argv[f], 0, &je);
+        if (!root) {
+            fprintf(stderr, "mpavs evm trietest: %s: %s\n", argv[f], je.text);
+            fail++;
+            continue;
+        }
+        bool secure = strstr(argv[f], "secure") != NULL;
+        const char *name;
+        json_t *test;
+        json_object_foreach(root, name, test)
+        {
+            if (!json_object_get(test, "root"))
+                continue; /* trietestnextprev: iteration tests, no root */
+            mp_err err = {0};
+            bool ok = trie_case(test, secure, &err);
+            printf("{\"name\":\"%s\",\"pass\":%s}\n", name, ok ? "true" : "false");
+            if (ok)
+                pass++;
+            else
+                fail++;
+        }
+        json_decref(root);
+    }
+    fprintf(stderr, "%d passed, %d failed\n", pass, fail);
+    return fail ? CLI_NO : CLI_OK;
+}
+
+/* ---- blocktest ---- */
+
+typedef struct chain_hashes {
+    uint64_t n;
+    uint8_t (*hash)[32]; /* hash[i] of block number i on the chain so far */
+} chain_hashes;
+
+static void chain_hash(void *ctx, uint64_t n, uint8_t out[32])
+{
+    const chain_hashes *c = ctx;
+    if (n < c->n)
+        memcpy(out, c->hash[n], 32);
+    else
+        memset(out, 0, 32);
+}
+
+/* The sender of a fixture transaction that does not name it (legacy and
+ * type 2, what the tx module signs), from its signature. */
+static int recover_sender(mp_evm_tx *etx, json_t *t, mp_err *err)
+{
+    mp_tx tx;
+    memset(&tx, 0, sizeof tx);
+    uint64_t v;
+    if (etx->type != 0 && etx->type != 2)
+        return MP_FAIL(err, MP_ERR_PARSE, "type %d transaction without a sender", etx->type);
+    MP_TRY(u64_from_hex(&v, jstr(t, "v"), err));
+    tx.type = etx->type;
+    if (etx->type == 0) {
+        if (v == 27 || v == 28) {
+            tx.y_parity = (int)(v - 27);
+        } else if (v >= 35) {
+            tx.chain_id = (v - 35) / 2;
+            tx.y_parity = (int)((v - 35) % 2);
+        } else {
+            return MP_FAIL(err, MP_ERR_PARSE, "bad v %llu", (unsigned long long)v);
+        }
+        if (!mp_w256_fits_u64(&etx->gas_price))
+            return MP_FAIL(err, MP_ERR_PARSE, "gas price above 64 bits");
+        tx.gas_price = etx->gas_price.w[0];
+    } else {
+        tx.chain_id = 1;
+        tx.y_parity = (int)v;
+        if (!mp_w256_fits_u64(&etx->max_fee) || !mp_w256_fits_u64(&etx->max_priority) ||
+            etx->n_access)
+            return MP_FAIL(err, MP_ERR_PARSE, "cannot recover this type 2 sender");
+        tx.max_fee = etx->max_fee.w[0];
+        tx.max_priority_fee = etx->max_priority.w[0];
+    }
+    tx.nonce = etx->nonce;
+    tx.gas_limit = etx->gas_limit;
+    tx.has_to = etx->has_to;
+    memcpy(tx.to, etx->to, 20);
+    mp_w256_to_be(tx.value, &etx->value);
+    tx.data = etx->data;
+    tx.data_len = etx->data_len;
+    MP_TRY(mp_hex_decode_quantity(tx.r, 32, jstr(t, "r"), err));
+    MP_TRY(mp_hex_decode_quantity(tx.s, 32, jstr(t, "s"), err));
+    return mp_tx_sender(&tx, etx->sender, err);
+}
+
+static int load_block_tx(mp_evm_tx *tx, tx_store *s, json_t *t, mp_err *err)
+{
+    memset(tx, 0, sizeof *tx);
+    uint64_t type = 0;
+    if (jstr(t, "type"))
+        MP_TRY(u64_from_hex(&type, jstr(t, "type"), err));
+    if (type > 3)
+        return MP_FAIL(err, MP_ERR_PARSE, "transaction type %llu", (unsigned long long)type);
+    tx->type = (int)type;
+    if (jstr(t, "sender"))
+        MP_TRY(mp_hex_decode_exact(tx->sender, 20, jstr(t, "sender"), err));
+    MP_TRY(u64_from_hex(&tx->nonce, jstr(t, "nonce"), err));
+    MP_TRY(u64_from_hex(&tx->gas_limit, jstr(t, "gasLimit"), err));
+    MP_TRY(w_from_hex(&tx->value, jstr(t, "value"), err));
+    MP_TRY(bytes_from_hex(&s->data, jstr(t, "data"), err));
+    tx->data = s->data.data;
+    tx->data_len = s->data.len;
+    const char *to = jstr(t, "to");
+    if (to && *mp_hex_skip_0x(to)) {
+        tx->has_to = true;
+        MP_TRY(mp_hex_decode_exact(tx->to, 20, to, err));
+    }
+    if (type >= 2) {
+        MP_TRY(w_from_hex(&tx->max_fee, jstr(t, "maxFeePerGas"), err));
+        MP_TRY(w_from_hex(&tx->max_priority, jstr(t, "maxPriorityFeePerGas"), err));
+    } else {
+        MP_TRY(w_from_hex(&tx->gas_price, jstr(t, "gasPrice"), err));
+    }
+    if (type >= 1)
+        MP_TRY(load_access(tx, s, json_object_get(t, "accessList"), err));
+    if (!jstr(t, "sender"))
+        MP_TRY(recover_sender(tx, t, err));
+    if (type == 3) {
+        json_t *bh = json_object_get(t, "blobVersionedHashes"), *h;
+        size_t n = json_array_size(bh), i;
+        s->blobs = calloc(n ? n : 1, 32);
+        if (!s->blobs)
+            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+        json_array_foreach(bh, i, h)
+            MP_TRY(mp_hex_decode_exact(s->blobs[i], 32, json_string_value(h), err));
+        tx->blob_hashes = (const uint8_t(*)[32])s->blobs;
+        tx->n_blobs = n;
+        MP_TRY(w_from_hex(&tx->max_fee_blob, jstr(t, "maxFeePerBlobGas"), err));
+    }
+    return MP_OK;
+}
+
+/* Header fields the EVM needs. */
+static int header_env(mp_evm_block *env, json_t *h, mp_err *err)
+{
+    memset(env, 0, sizeof *env);
+    MP_TRY(mp_hex_decode_exact(env->coinbase, 20, jstr(h, "coinbase"), err));
+    MP_TRY(u64_from_hex(&env->number, jstr(h, "number"), err));
+    MP_TRY(u64_from_hex(&env->timestamp, jstr(h, "timestamp"), err));
+    MP_TRY(u64_from_hex(&env->gas_limit, jstr(h, "gasLimit"), err));
+    MP_TRY(w_from_hex(&env->base_fee, jstr(h, "baseFeePerGas"), err));
+    MP_TRY(mp_hex_decode_exact(env->prev_randao, 32, jstr(h, "mixHash"), err));
+    MP_TRY(u64_from_hex(&env->excess_blob_gas, jstr(h, "excessBlobGas"), err));
+    env->chain_id = 1;
+    return MP_OK;
+}
+
+/* The transactions root from the block's RLP: typed transactions are byte
+ * strings holding type || payload, legacy ones are lists. */
+static int txs_root(const char *rlp_hex, uint8_t root[32], mp_err *err)
+{
+    mp_buf raw = MP_BUF_INIT;
+    const uint8_t **items = NULL;
+    size_t *lens = NULL, n = 0;
+    int rc = bytes_from_hex(&raw, rlp_hex, err);
+    mp_rlp_item blk, parts[4];
+    if (rc == MP_OK)
+        rc = mp_rlp_decode(&blk, raw.data, raw.len, err);
+    const uint8_t *cur = blk.payload;
+    size_t left = blk.len;
+    if (rc == MP_OK)
+        rc = mp_rlp_next(&parts[0], &cur, &left, err);
+    if (rc == MP_OK)
+        rc = mp_rlp_next(&parts[1], &cur, &left, err);
+    if (rc != MP_OK)
+        goto done;
+    cur = parts[1].payload;
+    left = parts[1].len;
+    items = calloc(parts[1].len + 1, sizeof *items);
+    lens = calloc(parts[1].len + 1, sizeof *lens);
+    if (!items || !lens) {
+        rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    while (left > 0 && rc == MP_OK) {
+        mp_rlp_item it;
+        rc = mp_rlp_next(&it, &cur, &left, err);
+        if (rc == MP_OK) {
+            items[n] = it.is_list ? it.raw : it.payload;
+            lens[n++] = it.is_list ? it.raw_len : it.len;
+        }
+    }
+    if (rc == MP_OK)
+        rc = mp_trie_list_root(root, items, lens, n, err);
+done:
+    free(items);
+    free(lens);
+    mp_buf_free(&raw);
+    return rc;
+}
+
+static const uint8_t SYSTEM_ADDR[20] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe};
+static const uint8_t BEACON_ROOTS[20] = {0x00, 0x0f, 0x3d, 0xf6, 0xd7, 0x32, 0x80,
+                                         0x7e, 0xf1, 0x31, 0x9f, 0xb7, 0xb8, 0xbb,
+                                         0x85, 0x22, 0xd0, 0xbe, 0xac, 0x02};
+
+/* Checks a 32-byte header field against a computed value. */
+static int check32(json_t *h, const char *field, const uint8_t got[32], mp_err *err)
+{
+    uint8_t want[32];
+    MP_TRY(mp_hex_decode_exact(want, 32, jstr(h, field), err));
+    if (memcmp(want, got, 32) != 0)
+        return MP_FAIL(err, MP_ERR_VERIFY, "%s mismatch", field);
+    return MP_OK;
+}
+
+/* Executes one block on st and checks its header's roots, gas and bloom. */
+static int run_block(mp_evm_state *st, json_t *blk, chain_hashes *ch, mp_err *err)
+{
+    json_t *h = json_object_get(blk, "blockHeader");
+    mp_evm_block env;
+    MP_TRY(header_env(&env, h, err));
+    env.blockhash = chain_hash;
+    env.blockhash_ctx = ch;
+    uint8_t pbr[32];
+    MP_TRY(mp_hex_decode_exact(pbr, 32, jstr(h, "parentBeaconBlockRoot"), err));
+    MP_TRY(mp_evm_system_call(st, &env, SYSTEM_ADDR, BEACON_ROOTS, pbr, 32, 30000000, err));
+    json_t *txs = json_object_get(blk, "transactions"), *t;
+    size_t n = json_array_size(txs), i;
+    mp_buf *receipts = calloc(n ? n : 1, sizeof *receipts);
+    const uint8_t **items = calloc(n ? n : 1, sizeof *items);
+    size_t *lens = calloc(n ? n : 1, sizeof *lens);
+    uint64_t cumulative = 0, blob_gas = 0;
+    uint8_t bloom[256] = {0}, root[32];
+    int rc = receipts && items && lens ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    json_array_foreach(txs, i, t)
+    {
+        if (rc != MP_OK)
+            break;
+        mp_evm_tx tx;
+        tx_store store;
+        mp_evm_result res;
+        memset(&store, 0, sizeof store);
+        rc = load_block_tx(&tx, &store, t, err);
+        if (rc == MP_OK)
+            rc = mp_evm_tx_apply(st, &env, &tx, &res, err);
+        if (rc == MP_OK) {
+            cumulative += res.gas_used;
+            blob_gas += (uint64_t)tx.n_blobs * 131072;
+            mp_evm_logs_bloom(bloom, res.logs, res.n_logs);
+            mp_evm_receipt_encode(&receipts[i], tx.type, res.status == MP_EVM_SUCCESS, cumulative,
+                                  res.logs, res.n_logs);
+            items[i] = receipts[i].data;
+            lens[i] = receipts[i].len;
+            rc = mp_buf_check(&receipts[i], err);
+            mp_evm_result_free(&res);
+        } else {
+            mp_err_wrap(err, "transaction %zu", i);
+        }
+        tx_store_free(&store);
+    }
+    json_t *w;
+    json_array_foreach(json_object_get(blk, "withdrawals"), i, w)
+    {
+        uint8_t addr[20];
+        uint64_t amount;
+        if (rc == MP_OK)
+            rc = mp_hex_decode_exact(addr, 20, jstr(w, "address"), err);
+        if (rc == MP_OK)
+            rc = u64_from_hex(&amount, jstr(w, "amount"), err);
+        if (rc == MP_OK)
+            rc = mp_evm_withdraw(st, addr, amount, err);
+    }
+    uint64_t want_gas = 0, want_blob = 0;
+    if (rc == MP_OK)
+        rc = mp_trie_list_root(root, items, lens, n, err);
+    if (rc == MP_OK)
+        rc = check32(h, "receiptTrie", root, err);
+    if (rc == MP_OK)
+        rc = mp_evm_state_root(st, root, err);
+    if (rc == MP_OK)
+        rc = check32(h, "stateRoot", root, err);
+    if (rc == MP_OK)
+        rc = txs_root(jstr(blk, "rlp"), root, err);
+    if (rc == MP_OK)
+        rc = check32(h, "transactionsTrie", root, err);
+    if (rc == MP_OK)
+        rc = u64_from_hex(&want_gas, jstr(h, "gasUsed"), err);
+    if (rc == MP_OK && want_gas != cumulative)
+        rc = MP_FAIL(err, MP_ERR_VERIFY, "gasUsed %llu, header says %llu",
+                     (unsigned long long)cumulative, (unsigned long long)want_gas);
+    if (rc == MP_OK)
+        rc = u64_from_hex(&want_blob, jstr(h, "blobGasUsed"), err);
+    if (rc == MP_OK && want_blob != blob_gas)
+        rc = MP_FAIL(err, MP_ERR_VERIFY, "blobGasUsed mismatch");
+    if (rc == MP_OK) {
+        uint8_t wb[256];
+        rc = mp_hex_decode_exact(wb, 256, jstr(h, "bloom"), err);
+        if (rc == MP_OK && memcmp(wb, bloom, 256) != 0)
+            rc = MP_FAIL(err, MP_ERR_VERIFY, "logs bloom mismatch");
+    }
+    for (size_t k = 0; receipts && k < n; k++)
+        mp_buf_free(&receipts[k]);
+    free(receipts);
+    free(items);
+    free(lens);
+    return rc;
+}
+
+/* Runs one blockchain test on a linear chain; *why gets the failure. */
+static bool blocktest_one(json_t *test, char *why, size_t why_len)
+{
+    mp_err err;
+    mp_evm_state *st = NULL;
+    chain_hashes ch = {0, NULL};
+    bool ok = false;
+    json_t *blocks = json_object_get(test, "blocks"), *b;
+    size_t nb = json_array_size(blocks), i;
+    uint8_t head[32];
+    ch.hash = calloc(nb + 2, 32);
+    if (!ch.hash || mp_evm_state_new(&st, &err) != MP_OK ||
+        load_pre(st, json_object_get(test, "pre"), &err) != MP_OK ||
+        mp_hex_decode_exact(head, 32, jstr(json_object_get(test, "genesisBlockHeader"), "hash"),
+                            &err) != MP_OK) {
+        snprintf(why, why_len, "fixture: %s", ch.hash ? err.msg : "out of memory");
+        goto done;
+    }
+    memcpy(ch.hash[0], head, 32);
+    ch.n = 1;
+    json_array_foreach(blocks, i, b)
+    {
+        json_t *h = json_object_get(b, "blockHeader");
+        uint8_t parent[32], hash[32];
+        uint64_t num;
+        if (json_object_get(b, "expectException") || !h) {
+            snprintf(why, why_len, "block %zu: invalid-block checks are not implemented", i);
+            goto done;
+        }
+        if (mp_hex_decode_exact(parent, 32, jstr(h, "parentHash"), &err) != MP_OK ||
+            mp_hex_decode_exact(hash, 32, jstr(h, "hash"), &err) != MP_OK ||
+            u64_from_hex(&num, jstr(h, "number"), &err) != MP_OK) {
+            snprintf(why, why_len, "block %zu header: %s", i, err.msg);
+            goto done;
+        }
+        if (memcmp(parent, head, 32) != 0 || num != ch.n) {
+            snprintf(why, why_len, "block %zu: side chains and reorgs are not supported", i);
+            goto done;
+        }
+        if (run_block(st, b, &ch, &err) != MP_OK) {
+            snprintf(why, why_len, "block %zu: %s", i, err.msg);
+            goto done;
+        }
+        memcpy(head, hash, 32);
+        memcpy(ch.hash[ch.n++], hash, 32);
+    }
+    uint8_t last[32];
+    if (mp_hex_decode_exact(last, 32, jstr(test, "lastblockhash"), &err) != MP_OK ||
+        memcmp(last, head, 32) != 0) {
+        snprintf(why, why_len, "head is not lastblockhash");
+        goto done;
+    }
+    ok = true;
+done:
+    free(ch.hash);
+    mp_evm_state_free(st);
+    return ok;
+}
+
+static int cmd_blocktest(int argc, char **argv)
+{
+    const char *usage = "mpavs evm blocktest FILE...";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nRuns BlockchainTests fixtures of the Cancun network (valid blocks on "
+               "a linear chain): state, receipts and transactions roots, gas used, bloom. One "
+               "JSON line per test; exit 0 only when all pass.\n",
+               usage);
+        return CLI_OK;
+    }
+    if (argc < 2)
+        return cli_usage(usage);
+    run_stats rs = {0, 0, 0};
+    for (int f = 1; f < argc; f++) {
+        json_error_t je;
+        json_t *root = json_load_file(argv[f], 0, &je);
+        if (!root) {
+            fprintf(stderr, "mpavs evm blocktest: %s: %s\n", argv[f], je.text);
+            rs.fail++;
+            continue;
+        }
+        const char *name;
+        json_t *test;
+        json_object_foreach(root, name, test)
+        {
+            const char *net = jstr(test, "network");
+            if (!net || strcmp(net, "Cancun") != 0) {
+                rs.skip++;
+                continue;
+            }
+            char why[MP_ERR_MSG_MAX + 64] = "";
+            bool ok = blocktest_one(test, why, sizeof why);
+            json_t *e = json_string(why);
+            char *enc = json_dumps(e, JSON_ENCODE_ANY);
+            if (ok)
+                printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"pass\":true}\n", name);
+            else
+                printf("{\"name\":\"%s\",\"fork\":\"Cancun\",\"pass\":false,\"error\":%s}\n", name,
+                       enc ? enc : "\"?\"");
+            free(enc);
+            json_decref(e);
+            if (ok)
+                rs.pass++;
+            else
+                rs.fail++;
+        }
+        json_decref(root);
+    }
+    fprintf(stderr, "%d passed, %d failed, %d skipped (not Cancun)\n", rs.pass, rs.fail, rs.skip);
+    return rs.fail ? CLI_NO : CLI_OK;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *usage = "mpavs evm run --code HEX [--input HEX] [--gas N]";
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: %s\nRuns bytecode as a call with the given input (default gas 10000000); "
+               "prints status, gas used, output and logs as JSON.\n",
+               usage);
+        return CLI_OK;
+    }
+    const char *code_hex = NULL, *input_hex = "";
+    unsigned long long gas = 10000000;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && !strcmp(argv[i], "--code"))
+            code_hex = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--input"))
+            input_hex = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--gas")) {
+            char *end;
+            gas = strtoull(argv[++i], &end, 0);
+            if (*end || gas > INT64_MAX)
+                return cli_usage(usage);
+        } else
+            return cli_usage(usage);
+    }
+    if (!code_hex)
+        return cli_usage(usage);
+    mp_err err;
+    mp_buf code = MP_BUF_INIT, input = MP_BUF_INIT;
+    mp_evm_state *st = NULL;
+    mp_evm_result res;
+    memset(&res, 0, sizeof res);
+    int ret = CLI_OK;
+    if (bytes_from_hex(&code, code_hex, &err) != MP_OK) {
+        ret = cli_fail("evm run: --code", &err);
+        goto done;
+    }
+    if (bytes_from_hex(&input, input_hex, &err) != MP_OK) {
+        ret = cli_fail("evm run: --input", &err);
+        goto done;
+    }
+    mp_evm_block env;
+    memset(&env, 0, sizeof env);
+    env.number = 1;
+    env.gas_limit = 30000000;
+    env.chain_id = 1;
+    if (mp_evm_state_new(&st, &err) != MP_OK ||
+        mp_evm_run_code(st, &env, code.data, code.len, input.data, input.len, gas, &res, &err) !=
+            MP_OK) {
+        ret = cli_fail("evm run", &err);
+        goto done;
+    }
+    static const char *names[] = {"success", "revert", "failure"};
+    char *out = mp_hex_dup0x(res.output.data, res.output.len);
+    printf("{\"status\":\"%s\",\"gasUsed\":%llu,\"output\":\"%s\",\"logs\":%zu}\n",
+           names[res.status], (unsigned long long)res.gas_used, out ? out : "", res.n_logs);
+    free(out);
+    ret = res.status == MP_EVM_SUCCESS ? CLI_OK : CLI_NO;
+done:
+    mp_evm_result_free(&res);
+    mp_evm_state_free(st);
+    mp_buf_free(&code);
+    mp_buf_free(&input);
+    return ret;
+}
+
+int cli_evm(int argc, char **argv)
+{
+    static const cli_command cmds[] = {
+        {"statetest", cmd_statetest, "run GeneralStateTests fixtures (Cancun)"},
+        {"blocktest", cmd_blocktest, "run BlockchainTests fixtures (Cancun, valid blocks)"},
+        {"trietest", cmd_trietest, "run TrieTests fixtures"},
+        {"run", cmd_run, "run bytecode: --code HEX [--input HEX] [--gas N]"},
+    };
+    return cli_dispatch("mpavs evm", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
+}

@@ -1,0 +1,199 @@
+/*
+** test_evm.c: the EVM's outcomes on small programs (results, gas, halts),
+** transaction accounting (fees, refunds, invalid transactions leave the
+** state alone), journal reverts and the unsupported KZG precompile.
+** Conformance at scale is tests/cli/evm_statetests.sh over ethereum/tests.
+*/
+#include "mpavs/evm.h"
+#include "test.h"
+
+static mp_evm_block block(void)
+{
+    mp_evm_block b;
+    memset(&b, 0, sizeof b);
+    b.number = 1;
+    b.gas_limit = 30000000;
+    b.base_fee = mp_w256_u64(7);
+    b.chain_id = 1;
+    b.coinbase[0] = 0xcb;
+    return b;
+}
+
+/* Runs hex code with gas; returns the status and fills *r. */
+static int run(mp_test_ctx *mp_t, const char *hex, uint64_t gas, mp_evm_result *r)
+{
+    uint8_t code[256];
+    size_t n = mp_test_unhex(code, sizeof code, hex);
+    mp_evm_state *st = NULL;
+    mp_evm_block b = block();
+    mp_err err;
+    CHECK_OK(mp_evm_state_new(&st, &err), &err);
+    int rc = mp_evm_run_code(st, &b, code, n, NULL, 0, gas, r, &err);
+    mp_evm_state_free(st);
+    return rc;
+}
+
+TEST(evm_add_and_return)
+{
+    mp_evm_result r;
+    /* 2 + 3 stored at 0 and returned: 8 steps of 3 gas, 3 for one word of memory. */
+    CHECK_OK(run(mp_t, "600260030160005260206000f3", 100000, &r), NULL);
+    CHECK(r.status == MP_EVM_SUCCESS);
+    CHECK(r.gas_used == 24);
+    CHECK(r.output.len == 32 && r.output.data[31] == 5);
+    mp_evm_result_free(&r);
+}
+
+TEST(evm_halts)
+{
+    mp_evm_result r;
+    CHECK_OK(run(mp_t, "5b600056", 10000, &r), NULL); /* JUMPDEST PUSH1 0 JUMP: loops */
+    CHECK(r.status == MP_EVM_FAILURE && r.gas_used == 10000);
+    mp_evm_result_free(&r);
+    CHECK_OK(run(mp_t, "01", 10000, &r), NULL); /* ADD on an empty stack */
+    CHECK(r.status == MP_EVM_FAILURE && r.gas_used == 10000);
+    mp_evm_result_free(&r);
+    CHECK_OK(run(mp_t, "600456", 10000, &r), NULL); /* jump into nowhere */
+    CHECK(r.status == MP_EVM_FAILURE);
+    mp_evm_result_free(&r);
+    /* MLOAD at 2^256-1: out of gas, not a huge allocation. */
+    CHECK_OK(run(mp_t, "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff51",
+                 1000000, &r),
+             NULL);
+    CHECK(r.status == MP_EVM_FAILURE);
+    mp_evm_result_free(&r);
+    CHECK_OK(run(mp_t, "60006000fd", 10000, &r), NULL); /* REVERT keeps the rest of the gas */
+    CHECK(r.status == MP_EVM_REVERT && r.gas_used == 6);
+    mp_evm_result_free(&r);
+    CHECK_OK(run(mp_t, "fe", 10000, &r), NULL);
+    CHECK(r.status == MP_EVM_FAILURE);
+    mp_evm_result_free(&r);
+}
+
+TEST(evm_kzg_unsupported)
+{
+    mp_evm_result r;
+    mp_err err;
+    /* STATICCALL(gas, 0x0a, 0, 0, 0, 0) */
+    uint8_t code[64];
+    size_t n = mp_test_unhex(code, sizeof code, "6000600060006000600a61fffffa00");
+    mp_evm_state *st = NULL;
+    mp_evm_block b = block();
+    CHECK_OK(mp_evm_state_new(&st, &err), &err);
+    CHECK_RC(mp_evm_run_code(st, &b, code, n, NULL, 0, 200000, &r, &err), MP_ERR_INVALID);
+    CHECK(strstr(err.msg, "KZG") != NULL);
+    mp_evm_state_free(st);
+}
+
+static void addr(uint8_t a[20], uint8_t v)
+{
+    memset(a, 0, 20);
+    a[0] = v;
+    a[19] = v;
+}
+
+TEST(evm_tx_value_transfer)
+{
+    mp_evm_state *st = NULL;
+    mp_err err;
+    CHECK_OK(mp_evm_state_new(&st, &err), &err);
+    mp_evm_block b = block();
+    uint8_t from[20], to[20];
+    addr(from, 1);
+    addr(to, 2);
+    mp_w256 bal = mp_w256_u64(10000000);
+    CHECK_OK(mp_evm_state_set_account(st, from, 0, &bal, NULL, 0, &err), &err);
+    uint8_t root0[32], root1[32];
+    CHECK_OK(mp_evm_state_root(st, root0, &err), &err);
+
+    mp_evm_tx tx;
+    memset(&tx, 0, sizeof tx);
+    tx.type = 2;
+    memcpy(tx.sender, from, 20);
+    tx.gas_limit = 21000;
+    tx.max_fee = mp_w256_u64(10);
+    tx.max_priority = mp_w256_u64(2);
+    tx.has_to = true;
+    memcpy(tx.to, to, 20);
+    tx.value = mp_w256_u64(1000);
+    mp_evm_result r;
+    tx.nonce = 1; /* wrong nonce: invalid, nothing changes */
+    CHECK_RC(mp_evm_tx_apply(st, &b, &tx, &r, &err), MP_ERR_INVALID);
+    CHECK_OK(mp_evm_state_root(st, root1, &err), &err);
+    CHECK(memcmp(root0, root1, 32) == 0);
+    tx.nonce = 0;
+    CHECK_OK(mp_evm_tx_apply(st, &b, &tx, &r, &err), &err);
+    CHECK(r.status == MP_EVM_SUCCESS && r.gas_used == 21000);
+    mp_evm_result_free(&r);
+    uint64_t nonce = 0;
+    mp_w256 got;
+    CHECK(mp_evm_state_get_account(st, from, &nonce, &got, NULL, NULL));
+    /* price = min(10, 7 + 2) = 9 */
+    CHECK(nonce == 1 && got.w[0] == 10000000 - 21000 * 9 - 1000);
+    CHECK(mp_evm_state_get_account(st, to, NULL, &got, NULL, NULL) && got.w[0] == 1000);
+    CHECK(mp_evm_state_get_account(st, b.coinbase, NULL, &got, NULL, NULL) &&
+          got.w[0] == 21000 * 2);
+    /* Not enough for gas * max fee + value. */
+    tx.nonce = 1;
+    tx.value = mp_w256_u64(10000000);
+    CHECK_RC(mp_evm_tx_apply(st, &b, &tx, &r, &err), MP_ERR_INVALID);
+    mp_evm_state_free(st);
+}
+
+TEST(evm_revert_restores_storage_and_refund)
+{
+    mp_evm_state *st = NULL;
+    mp_err err;
+    CHECK_OK(mp_evm_state_new(&st, &err), &err);
+    mp_evm_block b = block();
+    uint8_t from[20], c1[20], c2[20];
+    addr(from, 1);
+    addr(c1, 3);
+    addr(c2, 4);
+    mp_w256 bal = mp_w256_u64(1000000000), zero = mp_w256_u64(0), one = mp_w256_u64(1);
+    CHECK_OK(mp_evm_state_set_account(st, from, 0, &bal, NULL, 0, &err), &err);
+    /* c1: SSTORE(0, 0) then REVERT.  c2: SSTORE(0, 0) and STOP (refund). */
+    uint8_t code1[16], code2[16];
+    size_t n1 = mp_test_unhex(code1, sizeof code1,
+                              "6000600055"
+                              "60006000fd");
+    size_t n2 = mp_test_unhex(code2, sizeof code2, "600060005500");
+    CHECK_OK(mp_evm_state_set_account(st, c1, 1, &zero, code1, n1, &err), &err);
+    CHECK_OK(mp_evm_state_set_account(st, c2, 1, &zero, code2, n2, &err), &err);
+    CHECK_OK(mp_evm_state_set_storage(st, c1, &zero, &one, &err), &err);
+    CHECK_OK(mp_evm_state_set_storage(st, c2, &zero, &one, &err), &err);
+    mp_evm_tx tx;
+    memset(&tx, 0, sizeof tx);
+    memcpy(tx.sender, from, 20);
+    tx.gas_limit = 100000;
+    tx.gas_price = mp_w256_u64(7);
+    tx.has_to = true;
+    memcpy(tx.to, c1, 20);
+    mp_evm_result r;
+    CHECK_OK(mp_evm_tx_apply(st, &b, &tx, &r, &err), &err);
+    CHECK(r.status == MP_EVM_REVERT);
+    mp_evm_result_free(&r);
+    mp_w256 v;
+    mp_evm_state_get_storage(st, c1, &zero, &v);
+    CHECK(v.w[0] == 1);
+    tx.nonce = 1;
+    memcpy(tx.to, c2, 20);
+    CHECK_OK(mp_evm_tx_apply(st, &b, &tx, &r, &err), &err);
+    CHECK(r.status == MP_EVM_SUCCESS);
+    /* 21000 + 3 + 3 + (2100 cold + 2900 reset) = 26006, refund 4800 capped at 26006/5 = 5201 */
+    CHECK(r.gas_used == 26006 - 4800);
+    mp_evm_result_free(&r);
+    mp_evm_state_get_storage(st, c2, &zero, &v);
+    CHECK(mp_w256_is_zero(&v));
+    mp_evm_state_free(st);
+}
+
+static const mp_test_case tests[] = {
+    MP_TEST(evm_add_and_return),
+    MP_TEST(evm_halts),
+    MP_TEST(evm_kzg_unsupported),
+    MP_TEST(evm_tx_value_transfer),
+    MP_TEST(evm_revert_restores_storage_and_refund),
+};
+
+MP_TEST_MAIN("evm", tests)
