@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"evm", cli_evm, "EVM (Cancun): statetest, trietest, run"},
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote"},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes"},
+    {"l2", cli_l2, "L2 blocks: reexec (stateless re-execution against a node)"},
     {"prover", cli_prover, "talk to an mpavs-prover: call METHOD [JSON]"},
 };
 
