@@ -61,6 +61,13 @@ typedef struct mp_reexec_opts {
     const uint8_t *parent_root; /* trusted pre-state root (32 bytes); NULL: the parent header's */
     unsigned max_rounds;       /* 0: 8 */
     uint64_t max_search;       /* hashes tried to find a key under a missing node; 0: 1 << 22 */
+    /* anvil's trie, not Ethereum's (tests and devnets on anvil only): anvil keeps every
+     * storage slot a transaction loaded or wrote as a leaf, zero as rlp(0), and keeps an
+     * account created and self-destructed in one transaction as an empty account.
+     * Emulated: every slot execution touched is written (never deleted), and every
+     * absent account execution touched outside 0x00..00ff and the system addresses is
+     * written as an empty account. Never set this for a real chain. */
+    bool anvil_trie;
 } mp_reexec_opts;
 
 /** Re-executes block `number` (>= 1) with a witness from c and fills out.

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char reexec_usage[] = "mpavs l2 reexec --rpc URL --block N [--to M]";
+static const char reexec_usage[] = "mpavs l2 reexec --rpc URL --block N [--to M] [--anvil-trie]";
 
 static const char reexec_help[] =
     "Re-executes blocks N..M (default M = N) of the chain at --rpc from a witness\n"
@@ -25,12 +25,14 @@ static const char reexec_help[] =
     "  rounds=.. fetch_ms=.. verify_ms=.. exec_ms=.. root_ms=..\n"
     "Exit 0 when every block matched; 1 on a mismatch, an unsupported block or a\n"
     "witness that does not verify (the node lies); 2 on bad arguments or an\n"
-    "unreachable node.\n";
+    "unreachable node.\n"
+    "--anvil-trie emulates anvil's non-standard state trie (zero-valued slots kept as\n"
+    "leaves, self-destructed new accounts kept empty): for tests on anvil only.\n";
 
 typedef struct reexec_args {
     const char *rpc;
     uint64_t from, to;
-    bool has_from, has_to;
+    bool has_from, has_to, anvil_trie;
 } reexec_args;
 
 static bool parse_u64(const char *s, uint64_t *out)
@@ -53,6 +55,8 @@ static bool parse_reexec(int argc, char **argv, reexec_args *a)
             a->has_from = parse_u64(argv[++i], &a->from);
         else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
             a->has_to = parse_u64(argv[++i], &a->to);
+        else if (strcmp(argv[i], "--anvil-trie") == 0)
+            a->anvil_trie = true;
         else
             return false;
     }
@@ -91,6 +95,7 @@ static int reexec_run(const reexec_args *a)
     if (mp_rpc_init(&c, a->rpc, &o, NULL, &err) != MP_OK)
         return cli_fail("l2 reexec", &err);
     mp_reexec_opts ro = {0};
+    ro.anvil_trie = a->anvil_trie;
     int out = CLI_OK;
     if (mp_eth_chain_id(&c, &ro.chain_id, &err) != MP_OK) {
         mp_rpc_close(&c);

@@ -397,13 +397,13 @@ static int storage_updates(rx_witness *w, const wants *slots, mp_err *err)
         mp_w256 pre = s ? s->val : mp_w256_u64(0);
         if (!a)
             return MP_FAIL(err, MP_ERR_MISUSE, "an account outside the witness after execution");
-        if (mp_w256_eq(&pre, val))
+        if (mp_w256_eq(&pre, val) && !w->anvil_trie)
             continue;
         uint8_t be[32], hk[32];
         mp_w256_to_be(be, key);
         mp_keccak256(hk, be, 32);
         mp_buf enc = MP_BUF_INIT;
-        if (!mp_w256_is_zero(val))
+        if (!mp_w256_is_zero(val) || w->anvil_trie)
             rlp_uint_w(&enc, val);
         int rc = mp_buf_check(&enc, err);
         if (rc == MP_OK)
@@ -413,6 +413,23 @@ static int storage_updates(rx_witness *w, const wants *slots, mp_err *err)
         rx_witness_find(w, addr)->dirty = true;
     }
     return MP_OK;
+}
+
+/* rlp([0, 0, empty trie root, keccak256("")]) */
+static const uint8_t ANVIL_EMPTY_ACCOUNT[70] = {
+    0xf8, 0x44, 0x80, 0x80, 0xa0, 0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff,
+    0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c, 0xad,
+    0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21, 0xa0, 0xc5, 0xd2, 0x46, 0x01,
+    0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0, 0xe5, 0x00,
+    0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70};
+
+/* Whether anvil keeps an absent account execution touched (see anvil_trie):
+ ** not the precompile range nor the system addresses, which are only looked at. */
+static bool anvil_keeps(const uint8_t addr[20])
+{
+    static const uint8_t zero[19] = {0};
+    return memcmp(addr, zero, 19) != 0 && memcmp(addr, SYSTEM_ADDRESS, 20) != 0 &&
+           memcmp(addr, BEACON_ROOTS, 20) != 0;
 }
 
 static int account_update(rx_witness *w, mp_evm_state *st, const uint8_t addr[20], bool exists,
@@ -425,6 +442,8 @@ static int account_update(rx_witness *w, mp_evm_state *st, const uint8_t addr[20
     const uint8_t *code;
     size_t code_len;
     mp_keccak256(hk, addr, 20);
+    if (!exists && w->anvil_trie && anvil_keeps(addr))
+        return trie_put(w, addr, false, hk, ANVIL_EMPTY_ACCOUNT, sizeof ANVIL_EMPTY_ACCOUNT, err);
     if (!exists)
         return a->exists ? trie_put(w, addr, false, hk, NULL, 0, err) : MP_OK;
     (void)mp_evm_state_get_account(st, addr, &nonce, &bal, &code, &code_len);
@@ -593,6 +612,7 @@ int mp_reexec_block(mp_rpc *c, uint64_t number, const mp_reexec_opts *opts,
     memset(&w, 0, sizeof w);
     w.t = &out->t;
     w.max_search = opts->max_search ? opts->max_search : (uint64_t)1 << 22;
+    w.anvil_trie = opts->anvil_trie;
     int rc = rx_witness_open(&w, c, number, opts->parent_root, err);
     if (rc == MP_OK) {
         memcpy(out->parent_root, w.parent_root, 32);

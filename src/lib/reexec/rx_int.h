@@ -40,6 +40,7 @@ typedef struct rx_witness {
     uint8_t (*hashes)[32]; /* hashes[i]: proven hash of block number - 1 - i */
     size_t n_hashes;
     uint64_t max_search;
+    bool anvil_trie; /* mp_reexec_opts.anvil_trie */
     unsigned node_fetches;
     mp_reexec_times *t;
 } rx_witness;
