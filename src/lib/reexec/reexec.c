@@ -447,7 +447,7 @@ static int account_update(rx_witness *w, mp_evm_state *st, const uint8_t addr[20
     if (!exists)
         return a->exists ? trie_put(w, addr, false, hk, NULL, 0, err) : MP_OK;
     (void)mp_evm_state_get_account(st, addr, &nonce, &bal, &code, &code_len);
-    mp_keccak256(ch, code, code_len);
+    mp_keccak256(ch, code_len ? code : (const uint8_t *)"", code_len);
     if (a->dirty)
         MP_TRY(mp_trie_partial_root(a->storage, sroot, err));
     else

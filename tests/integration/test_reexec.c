@@ -1,0 +1,294 @@
+/*
+** test_reexec.c: stateless re-execution against a real anvil L2 (Cancun)
+** carrying the mixed traffic of scripts/l2-traffic.sh (transfers, OpenZeppelin
+** ERC-20/721, storage writes and clears, logs, BLOCKHASH, create+selfdestruct,
+** reverts; single- and multi-transaction blocks): every block matches, through
+** the library and through `mpavs l2 reexec`; and a node proxy (the library's
+** HTTP server) that lies about a balance, a storage value, a proof node, a
+** header field or code is caught, while one that omits the whole prestate
+** trace still gets a match (the trace is a hint, not evidence).
+*/
+#include "test.h"
+
+#include "anvil.h"
+#include "mpavs/ethrpc.h"
+#include "mpavs/http.h"
+#include "mpavs/json.h"
+#include "mpavs/reexec.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+enum lie { L_NONE, L_BALANCE, L_STORAGE, L_STORAGE_NODE, L_HEADER, L_CODE, L_OMIT_TRACE };
+
+static struct {
+    mp_anvil anvil;
+    mp_rpc rpc;
+    uint64_t head, chain_id;
+    uint64_t rich; /* the last block with storage and several transactions */
+    mp_http *proxy;
+    char proxy_url[64];
+    pthread_mutex_t mu;
+    enum lie lie;
+    mp_rpc up;
+} W;
+
+static const char *bin_dir(void)
+{
+    const char *b = getenv("MPAVS_BIN");
+    return b && *b ? b : mp_test_path("build/san/bin");
+}
+
+/* ---- the lying proxy ---- */
+
+static void set_str(json_t *obj, const char *key, const char *v)
+{
+    json_object_set_new(obj, key, json_string(v));
+}
+
+/* Flips the last hex digit of a hex string member (or array item). */
+static json_t *flipped(const json_t *s)
+{
+    const char *t = json_string_value(s);
+    if (!t || strlen(t) < 3)
+        return json_string("0x01");
+    char *c = strdup(t);
+    size_t n = strlen(c);
+    c[n - 1] = c[n - 1] == '0' ? '1' : '0';
+    json_t *r = json_string(c);
+    free(c);
+    return r;
+}
+
+static void lie_about(const char *method, json_t *res)
+{
+    if (W.lie == L_BALANCE && strcmp(method, "eth_getProof") == 0) {
+        set_str(res, "balance", "0x1234567");
+    } else if ((W.lie == L_STORAGE || W.lie == L_STORAGE_NODE) &&
+               strcmp(method, "eth_getProof") == 0) {
+        json_t *sp = json_array_get(json_object_get(res, "storageProof"), 0);
+        json_t *proof = json_object_get(sp, "proof");
+        if (sp && W.lie == L_STORAGE)
+            set_str(sp, "value", "0x2a");
+        else if (sp && json_array_size(proof) > 0)
+            json_array_set_new(proof, json_array_size(proof) - 1,
+                               flipped(json_array_get(proof, json_array_size(proof) - 1)));
+    } else if (W.lie == L_HEADER && strcmp(method, "eth_getBlockByNumber") == 0 &&
+               json_is_object(res)) {
+        json_object_set_new(res, "gasUsed", flipped(json_object_get(res, "gasUsed")));
+    } else if (W.lie == L_CODE && strcmp(method, "eth_getCode") == 0) {
+        /* res is the string itself: replaced by the caller */
+    } else if (W.lie == L_OMIT_TRACE && strcmp(method, "debug_traceBlockByNumber") == 0) {
+        for (size_t i = 0; i < json_array_size(res); i++)
+            json_object_set_new(json_array_get(res, i), "result", json_object());
+    }
+}
+
+static int proxy(void *user, mp_http_conn *conn, const mp_http_request *req,
+                 mp_http_response *resp)
+{
+    (void)user;
+    (void)conn;
+    json_t *rq = json_loadb((const char *)req->body, req->body_len, 0, NULL), *res = NULL, *out;
+    const char *method = json_string_value(json_object_get(rq, "method"));
+    if (!method) {
+        json_decref(rq);
+        mp_http_json_error(resp, 400, "not JSON-RPC");
+        return MP_HTTP_DONE;
+    }
+    mp_err e = {0};
+    json_t *params = json_object_get(rq, "params");
+    pthread_mutex_lock(&W.mu);
+    int rc = mp_rpc_call(&W.up, method, params ? json_incref(params) : NULL, &res, &e);
+    if (rc == MP_OK) {
+        lie_about(method, res);
+        if (W.lie == L_CODE && strcmp(method, "eth_getCode") == 0 &&
+            strlen(json_string_value(res)) > 2) {
+            json_t *f = flipped(res);
+            json_decref(res);
+            res = f;
+        }
+    }
+    pthread_mutex_unlock(&W.mu);
+    if (rc == MP_OK)
+        out = json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", json_object_get(rq, "id"),
+                        "result", res);
+    else
+        out = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id",
+                        json_object_get(rq, "id"), "error", "code", -32000, "message", e.msg);
+    resp->body = json_dumps(out, JSON_COMPACT);
+    resp->body_len = resp->body ? strlen(resp->body) : 0;
+    json_decref(out);
+    json_decref(rq);
+    return MP_HTTP_DONE;
+}
+
+static void set_lie(enum lie l)
+{
+    pthread_mutex_lock(&W.mu);
+    W.lie = l;
+    pthread_mutex_unlock(&W.mu);
+}
+
+/* ---- tests ---- */
+
+static int reexec_via(const char *url, uint64_t n, const uint8_t *parent_root,
+                      mp_reexec_result *r, mp_err *e)
+{
+    mp_rpc c;
+    MP_TRY(mp_rpc_init(&c, url, NULL, NULL, e));
+    mp_reexec_opts o = {.chain_id = W.chain_id, .parent_root = parent_root, .anvil_trie = true};
+    int rc = mp_reexec_block(&c, n, &o, r, e);
+    mp_rpc_close(&c);
+    return rc;
+}
+
+TEST(every_block_matches)
+{
+    mp_err e = {0};
+    uint8_t root[32];
+    size_t multi = 0, with_slots = 0, txs = 0;
+    CHECK(W.head >= 52);
+    for (uint64_t n = 2; n <= W.head; n++) {
+        mp_reexec_result r;
+        CHECK_OK(reexec_via(W.anvil.url, n, n > 2 ? root : NULL, &r, &e), &e);
+        if (r.status != MP_REEXEC_MATCH)
+            printf("# block %llu: %s %s %s\n", (unsigned long long)n,
+                   mp_reexec_status_name(r.status), r.mismatch, r.reason);
+        CHECK(r.status == MP_REEXEC_MATCH);
+        memcpy(root, r.state_root, 32);
+        multi += r.n_txs > 1;
+        with_slots += r.n_slots > 0;
+        txs += r.n_txs;
+        if (r.n_txs > 1 && r.n_slots > 0) /* the last such block: it calls deployed code */
+            W.rich = n;
+    }
+    CHECK(multi >= 3);
+    CHECK(with_slots >= 20);
+    CHECK(txs >= 60);
+    CHECK(W.rich != 0);
+}
+
+static int run_cli(const char *url, uint64_t from, uint64_t to)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s/mpavs l2 reexec --rpc %s --block %llu --to %llu --anvil-trie",
+             bin_dir(), url, (unsigned long long)from, (unsigned long long)to);
+    FILE *p = popen(cmd, "r");
+    char line[512], last[512] = "";
+    while (p && fgets(line, sizeof line, p))
+        snprintf(last, sizeof last, "%s", line);
+    int st = p ? pclose(p) : -1;
+    printf("# %s", last);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(cli_matches_every_block)
+{
+    CHECK(run_cli(W.anvil.url, 2, W.head) == 0);
+}
+
+TEST(lying_node_is_caught)
+{
+    static const enum lie lies[] = {L_BALANCE, L_STORAGE, L_STORAGE_NODE, L_HEADER, L_CODE};
+    static const char *names[] = {"balance", "storage value", "storage proof node", "header",
+                                  "code"};
+    mp_err e = {0};
+    mp_reexec_result r;
+    CHECK(W.rich != 0);
+    set_lie(L_NONE);
+    CHECK_OK(reexec_via(W.proxy_url, W.rich, NULL, &r, &e), &e);
+    CHECK(r.status == MP_REEXEC_MATCH);
+    for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
+        set_lie(lies[i]);
+        int rc = reexec_via(W.proxy_url, W.rich, NULL, &r, &e);
+        if (mp_rc_class(rc) != MP_ERR_VERIFY)
+            printf("# lie about %s: %s (%s)\n", names[i], mp_rc_name(rc), e.msg);
+        CHECK(mp_rc_class(rc) == MP_ERR_VERIFY);
+    }
+    set_lie(L_HEADER);
+    CHECK(run_cli(W.proxy_url, W.rich, W.rich) == 1);
+    set_lie(L_NONE);
+}
+
+TEST(trusted_parent_root_is_enforced)
+{
+    mp_err e = {0};
+    mp_reexec_result r;
+    uint8_t wrong[32] = {1};
+    CHECK_RC(reexec_via(W.anvil.url, W.rich, wrong, &r, &e), MP_ERR_VERIFY);
+}
+
+TEST(trace_is_a_hint_not_evidence)
+{
+    mp_err e = {0};
+    mp_reexec_result r;
+    set_lie(L_OMIT_TRACE);
+    CHECK_OK(reexec_via(W.proxy_url, W.rich, NULL, &r, &e), &e);
+    set_lie(L_NONE);
+    CHECK(r.status == MP_REEXEC_MATCH);
+    CHECK(r.rounds >= 2);
+}
+
+static const mp_test_case tests[] = {
+    MP_TEST(every_block_matches),       MP_TEST(cli_matches_every_block),
+    MP_TEST(lying_node_is_caught),      MP_TEST(trusted_parent_root_is_enforced),
+    MP_TEST(trace_is_a_hint_not_evidence),
+};
+
+/* ---- setup: anvil, traffic, proxy ---- */
+
+static int traffic(const char *args, mp_err *e)
+{
+    char cmd[1024], script[400];
+    snprintf(script, sizeof script, "%s", mp_test_path("scripts/l2-traffic.sh"));
+    snprintf(cmd, sizeof cmd, "%s --rpc %s --out %s %s >/dev/null", script, W.anvil.url,
+             mp_test_path("build/l2-traffic"), args);
+    int st = system(cmd);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return MP_FAIL(e, MP_ERR_IO, "scripts/l2-traffic.sh %s failed", args);
+    return MP_OK;
+}
+
+static int setup(mp_err *e)
+{
+    mp_anvil_opts ao = {.hardfork = "cancun"};
+    MP_TRY(mp_anvil_start(&W.anvil, &ao, e));
+    MP_TRY(mp_rpc_init(&W.rpc, W.anvil.url, NULL, NULL, e));
+    MP_TRY(mp_rpc_init(&W.up, W.anvil.url, NULL, NULL, e));
+    MP_TRY(mp_eth_chain_id(&W.rpc, &W.chain_id, e));
+    MP_TRY(traffic("--blocks 4", e));           /* one transaction per block */
+    MP_TRY(traffic("--blocks 2 --batch 4", e)); /* several per block */
+    MP_TRY(mp_eth_block_number(&W.rpc, &W.head, e));
+    pthread_mutex_init(&W.mu, NULL);
+    mp_http_opts o = MP_HTTP_OPTS_DEFAULT;
+    o.threads = 1;
+    o.max_body = 1u << 20;
+    mp_http_route route = {"POST", "/", proxy, NULL};
+    MP_TRY(mp_http_start(&W.proxy, &o, &route, 1, NULL, e));
+    snprintf(W.proxy_url, sizeof W.proxy_url, "http://127.0.0.1:%u", mp_http_port(W.proxy));
+    return MP_OK;
+}
+
+int main(int argc, char **argv)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    mp_err e = {0};
+    int rc = setup(&e);
+    if (rc != MP_OK)
+        printf("not ok 1 - reexec/setup: %s\n", e.msg);
+    else
+        rc = mp_test_main("reexec", tests, sizeof tests / sizeof tests[0], argc, argv);
+    mp_http_stop(W.proxy);
+    if (W.up.url)
+        mp_rpc_close(&W.up);
+    if (W.rpc.url)
+        mp_rpc_close(&W.rpc);
+    mp_anvil_stop(&W.anvil);
+    curl_global_cleanup();
+    return rc == MP_OK ? 0 : 1;
+}
