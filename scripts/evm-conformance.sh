@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # evm-conformance.sh DIR: runs the whole ethereum/tests suite from a checkout
 # DIR through mpavs evm (GeneralStateTests Cancun fills, BlockchainTests/
-# ValidBlocks of the Cancun network, TrieTests) and prints pass/fail entries
-# per folder as a Markdown table. Files time out after $EVM_TIMEOUT seconds
+# ValidBlocks, InvalidBlocks and GeneralStateTests of the Cancun network,
+# TrieTests) and prints pass/fail entries per folder as a Markdown table. Files time out after $EVM_TIMEOUT seconds
 # (default 120) and then count as one failure.
 set -uo pipefail
 dir=${1:?usage: evm-conformance.sh ETHEREUM_TESTS_DIR}
@@ -29,7 +29,10 @@ folder() {
     tp=$((tp + p)); tf=$((tf + f))
 }
 for d in "$dir"/GeneralStateTests/*/; do folder statetest "${d%/}"; done
-for d in "$dir"/BlockchainTests/ValidBlocks/*/; do folder blocktest "${d%/}"; done
+for d in "$dir"/BlockchainTests/ValidBlocks/*/ "$dir"/BlockchainTests/InvalidBlocks/*/ \
+    "$dir"/BlockchainTests/GeneralStateTests/*/; do
+    [ -d "$d" ] && folder blocktest "${d%/}"
+done
 [ -d "$dir/TrieTests" ] && folder trietest "$dir/TrieTests"
 echo "| **total** | $tp | $tf | | |"
 [ $tf -eq 0 ]

@@ -17,6 +17,7 @@
 
 #include "mpavs/buf.h"
 #include "mpavs/err.h"
+#include "mpavs/trie.h"
 #include "mpavs/w256.h"
 
 /** The transaction is invalid (nonce, balance, fees, gas, sizes): not included. */
@@ -57,6 +58,10 @@ typedef void (*mp_evm_slot_fn)(void *ctx, const uint8_t addr[20], const mp_w256 
  ** re-execution uses it to check that execution stayed inside its witness and
  ** to collect the changes. sf may be NULL. */
 void mp_evm_state_visit(const mp_evm_state *st, mp_evm_acct_fn af, mp_evm_slot_fn sf, void *ctx);
+/** The state root, handing every hashed node of the state and storage tries
+ ** (and their roots) to fn: material for proofs and partial tries. */
+MP_WUR int mp_evm_state_root_nodes(const mp_evm_state *st, uint8_t root[32], mp_trie_node_fn fn,
+                                   void *ctx, mp_err *err);
 
 /** Returns the hash of block number n (asked only for the 256 blocks below the current one). */
 typedef void (*mp_evm_blockhash_fn)(void *ctx, uint64_t n, uint8_t out[32]);

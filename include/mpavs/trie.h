@@ -43,13 +43,35 @@ MP_WUR int mp_trie_root_nodes(uint8_t root[32], mp_trie_kv *kv, size_t n, mp_tri
 MP_WUR int mp_trie_list_root(uint8_t root[32], const uint8_t *const *items, const size_t *lens,
                              size_t n, mp_err *err);
 
-/** Walks a proof (the nodes from the root down, as eth_getProof returns them)
- ** for key. On MP_OK, *found says whether the key is present and val gets its
+/** Walks a proof (the nodes from the root down, as eth_getProof returns them;
+ ** any order, extra nodes ignored) for key. On MP_OK, *found says whether the key is present and
+ *val gets its
  ** value (appended). MP_ERR_VERIFY when a node does not hash to its reference
  ** or the proof ends before the key is decided; MP_ERR_PARSE on a malformed node. */
 MP_WUR int mp_trie_proof_get(const uint8_t root[32], const uint8_t *key, size_t key_len,
                              const uint8_t *const *nodes, const size_t *node_lens, size_t n,
                              bool *found, mp_buf *val, mp_err *err);
+
+/** An account as the state trie stores it. */
+typedef struct mp_trie_account {
+    uint64_t nonce;
+    uint8_t balance[32]; /* big-endian wei */
+    uint8_t storage_root[32];
+    uint8_t code_hash[32];
+} mp_trie_account;
+
+/** Verifies an eth_getProof accountProof for addr against a state root. On
+ ** MP_OK, *found says whether the account exists and acct holds it (an absent
+ ** account reads as empty). Errors as mp_trie_proof_get, MP_ERR_PARSE for a
+ ** malformed account. */
+MP_WUR int mp_trie_proof_account(const uint8_t state_root[32], const uint8_t addr[20],
+                                 const uint8_t *const *nodes, const size_t *node_lens, size_t n,
+                                 bool *found, mp_trie_account *acct, mp_err *err);
+/** Verifies a storageProof for slot against an account's storage root; value
+ ** gets the slot's value (zero when absent). */
+MP_WUR int mp_trie_proof_storage(const uint8_t storage_root[32], const uint8_t slot[32],
+                                 const uint8_t *const *nodes, const size_t *node_lens, size_t n,
+                                 uint8_t value[32], mp_err *err);
 
 /* ---- partial trie: a trie known only through some of its nodes ---- */
 

@@ -70,8 +70,10 @@ struct mp_evm_state {
     size_t ts_cap, ts_n;
     mp_evm_log *logs;
     size_t n_logs, logs_cap;
-    bool oom;         /* an allocation failed: the transaction cannot be trusted */
-    bool unsupported; /* the KZG precompile was reached */
+    bool oom;              /* an allocation failed: the transaction cannot be trusted */
+    bool unsupported;      /* the KZG precompile was reached */
+    evm_acct scratch_acct; /* handed out after an allocation failure */
+    evm_slot scratch_slot;
 };
 
 /* ---- state (state.c) ---- */

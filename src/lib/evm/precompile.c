@@ -228,16 +228,40 @@ static uint64_t rotr(uint64_t x, unsigned n)
     return (x >> n) | (x << (64 - n));
 }
 
-static void b2_g(uint64_t *v, int a, int b, int c, int d, uint64_t x, uint64_t y)
+/* The mixing function G on named locals, so the 16 words stay in registers
+ * through the (up to 2^32 - 1) rounds. */
+#define B2_G(a, b, c, d, x, y)                                                                     \
+    do {                                                                                           \
+        a = a + b + (x);                                                                           \
+        d = rotr(d ^ a, 32);                                                                       \
+        c = c + d;                                                                                 \
+        b = rotr(b ^ c, 24);                                                                       \
+        a = a + b + (y);                                                                           \
+        d = rotr(d ^ a, 16);                                                                       \
+        c = c + d;                                                                                 \
+        b = rotr(b ^ c, 63);                                                                       \
+    } while (0)
+
+/* rounds rounds of BLAKE2b F on v with message words m. */
+static void b2_rounds(uint64_t v[16], const uint64_t m[16], uint32_t rounds)
 {
-    v[a] = v[a] + v[b] + x;
-    v[d] = rotr(v[d] ^ v[a], 32);
-    v[c] = v[c] + v[d];
-    v[b] = rotr(v[b] ^ v[c], 24);
-    v[a] = v[a] + v[b] + y;
-    v[d] = rotr(v[d] ^ v[a], 16);
-    v[c] = v[c] + v[d];
-    v[b] = rotr(v[b] ^ v[c], 63);
+    uint64_t v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], v4 = v[4], v5 = v[5], v6 = v[6], v7 = v[7],
+             v8 = v[8], v9 = v[9], v10 = v[10], v11 = v[11], v12 = v[12], v13 = v[13], v14 = v[14],
+             v15 = v[15];
+    for (uint32_t r = 0; r < rounds; r++) {
+        const uint8_t *s = B2_SIGMA[r % 10];
+        B2_G(v0, v4, v8, v12, m[s[0]], m[s[1]]);
+        B2_G(v1, v5, v9, v13, m[s[2]], m[s[3]]);
+        B2_G(v2, v6, v10, v14, m[s[4]], m[s[5]]);
+        B2_G(v3, v7, v11, v15, m[s[6]], m[s[7]]);
+        B2_G(v0, v5, v10, v15, m[s[8]], m[s[9]]);
+        B2_G(v1, v6, v11, v12, m[s[10]], m[s[11]]);
+        B2_G(v2, v7, v8, v13, m[s[12]], m[s[13]]);
+        B2_G(v3, v4, v9, v14, m[s[14]], m[s[15]]);
+    }
+    v[0] = v0, v[1] = v1, v[2] = v2, v[3] = v3, v[4] = v4, v[5] = v5, v[6] = v6, v[7] = v7;
+    v[8] = v8, v[9] = v9, v[10] = v10, v[11] = v11, v[12] = v12, v[13] = v13, v[14] = v14;
+    v[15] = v15;
 }
 
 static uint64_t le64(const uint8_t *p)
@@ -273,17 +297,7 @@ static void blake2f(evm_tx_ctx *tx, const uint8_t *in, size_t len, int64_t gas, 
     v[13] ^= le64(in + 204);
     if (in[212])
         v[14] = ~v[14];
-    for (uint32_t r = 0; r < rounds; r++) {
-        const uint8_t *s = B2_SIGMA[r % 10];
-        b2_g(v, 0, 4, 8, 12, mm[s[0]], mm[s[1]]);
-        b2_g(v, 1, 5, 9, 13, mm[s[2]], mm[s[3]]);
-        b2_g(v, 2, 6, 10, 14, mm[s[4]], mm[s[5]]);
-        b2_g(v, 3, 7, 11, 15, mm[s[6]], mm[s[7]]);
-        b2_g(v, 0, 5, 10, 15, mm[s[8]], mm[s[9]]);
-        b2_g(v, 1, 6, 11, 12, mm[s[10]], mm[s[11]]);
-        b2_g(v, 2, 7, 8, 13, mm[s[12]], mm[s[13]]);
-        b2_g(v, 3, 4, 9, 14, mm[s[14]], mm[s[15]]);
-    }
+    b2_rounds(v, mm, rounds);
     uint8_t res[64];
     for (int i = 0; i < 8; i++) {
         uint64_t x = h[i] ^ v[i] ^ v[i + 8];

@@ -20,10 +20,6 @@ static const uint8_t EMPTY_CODE_HASH[32] = {
     0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
     0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70};
 
-/* Per-thread scratch objects returned after an allocation failure. */
-static _Thread_local evm_acct scratch_acct;
-static _Thread_local evm_slot scratch_slot;
-
 int mp_evm_state_new(mp_evm_state **out, mp_err *err)
 {
     mp_evm_state *st = calloc(1, sizeof *st);
@@ -127,9 +123,9 @@ evm_acct *evm_acct_get(mp_evm_state *st, const uint8_t addr[20])
     return a;
 oom:
     st->oom = true;
-    memset(&scratch_acct, 0, sizeof scratch_acct);
-    memcpy(scratch_acct.code_hash, EMPTY_CODE_HASH, 32);
-    return &scratch_acct;
+    memset(&st->scratch_acct, 0, sizeof st->scratch_acct);
+    memcpy(st->scratch_acct.code_hash, EMPTY_CODE_HASH, 32);
+    return &st->scratch_acct;
 }
 
 bool evm_acct_empty(const evm_acct *a)
@@ -189,10 +185,10 @@ evm_slot *evm_slot_get(mp_evm_state *st, evm_acct *a, const mp_w256 *key)
     evm_slot *s = slot_find(a, key);
     if (s)
         return s;
-    if (a == &scratch_acct || (2 * (a->slot_n + 1) > a->slot_cap && !slots_grow(a))) {
+    if (a == &st->scratch_acct || (2 * (a->slot_n + 1) > a->slot_cap && !slots_grow(a))) {
         st->oom = true;
-        memset(&scratch_slot, 0, sizeof scratch_slot);
-        return &scratch_slot;
+        memset(&st->scratch_slot, 0, sizeof st->scratch_slot);
+        return &st->scratch_slot;
     }
     size_t k = key_hash(key) & (a->slot_cap - 1);
     while (a->slots[k].used)
@@ -636,8 +632,9 @@ void mp_evm_state_visit(const mp_evm_state *st, mp_evm_acct_fn af, mp_evm_slot_f
     }
 }
 
-/* Storage root of one account. */
-static int storage_root(const evm_acct *a, uint8_t root[32], mp_err *err)
+/* Storage root of one account (nodes to fn when it is not NULL). */
+static int storage_root(const evm_acct *a, uint8_t root[32], mp_trie_node_fn fn, void *ctx,
+                        mp_err *err)
 {
     size_t n = 0;
     mp_trie_kv *kv = calloc(a->slot_n ? a->slot_n : 1, sizeof *kv);
@@ -671,7 +668,7 @@ static int storage_root(const evm_acct *a, uint8_t root[32], mp_err *err)
         kv[n] = (mp_trie_kv){keys[n], 32, vals[n], vl};
         n++;
     }
-    rc = mp_trie_root(root, kv, n, err);
+    rc = fn ? mp_trie_root_nodes(root, kv, n, fn, ctx, err) : mp_trie_root(root, kv, n, err);
 done:
     free(kv);
     free(keys);
@@ -679,7 +676,8 @@ done:
     return rc;
 }
 
-int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
+static int state_root(const mp_evm_state *st, uint8_t root[32], mp_trie_node_fn fn, void *ctx,
+                      mp_err *err)
 {
     mp_trie_kv *kv = calloc(st->n ? st->n : 1, sizeof *kv);
     uint8_t(*keys)[32] = calloc(st->n ? st->n : 1, 32);
@@ -695,7 +693,7 @@ int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
         if (!a || !a->exists)
             continue;
         uint8_t sroot[32], bal[32];
-        if ((rc = storage_root(a, sroot, err)) != MP_OK)
+        if ((rc = storage_root(a, sroot, fn, ctx, err)) != MP_OK)
             goto done;
         mp_w256_to_be(bal, &a->balance);
         mp_buf *b = &vals[n];
@@ -711,7 +709,7 @@ int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
         kv[n] = (mp_trie_kv){keys[n], 32, b->data, b->len};
         n++;
     }
-    rc = mp_trie_root(root, kv, n, err);
+    rc = fn ? mp_trie_root_nodes(root, kv, n, fn, ctx, err) : mp_trie_root(root, kv, n, err);
 done:
     if (vals)
         for (size_t i = 0; i < st->n; i++)
@@ -720,4 +718,15 @@ done:
     free(kv);
     free(keys);
     return rc;
+}
+
+int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err)
+{
+    return state_root(st, root, NULL, NULL, err);
+}
+
+int mp_evm_state_root_nodes(const mp_evm_state *st, uint8_t root[32], mp_trie_node_fn fn, void *ctx,
+                            mp_err *err)
+{
+    return state_root(st, root, fn, ctx, err);
 }

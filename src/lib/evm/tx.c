@@ -98,6 +98,8 @@ static int validate(mp_evm_state *st, const mp_evm_block *env, const mp_evm_tx *
     }
     if (tx->gas_limit > env->gas_limit)
         return MP_FAIL(err, E, "gas limit above the block gas limit");
+    if (tx->gas_limit > INT64_MAX)
+        return MP_FAIL(err, E, "gas limit above 2^63-1");
     if (from->nonce == UINT64_MAX)
         return MP_FAIL(err, E, "sender nonce at its maximum");
     if (from->nonce != tx->nonce)

@@ -208,7 +208,7 @@ int mp_trie_proof_get(const uint8_t root[32], const uint8_t *key, size_t key_len
     if (key_len > 32)
         return MP_FAIL(err, MP_ERR_INVALID, "trie proof: key longer than 32 bytes");
     *found = false;
-    size_t depth = 0, kn = 2 * key_len, ni = 0;
+    size_t depth = 0, kn = 2 * key_len, steps = 0;
     /* ref: either a 32-byte hash the next node must have, or an embedded node. */
     uint8_t want[32];
     memcpy(want, root, 32);
@@ -222,16 +222,23 @@ int mp_trie_proof_get(const uint8_t root[32], const uint8_t *key, size_t key_len
             len = emb_len;
             emb = NULL;
         } else {
-            if (ni >= n)
-                return MP_FAIL(err, MP_ERR_VERIFY, "trie proof: ends before the key is decided");
-            node = nodes[ni];
-            len = node_lens[ni++];
-            uint8_t h[32];
-            mp_keccak256(h, node, len);
-            if (memcmp(h, want, 32) != 0)
-                return MP_FAIL(err, MP_ERR_VERIFY, "trie proof: node %zu does not match its hash",
-                               ni - 1);
+            /* Any order: the node is the one with the wanted hash. */
+            node = NULL;
+            len = 0;
+            for (size_t i = 0; i < n && !node; i++) {
+                uint8_t h[32];
+                mp_keccak256(h, nodes[i], node_lens[i]);
+                if (!memcmp(h, want, 32)) {
+                    node = nodes[i];
+                    len = node_lens[i];
+                }
+            }
+            if (!node)
+                return MP_FAIL(err, MP_ERR_VERIFY,
+                               "trie proof: no node for the reference at nibble %zu", depth);
         }
+        if (++steps > 2 * 64 + 2)
+            return MP_FAIL(err, MP_ERR_VERIFY, "trie proof: path does not advance");
         mp_rlp_item it, items[17];
         MP_TRY(mp_rlp_decode(&it, node, len, err));
         const uint8_t *cur = it.payload;
@@ -285,4 +292,54 @@ int mp_trie_proof_get(const uint8_t root[32], const uint8_t *key, size_t key_len
             return MP_FAIL(err, MP_ERR_PARSE, "trie proof: reference of %zu bytes", next->len);
         }
     }
+}
+
+int mp_trie_proof_account(const uint8_t state_root[32], const uint8_t addr[20],
+                          const uint8_t *const *nodes, const size_t *node_lens, size_t n,
+                          bool *found, mp_trie_account *acct, mp_err *err)
+{
+    uint8_t key[32];
+    mp_buf val = MP_BUF_INIT;
+    mp_keccak256(key, addr, 20);
+    memset(acct, 0, sizeof *acct);
+    memcpy(acct->storage_root, MP_TRIE_EMPTY_ROOT, 32);
+    mp_keccak256(acct->code_hash, "", 0);
+    int rc = mp_trie_proof_get(state_root, key, 32, nodes, node_lens, n, found, &val, err);
+    if (rc != MP_OK || !*found)
+        goto done;
+    mp_rlp_item list, f[4];
+    if ((rc = mp_rlp_decode(&list, val.data, val.len, err)) != MP_OK ||
+        (rc = mp_rlp_list_items(&list, f, 4, "account", err)) != MP_OK ||
+        (rc = mp_rlp_to_u64(&f[0], &acct->nonce, err)) != MP_OK ||
+        (rc = mp_rlp_to_uint_be(&f[1], acct->balance, 32, err)) != MP_OK)
+        goto done;
+    if (f[2].is_list || f[2].len != 32 || f[3].is_list || f[3].len != 32) {
+        rc = MP_FAIL(err, MP_ERR_PARSE, "account: storage root or code hash is not 32 bytes");
+        goto done;
+    }
+    memcpy(acct->storage_root, f[2].payload, 32);
+    memcpy(acct->code_hash, f[3].payload, 32);
+done:
+    mp_buf_free(&val);
+    return rc;
+}
+
+int mp_trie_proof_storage(const uint8_t storage_root[32], const uint8_t slot[32],
+                          const uint8_t *const *nodes, const size_t *node_lens, size_t n,
+                          uint8_t value[32], mp_err *err)
+{
+    uint8_t key[32];
+    bool found;
+    mp_buf val = MP_BUF_INIT;
+    mp_keccak256(key, slot, 32);
+    memset(value, 0, 32);
+    int rc = mp_trie_proof_get(storage_root, key, 32, nodes, node_lens, n, &found, &val, err);
+    if (rc == MP_OK && found) {
+        mp_rlp_item it;
+        rc = mp_rlp_decode(&it, val.data, val.len, err);
+        if (rc == MP_OK)
+            rc = mp_rlp_to_uint_be(&it, value, 32, err);
+    }
+    mp_buf_free(&val);
+    return rc;
 }
