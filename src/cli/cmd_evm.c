@@ -21,6 +21,15 @@
 #include <string.h>
 
 /* A hex quantity ("0x..", leading zeros allowed) into a word. */
+/* -h or --help anywhere in argv. */
+static bool evm_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return true;
+    return false;
+}
+
 static int w_from_hex(mp_w256 *out, const char *s, mp_err *err)
 {
     if (!s)
@@ -354,7 +363,7 @@ static int statetest_file(const char *path, run_stats *rs)
 static int cmd_statetest(int argc, char **argv)
 {
     const char *usage = "mpavs evm statetest FILE...";
-    if (cli_wants_help(argc, argv)) {
+    if (evm_wants_help(argc, argv)) {
         printf("usage: %s\nRuns GeneralStateTests fixtures (Cancun post states); one JSON line "
                "per entry; exit 0 only when all pass.\n",
                usage);
@@ -471,7 +480,7 @@ static bool trie_case(json_t *test, bool secure, mp_err *err)
 static int cmd_trietest(int argc, char **argv)
 {
     const char *usage = "mpavs evm trietest FILE...";
-    if (cli_wants_help(argc, argv)) {
+    if (evm_wants_help(argc, argv)) {
         printf("usage: %s\nRuns TrieTests fixtures (keys hashed when the file name says "
                "\"secure\"); exit 0 only when all pass.\n",
                usage);
@@ -1100,7 +1109,7 @@ done:
 static int cmd_blocktest(int argc, char **argv)
 {
     const char *usage = "mpavs evm blocktest FILE...";
-    if (cli_wants_help(argc, argv)) {
+    if (evm_wants_help(argc, argv)) {
         printf("usage: %s\nRuns BlockchainTests fixtures of the Cancun network on a linear "
                "chain: header rules, state, receipts, transactions and withdrawals roots, gas "
                "used, bloom; blocks marked invalid must be refused. One JSON line per test; "
@@ -1153,7 +1162,7 @@ static int cmd_blocktest(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
     const char *usage = "mpavs evm run --code HEX [--input HEX] [--gas N]";
-    if (cli_wants_help(argc, argv)) {
+    if (evm_wants_help(argc, argv)) {
         printf("usage: %s\nRuns bytecode as a call with the given input (default gas 10000000); "
                "prints status, gas used, output and logs as JSON.\n",
                usage);
@@ -1218,10 +1227,10 @@ done:
 int cli_evm(int argc, char **argv)
 {
     static const cli_command cmds[] = {
-        {"statetest", cmd_statetest, "run GeneralStateTests fixtures (Cancun)"},
-        {"blocktest", cmd_blocktest, "run BlockchainTests fixtures (Cancun, valid blocks)"},
-        {"trietest", cmd_trietest, "run TrieTests fixtures"},
-        {"run", cmd_run, "run bytecode: --code HEX [--input HEX] [--gas N]"},
+        {"statetest", cmd_statetest, "run GeneralStateTests fixtures (Cancun)", NULL},
+        {"blocktest", cmd_blocktest, "run BlockchainTests fixtures (Cancun, valid blocks)", NULL},
+        {"trietest", cmd_trietest, "run TrieTests fixtures", NULL},
+        {"run", cmd_run, "run bytecode: --code HEX [--input HEX] [--gas N]", NULL},
     };
     return cli_dispatch("mpavs evm", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
 }
