@@ -9,61 +9,26 @@
 #include "mpavs/reexec.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char reexec_usage[] = "mpavs l2 reexec --rpc URL --block N [--to M] [--anvil-trie]";
-
-static const char reexec_help[] =
-    "Re-executes blocks N..M (default M = N) of the chain at --rpc from a witness\n"
-    "fetched with standard methods (eth_getProof, debug_traceBlockByNumber with the\n"
-    "prestateTracer, eth_getCode, eth_getBlockByNumber) and compares the computed\n"
-    "state root, receipts root, logs bloom, gas used and blob gas used with each\n"
-    "header. Block N starts from its parent header's state root; each next block\n"
-    "starts from the root computed for the one before. Prints one line per block:\n"
-    "  block N match|mismatch FIELDS|unsupported REASON txs=.. accounts=.. slots=..\n"
-    "  rounds=.. fetch_ms=.. verify_ms=.. exec_ms=.. root_ms=..\n"
-    "Exit 0 when every block matched; 1 on a mismatch, an unsupported block or a\n"
-    "witness that does not verify (the node lies); 2 on bad arguments or an\n"
-    "unreachable node.\n"
-    "--anvil-trie emulates anvil's non-standard state trie (zero-valued slots kept as\n"
-    "leaves, self-destructed new accounts kept empty): for tests on anvil only.\n";
-
 typedef struct reexec_args {
-    const char *rpc;
-    uint64_t from, to;
-    bool has_from, has_to, anvil_trie;
+    char *rpc;
+    long long block, to; /* to 0: the same as block */
+    bool anvil_trie;
 } reexec_args;
 
-static bool parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    if (s[0] < '0' || s[0] > '9')
-        return false;
-    unsigned long long v = strtoull(s, &end, 10);
-    *out = v;
-    return *end == 0;
-}
-
-static bool parse_reexec(int argc, char **argv, reexec_args *a)
-{
-    memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--rpc") == 0 && i + 1 < argc)
-            a->rpc = argv[++i];
-        else if (strcmp(argv[i], "--block") == 0 && i + 1 < argc)
-            a->has_from = parse_u64(argv[++i], &a->from);
-        else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
-            a->has_to = parse_u64(argv[++i], &a->to);
-        else if (strcmp(argv[i], "--anvil-trie") == 0)
-            a->anvil_trie = true;
-        else
-            return false;
-    }
-    if (!a->has_to)
-        a->to = a->from;
-    return a->rpc && a->has_from && a->from >= 1 && a->to >= a->from;
-}
+static const mp_cfg_opt reexec_opts[] = {
+    {"rpc", MP_CFG_URL, offsetof(reexec_args, rpc), NULL, 0, 0, MP_CFG_REQUIRED,
+     "the L2 node's JSON-RPC endpoint"},
+    {"block", MP_CFG_INT, offsetof(reexec_args, block), NULL, 1, INT64_MAX, MP_CFG_REQUIRED,
+     "first block to re-execute (>= 1)"},
+    {"to", MP_CFG_INT, offsetof(reexec_args, to), "0", 0, INT64_MAX, 0,
+     "last block (default: --block)"},
+    {"anvil_trie", MP_CFG_BOOL, offsetof(reexec_args, anvil_trie), "false", 0, 0, 0,
+     "emulate anvil's non-standard state trie (tests on anvil only)"},
+};
 
 static void print_result(const mp_reexec_result *r)
 {
@@ -86,66 +51,97 @@ static void print_result(const mp_reexec_result *r)
     fflush(stdout);
 }
 
-static int reexec_run(const reexec_args *a)
+/* Blocks from..to, each next one from the root computed for the one before. */
+static int reexec_blocks(mp_rpc *c, mp_reexec_opts *ro, uint64_t from, uint64_t to)
 {
-    mp_rpc c;
     mp_err err = {0};
-    mp_rpc_opts o = MP_RPC_OPTS_DEFAULT;
-    o.retries = 1;
-    if (mp_rpc_init(&c, a->rpc, &o, NULL, &err) != MP_OK)
-        return cli_fail("l2 reexec", &err);
-    mp_reexec_opts ro = {0};
-    ro.anvil_trie = a->anvil_trie;
-    int out = CLI_OK;
-    if (mp_eth_chain_id(&c, &ro.chain_id, &err) != MP_OK) {
-        mp_rpc_close(&c);
-        return cli_fail("l2 reexec: eth_chainId", &err);
-    }
     uint8_t root[32];
     size_t matched = 0;
-    for (uint64_t n = a->from; n <= a->to; n++) {
+    int out = CLI_OK;
+    for (uint64_t n = from; n <= to; n++) {
         mp_reexec_result r;
-        int rc = mp_reexec_block(&c, n, &ro, &r, &err);
+        int rc = mp_reexec_block(c, n, ro, &r, &err);
         if (rc != MP_OK) {
             printf("block %llu rejected: %s\n", (unsigned long long)n, err.msg);
-            fflush(stdout);
             out = mp_rc_class(rc) == MP_ERR_VERIFY ? CLI_NO : CLI_USAGE;
             break;
         }
         print_result(&r);
+        ro->parent_root = NULL; /* nothing proven to chain from unless it matched */
         if (r.status != MP_REEXEC_MATCH) {
             out = CLI_NO;
-            ro.parent_root = NULL; /* nothing proven to chain from */
             continue;
         }
         matched++;
         memcpy(root, r.state_root, 32);
-        ro.parent_root = root;
+        ro->parent_root = root;
     }
-    printf("%zu of %llu blocks matched\n", matched, (unsigned long long)(a->to - a->from + 1));
-    mp_rpc_close(&c);
+    printf("%zu of %llu blocks matched\n", matched, (unsigned long long)(to - from + 1));
     return out;
 }
 
-static int l2_reexec(int argc, char **argv)
+static int reexec_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n%s", reexec_usage, reexec_help);
-        return CLI_OK;
+    const reexec_args *a = args;
+    (void)npos;
+    (void)pos;
+    uint64_t from = (uint64_t)a->block, to = a->to ? (uint64_t)a->to : from;
+    if (to < from) {
+        fprintf(stderr, "mpavs: l2 reexec: --to is below --block\n");
+        return CLI_USAGE;
     }
-    reexec_args a;
-    if (!parse_reexec(argc, argv, &a))
-        return cli_usage(reexec_usage);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = reexec_run(&a);
+    mp_rpc c;
+    mp_err err = {0};
+    mp_rpc_opts o = MP_RPC_OPTS_DEFAULT;
+    o.retries = 1;
+    mp_reexec_opts ro = {.anvil_trie = a->anvil_trie};
+    int out;
+    if (mp_rpc_init(&c, a->rpc, &o, NULL, &err) != MP_OK) {
+        out = cli_fail("l2 reexec", &err);
+    } else {
+        if (mp_eth_chain_id(&c, &ro.chain_id, &err) != MP_OK)
+            out = cli_fail("l2 reexec: eth_chainId", &err);
+        else
+            out = reexec_blocks(&c, &ro, from, to);
+        mp_rpc_close(&c);
+    }
     curl_global_cleanup();
-    return rc;
+    return out;
 }
+
+static const cli_spec reexec_spec = {
+    .name = "l2 reexec",
+    .usage = "mpavs l2 reexec --rpc URL --block N [--to M] [--anvil-trie]",
+    .help =
+        "Re-executes blocks N..M of the chain at --rpc from a witness fetched with\n"
+        "standard methods (eth_getProof, debug_traceBlockByNumber with the prestateTracer,\n"
+        "eth_getCode, eth_getBlockByNumber), every value checked against the parent state\n"
+        "root, and compares the computed state root, receipts root, logs bloom, gas used\n"
+        "and blob gas used with each header. Block N starts from its parent header's\n"
+        "state root; each next block from the root computed for the one before.\n"
+        "One line per block:\n"
+        "  block N match|mismatch FIELDS|unsupported txs=.. accounts=.. slots=.. rounds=..\n"
+        "  node_fetches=.. fetch_ms=.. verify_ms=.. exec_ms=.. root_ms=.. [reason=\"..\"]\n"
+        "Exit 0 when every block matched; 1 on a mismatch, an unsupported block or a\n"
+        "witness that does not verify (the node lies); 2 on bad arguments or an\n"
+        "unreachable node. --anvil-trie emulates anvil's non-standard state trie (it keeps\n"
+        "zero-valued slots and self-destructed new accounts): for tests on anvil only.\n",
+    .opts = reexec_opts,
+    .nopts = sizeof reexec_opts / sizeof reexec_opts[0],
+    .args_size = sizeof(reexec_args),
+    .min_args = 0,
+    .max_args = 0,
+    .run = reexec_run,
+};
+
+static const cli_command l2_commands[] = {
+    {"reexec", NULL, "re-execute L2 blocks statelessly and compare with the headers",
+     &reexec_spec},
+};
 
 int cli_l2(int argc, char **argv)
 {
-    static const cli_command cmds[] = {
-        {"reexec", l2_reexec, "re-execute L2 blocks statelessly and compare with the headers"},
-    };
-    return cli_dispatch("mpavs l2", cmds, 1, argc, argv);
+    return cli_dispatch("mpavs l2", l2_commands,
+                        (int)(sizeof l2_commands / sizeof l2_commands[0]), argc, argv);
 }
