@@ -46,6 +46,7 @@ typedef struct mp_reexec_result {
     char mismatch[96]; /* comma-separated header fields that differ, e.g. "stateRoot,gasUsed" */
     char reason[MP_ERR_MSG_MAX + 40]; /* why unsupported, or the first invalid transaction */
     uint8_t block_hash[32];
+    uint8_t parent_hash[32];   /* the block's parent hash (its header is checked) */
     uint8_t parent_root[32];   /* the pre-state root used */
     uint8_t state_root[32];    /* computed post-state root */
     uint8_t header_root[32];   /* the header's state root */

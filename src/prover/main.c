@@ -44,7 +44,9 @@ static const mp_cfg_opt prv_opts[] = {
     OPT("l2_timeout", MP_CFG_DURATION, l2_timeout_ms, "10s", 100, 600000, 0,
         "one call to the L2 node"),
     OPT("executor", MP_CFG_STRING, executor, "headers", 0, 0, 0,
-        "how states are obtained: headers (header chain checked; reexec: later)"),
+        "how states are obtained: headers (header chain checked) or reexec (re-execution)"),
+    OPT("reexec_anvil_trie", MP_CFG_BOOL, reexec_anvil_trie, "false", 0, 0, 0,
+        "reexec against anvil's non-standard state trie (devnet/test profiles only)"),
     OPT("confirmations", MP_CFG_INT, confirmations, "0", 0, 100000, 0,
         "blocks the L2 head must be past a task's last block before it is proved"),
     OPT("max_link_span", MP_CFG_INT, max_link_span, "256", 0, 100000, 0,
@@ -89,13 +91,12 @@ static int prv_validate(const void *p, mp_err *err)
     if (faults && strcmp(prof, "production") == 0)
         return MP_FAIL(err, MP_ERR_INVALID,
                        "fault injection options are refused unless profile is devnet or test");
-    if (strcmp(c->executor, "reexec") == 0)
+    if (strcmp(c->executor, "headers") != 0 && strcmp(c->executor, "reexec") != 0)
         return MP_FAIL(err, MP_ERR_INVALID,
-                       "executor \"reexec\" (stateless re-execution) is not built yet; use "
-                       "\"headers\"");
-    if (strcmp(c->executor, "headers") != 0)
-        return MP_FAIL(err, MP_ERR_INVALID, "executor must be \"headers\", not \"%s\"",
-                       c->executor);
+                       "executor must be \"headers\" or \"reexec\", not \"%s\"", c->executor);
+    if (c->reexec_anvil_trie && strcmp(prof, "production") == 0)
+        return MP_FAIL(err, MP_ERR_INVALID,
+                       "reexec_anvil_trie (anvil's non-standard trie) needs profile devnet or test");
     if (strcmp(c->attestation, "sim") == 0 && (c->sim_ca_dir == NULL || !c->sim_ca_dir[0]))
         return MP_FAIL(err, MP_ERR_INVALID, "attestation \"sim\" needs sim_ca_dir");
     if (strcmp(c->attestation, "sim") && strcmp(c->attestation, "gramine"))

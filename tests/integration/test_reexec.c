@@ -6,22 +6,32 @@
 ** the library and through `mpavs l2 reexec`; and a node proxy (the library's
 ** HTTP server) that lies about a balance, a storage value, a proof node, a
 ** header field or code is caught, while one that omits the whole prestate
-** trace still gets a match (the trace is a hint, not evidence).
+** trace still gets a match (the trace is a hint, not evidence). The prover
+** daemon's reexec executor signs the re-executed states, chained block to
+** block from the previous proven one.
 */
 #include "test.h"
 
 #include "anvil.h"
+#include "mpavs/ethheader.h"
 #include "mpavs/ethrpc.h"
+#include "mpavs/hex.h"
 #include "mpavs/http.h"
 #include "mpavs/json.h"
+#include "mpavs/keccak.h"
 #include "mpavs/reexec.h"
+#include "mpavs/sgxsim.h"
+#include "mpavs/stateheader.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 enum lie { L_NONE, L_BALANCE, L_STORAGE, L_STORAGE_NODE, L_HEADER, L_CODE, L_OMIT_TRACE };
 
@@ -234,10 +244,184 @@ TEST(trace_is_a_hint_not_evidence)
     CHECK(r.rounds >= 2);
 }
 
+
+/* ---- the prover's reexec executor ---- */
+
+typedef struct prover {
+    pid_t pid;
+    char dir[128], log[160], url[64];
+    mp_rpc rpc;
+} prover;
+
+static uint16_t logged_port(const char *log)
+{
+    FILE *f = fopen(log, "r");
+    char line[600];
+    unsigned port = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, "\"msg\":\"listening\"");
+        p = p ? strstr(p, "\"port\":") : NULL;
+        if (p)
+            port = (unsigned)strtoul(p + 7, NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    return (uint16_t)port;
+}
+
+static bool prover_start(prover *p)
+{
+    char bin[512], ca[200];
+    memset(p, 0, sizeof *p);
+    snprintf(p->dir, sizeof p->dir, "/tmp/mpavs-reexec-XXXXXX");
+    if (!mkdtemp(p->dir))
+        return false;
+    snprintf(p->log, sizeof p->log, "%s/prover.log", p->dir);
+    snprintf(ca, sizeof ca, "%s/ca", p->dir);
+    mp_sgxsim_opts so;
+    mp_sgxsim_opts_init(&so);
+    mp_err e = {0};
+    if (mp_sgxsim_init(ca, &so, &e) != MP_OK)
+        return false;
+    snprintf(bin, sizeof bin, "%s/mpavs-prover", bin_dir());
+    const char *argv[] = {bin,         "--data-dir",    p->dir,   "--listen",
+                          "127.0.0.1:0", "--l2-rpc-url", W.anvil.url, "--sim-ca-dir",
+                          ca,          "--executor",    "reexec", "--reexec-anvil-trie",
+                          "--profile", "test",          NULL};
+    fflush(NULL);
+    p->pid = fork();
+    if (p->pid == 0) {
+        int fd = open(p->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    uint16_t port = 0;
+    for (int i = 0; i < 600 && port == 0 && p->pid > 0; i++) {
+        usleep(20000);
+        port = logged_port(p->log);
+    }
+    snprintf(p->url, sizeof p->url, "http://127.0.0.1:%u/", (unsigned)port);
+    return port != 0 && mp_rpc_init(&p->rpc, p->url, NULL, NULL, &e) == MP_OK;
+}
+
+static void prover_stop(prover *p)
+{
+    if (p->rpc.url)
+        mp_rpc_close(&p->rpc);
+    if (p->pid > 0) {
+        kill(p->pid, SIGTERM);
+        waitpid(p->pid, NULL, 0);
+    }
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", p->dir);
+    if (p->dir[0] && system(cmd) != 0)
+        printf("# could not remove %s\n", p->dir);
+}
+
+static json_t *prove(prover *p, int identifier, const uint8_t *md, size_t len)
+{
+    json_t *res = NULL;
+    mp_err e = {0};
+    json_t *params = json_pack("[{s:i, s:o}]", "identifier", identifier, "metadata",
+                               mp_json_hex_new(md, len, MP_JSON_0X));
+    if (mp_rpc_call(&p->rpc, "prover_proveTask", params, &res, &e) != MP_OK)
+        printf("# prover_proveTask: %s\n", e.msg);
+    return res;
+}
+
+static bool state_is(const json_t *res, const uint8_t *want, size_t n)
+{
+    uint8_t got[96];
+    mp_err e = {0};
+    return res && n <= sizeof got &&
+           mp_json_get_hex(res, "state", MP_JSON_0X, got, n, &e) == MP_OK &&
+           memcmp(got, want, n) == 0;
+}
+
+static uint64_t exec_field(prover *p, const char *key)
+{
+    json_t *m = NULL;
+    mp_err e = {0};
+    uint64_t v = UINT64_MAX;
+    if (mp_rpc_call(&p->rpc, "prover_metadata", NULL, &m, &e) == MP_OK) {
+        json_t *x = json_object_get(json_object_get(m, "execution"), key);
+        if (json_is_integer(x))
+            v = (uint64_t)json_integer_value(x);
+        if (strcmp(key, "proves") == 0)
+            v = strcmp(json_string_value(json_object_get(m, "proves")), "execution") == 0;
+    }
+    json_decref(m);
+    return v;
+}
+
+static bool header(uint64_t n, mp_eth_header *h)
+{
+    json_t *b = NULL;
+    mp_err e = {0};
+    bool ok = mp_rpc_call(&W.rpc, "eth_getBlockByNumber",
+                          json_pack("[o, b]", mp_json_quantity_new(n), 0), &b, &e) == MP_OK &&
+              mp_eth_header_check(h, b, &e) == MP_OK;
+    json_decref(b);
+    return ok;
+}
+
+TEST(prover_signs_reexecuted_states)
+{
+    prover p;
+    bool up = prover_start(&p);
+    CHECK(up);
+    if (!up) {
+        prover_stop(&p);
+        return;
+    }
+    mp_eth_header h[32];
+    for (uint64_t n = 9; n <= 25; n++)
+        CHECK(header(n, &h[n]));
+    CHECK(exec_field(&p, "proves") == 1);
+    CHECK(exec_field(&p, "freshStarts") == 0);
+
+    uint8_t md[128], want[96];
+    mp_state_l2block_metadata(md, W.chain_id, 10);
+    json_t *r = prove(&p, 1, md, 64);
+    mp_state_l2block_state(want, h[10].hash, h[10].state_root);
+    CHECK(state_is(r, want, 64));
+    json_decref(r);
+    CHECK(exec_field(&p, "freshStarts") == 1);
+    CHECK(exec_field(&p, "lastFreshStart") == 10);
+
+    mp_state_l2batch_metadata(md, W.chain_id, 1, 11, 20);
+    r = prove(&p, 2, md, 128);
+    mp_keccak k;
+    uint8_t bh[32];
+    mp_keccak_init(&k);
+    for (int n = 11; n <= 20; n++)
+        mp_keccak_update(&k, h[n].hash, 32);
+    mp_keccak_final(&k, bh);
+    mp_state_l2batch_state(want, h[10].state_root, h[20].state_root, bh);
+    CHECK(state_is(r, want, 96));
+    json_decref(r);
+    CHECK(exec_field(&p, "freshStarts") == 1); /* chained from block 10 */
+
+    mp_state_l2block_metadata(md, W.chain_id, 25);
+    r = prove(&p, 1, md, 64);
+    mp_state_l2block_state(want, h[25].hash, h[25].state_root);
+    CHECK(state_is(r, want, 64));
+    json_decref(r);
+    CHECK(exec_field(&p, "freshStarts") == 1); /* 21..24 re-executed from the anchor */
+    CHECK(exec_field(&p, "blocksExecuted") == 16);
+    CHECK(exec_field(&p, "lastProven") == 25);
+    prover_stop(&p);
+}
+
 static const mp_test_case tests[] = {
     MP_TEST(every_block_matches),       MP_TEST(cli_matches_every_block),
     MP_TEST(lying_node_is_caught),      MP_TEST(trusted_parent_root_is_enforced),
-    MP_TEST(trace_is_a_hint_not_evidence),
+    MP_TEST(trace_is_a_hint_not_evidence), MP_TEST(prover_signs_reexecuted_states),
 };
 
 /* ---- setup: anvil, traffic, proxy ---- */

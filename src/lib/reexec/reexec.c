@@ -616,6 +616,7 @@ int mp_reexec_block(mp_rpc *c, uint64_t number, const mp_reexec_opts *opts,
     int rc = rx_witness_open(&w, c, number, opts->parent_root, err);
     if (rc == MP_OK) {
         memcpy(out->parent_root, w.parent_root, 32);
+        memcpy(out->parent_hash, w.hashes[0], 32);
         rc = mp_json_get_word(w.block, "hash", out->block_hash, err);
     }
     if (rc == MP_OK)
