@@ -46,22 +46,22 @@ typedef struct mp_reexec_result {
     char mismatch[96]; /* comma-separated header fields that differ, e.g. "stateRoot,gasUsed" */
     char reason[MP_ERR_MSG_MAX + 40]; /* why unsupported, or the first invalid transaction */
     uint8_t block_hash[32];
-    uint8_t parent_hash[32];   /* the block's parent hash (its header is checked) */
-    uint8_t parent_root[32];   /* the pre-state root used */
-    uint8_t state_root[32];    /* computed post-state root */
-    uint8_t header_root[32];   /* the header's state root */
-    uint64_t gas_used;         /* computed */
+    uint8_t parent_hash[32];           /* the block's parent hash (its header is checked) */
+    uint8_t parent_root[32];           /* the pre-state root used */
+    uint8_t state_root[32];            /* computed post-state root */
+    uint8_t header_root[32];           /* the header's state root */
+    uint64_t gas_used;                 /* computed */
     size_t n_txs, n_accounts, n_slots; /* accounts and slots proven */
-    unsigned rounds;           /* executions (1 + rounds that found untraced keys) */
-    unsigned node_fetches;     /* trie nodes fetched for deletions */
+    unsigned rounds;                   /* executions (1 + rounds that found untraced keys) */
+    unsigned node_fetches;             /* trie nodes fetched for deletions */
     mp_reexec_times t;
 } mp_reexec_result;
 
 typedef struct mp_reexec_opts {
-    uint64_t chain_id;         /* the chain's id, the EVM's CHAINID */
+    uint64_t chain_id;          /* the chain's id, the EVM's CHAINID */
     const uint8_t *parent_root; /* trusted pre-state root (32 bytes); NULL: the parent header's */
-    unsigned max_rounds;       /* 0: 8 */
-    uint64_t max_search;       /* hashes tried to find a key under a missing node; 0: 1 << 22 */
+    unsigned max_rounds;        /* 0: 8 */
+    uint64_t max_search;        /* hashes tried to find a key under a missing node; 0: 1 << 22 */
     /* anvil's trie, not Ethereum's (tests and devnets on anvil only): anvil keeps every
      * storage slot a transaction loaded or wrote as a leaf, zero as rlp(0), and keeps an
      * account created and self-destructed in one transaction as an empty account.

@@ -37,8 +37,8 @@ static void print_result(const mp_reexec_result *r)
         printf(" %s", r->mismatch);
     printf(" txs=%zu accounts=%zu slots=%zu rounds=%u node_fetches=%u fetch_ms=%.2f "
            "verify_ms=%.2f exec_ms=%.2f root_ms=%.2f",
-           r->n_txs, r->n_accounts, r->n_slots, r->rounds, r->node_fetches, r->t.fetch,
-           r->t.verify, r->t.exec, r->t.root);
+           r->n_txs, r->n_accounts, r->n_slots, r->rounds, r->node_fetches, r->t.fetch, r->t.verify,
+           r->t.exec, r->t.root);
     if (r->status != MP_REEXEC_MATCH && r->reason[0])
         printf(" reason=\"%s\"", r->reason);
     if (r->status == MP_REEXEC_MISMATCH && strstr(r->mismatch, "stateRoot")) {
@@ -113,20 +113,19 @@ static int reexec_run(void *args, int npos, char **pos)
 static const cli_spec reexec_spec = {
     .name = "l2 reexec",
     .usage = "mpavs l2 reexec --rpc URL --block N [--to M] [--anvil-trie]",
-    .help =
-        "Re-executes blocks N..M of the chain at --rpc from a witness fetched with\n"
-        "standard methods (eth_getProof, debug_traceBlockByNumber with the prestateTracer,\n"
-        "eth_getCode, eth_getBlockByNumber), every value checked against the parent state\n"
-        "root, and compares the computed state root, receipts root, logs bloom, gas used\n"
-        "and blob gas used with each header. Block N starts from its parent header's\n"
-        "state root; each next block from the root computed for the one before.\n"
-        "One line per block:\n"
-        "  block N match|mismatch FIELDS|unsupported txs=.. accounts=.. slots=.. rounds=..\n"
-        "  node_fetches=.. fetch_ms=.. verify_ms=.. exec_ms=.. root_ms=.. [reason=\"..\"]\n"
-        "Exit 0 when every block matched; 1 on a mismatch, an unsupported block or a\n"
-        "witness that does not verify (the node lies); 2 on bad arguments or an\n"
-        "unreachable node. --anvil-trie emulates anvil's non-standard state trie (it keeps\n"
-        "zero-valued slots and self-destructed new accounts): for tests on anvil only.\n",
+    .help = "Re-executes blocks N..M of the chain at --rpc from a witness fetched with\n"
+            "standard methods (eth_getProof, debug_traceBlockByNumber with the prestateTracer,\n"
+            "eth_getCode, eth_getBlockByNumber), every value checked against the parent state\n"
+            "root, and compares the computed state root, receipts root, logs bloom, gas used\n"
+            "and blob gas used with each header. Block N starts from its parent header's\n"
+            "state root; each next block from the root computed for the one before.\n"
+            "One line per block:\n"
+            "  block N match|mismatch FIELDS|unsupported txs=.. accounts=.. slots=.. rounds=..\n"
+            "  node_fetches=.. fetch_ms=.. verify_ms=.. exec_ms=.. root_ms=.. [reason=\"..\"]\n"
+            "Exit 0 when every block matched; 1 on a mismatch, an unsupported block or a\n"
+            "witness that does not verify (the node lies); 2 on bad arguments or an\n"
+            "unreachable node. --anvil-trie emulates anvil's non-standard state trie (it keeps\n"
+            "zero-valued slots and self-destructed new accounts): for tests on anvil only.\n",
     .opts = reexec_opts,
     .nopts = sizeof reexec_opts / sizeof reexec_opts[0],
     .args_size = sizeof(reexec_args),
@@ -136,12 +135,11 @@ static const cli_spec reexec_spec = {
 };
 
 static const cli_command l2_commands[] = {
-    {"reexec", NULL, "re-execute L2 blocks statelessly and compare with the headers",
-     &reexec_spec},
+    {"reexec", NULL, "re-execute L2 blocks statelessly and compare with the headers", &reexec_spec},
 };
 
 int cli_l2(int argc, char **argv)
 {
-    return cli_dispatch("mpavs l2", l2_commands,
-                        (int)(sizeof l2_commands / sizeof l2_commands[0]), argc, argv);
+    return cli_dispatch("mpavs l2", l2_commands, (int)(sizeof l2_commands / sizeof l2_commands[0]),
+                        argc, argv);
 }

@@ -95,8 +95,9 @@ static int prv_validate(const void *p, mp_err *err)
         return MP_FAIL(err, MP_ERR_INVALID,
                        "executor must be \"headers\" or \"reexec\", not \"%s\"", c->executor);
     if (c->reexec_anvil_trie && strcmp(prof, "production") == 0)
-        return MP_FAIL(err, MP_ERR_INVALID,
-                       "reexec_anvil_trie (anvil's non-standard trie) needs profile devnet or test");
+        return MP_FAIL(
+            err, MP_ERR_INVALID,
+            "reexec_anvil_trie (anvil's non-standard trie) needs profile devnet or test");
     if (strcmp(c->attestation, "sim") == 0 && (c->sim_ca_dir == NULL || !c->sim_ca_dir[0]))
         return MP_FAIL(err, MP_ERR_INVALID, "attestation \"sim\" needs sim_ca_dir");
     if (strcmp(c->attestation, "sim") && strcmp(c->attestation, "gramine"))

@@ -43,9 +43,8 @@ typedef struct rx_exec {
 static int one_block(rx_exec *x, uint64_t n, const uint8_t *parent_root, mp_reexec_result *r,
                      mp_err *err)
 {
-    mp_reexec_opts o = {.chain_id = x->base.chain_id,
-                        .parent_root = parent_root,
-                        .anvil_trie = x->anvil_trie};
+    mp_reexec_opts o = {
+        .chain_id = x->base.chain_id, .parent_root = parent_root, .anvil_trie = x->anvil_trie};
     MP_TRY(mp_reexec_block(&x->c, n, &o, r, err));
     x->blocks_executed++;
     if (r->status == MP_REEXEC_MISMATCH)

@@ -647,8 +647,8 @@ TEST(prover_faults_and_config)
     char *text = slurp(log);
     CHECK(strstr(text, "unless profile is devnet or test") != NULL);
     free(text);
-    const char *reexec[] = {bin,           "--data-dir",          FX->tmp, "--l2-rpc-url",
-                            FX->anvil.url, "--sim-ca-dir",        FX->ca,  "--executor",
+    const char *reexec[] = {bin,           "--data-dir",          FX->tmp,          "--l2-rpc-url",
+                            FX->anvil.url, "--sim-ca-dir",        FX->ca,           "--executor",
                             "reexec",      "--reexec-anvil-trie", "--check-config", NULL};
     CHECK(run_quiet(reexec, log) == 1);
     text = slurp(log);

@@ -98,8 +98,7 @@ static void lie_about(const char *method, json_t *res)
     }
 }
 
-static int proxy(void *user, mp_http_conn *conn, const mp_http_request *req,
-                 mp_http_response *resp)
+static int proxy(void *user, mp_http_conn *conn, const mp_http_request *req, mp_http_response *resp)
 {
     (void)user;
     (void)conn;
@@ -151,14 +150,15 @@ static int reexec_trie(const char *url, uint64_t n, const uint8_t *parent_root, 
 {
     mp_rpc c;
     MP_TRY(mp_rpc_init(&c, url, NULL, NULL, e));
-    mp_reexec_opts o = {.chain_id = W.chain_id, .parent_root = parent_root, .anvil_trie = anvil_trie};
+    mp_reexec_opts o = {
+        .chain_id = W.chain_id, .parent_root = parent_root, .anvil_trie = anvil_trie};
     int rc = mp_reexec_block(&c, n, &o, r, e);
     mp_rpc_close(&c);
     return rc;
 }
 
-static int reexec_via(const char *url, uint64_t n, const uint8_t *parent_root,
-                      mp_reexec_result *r, mp_err *e)
+static int reexec_via(const char *url, uint64_t n, const uint8_t *parent_root, mp_reexec_result *r,
+                      mp_err *e)
 {
     return reexec_trie(url, n, parent_root, true, r, e);
 }
@@ -250,7 +250,6 @@ TEST(trace_is_a_hint_not_evidence)
     CHECK(r.rounds >= 2);
 }
 
-
 /* ---- the prover's reexec executor ---- */
 
 typedef struct prover {
@@ -290,10 +289,10 @@ static bool prover_start(prover *p)
     if (mp_sgxsim_init(ca, &so, &e) != MP_OK)
         return false;
     snprintf(bin, sizeof bin, "%s/mpavs-prover", bin_dir());
-    const char *argv[] = {bin,         "--data-dir",    p->dir,   "--listen",
-                          "127.0.0.1:0", "--l2-rpc-url", W.anvil.url, "--sim-ca-dir",
-                          ca,          "--executor",    "reexec", "--reexec-anvil-trie",
-                          "--profile", "test",          NULL};
+    const char *argv[] = {
+        bin,         "--data-dir",   p->dir, "--listen",   "127.0.0.1:0", "--l2-rpc-url",
+        W.anvil.url, "--sim-ca-dir", ca,     "--executor", "reexec",      "--reexec-anvil-trie",
+        "--profile", "test",         NULL};
     fflush(NULL);
     p->pid = fork();
     if (p->pid == 0) {
@@ -444,9 +443,12 @@ TEST(mismatch_names_the_field)
 }
 
 static const mp_test_case tests[] = {
-    MP_TEST(every_block_matches),       MP_TEST(cli_matches_every_block),
-    MP_TEST(lying_node_is_caught),      MP_TEST(trusted_parent_root_is_enforced),
-    MP_TEST(trace_is_a_hint_not_evidence), MP_TEST(mismatch_names_the_field),
+    MP_TEST(every_block_matches),
+    MP_TEST(cli_matches_every_block),
+    MP_TEST(lying_node_is_caught),
+    MP_TEST(trusted_parent_root_is_enforced),
+    MP_TEST(trace_is_a_hint_not_evidence),
+    MP_TEST(mismatch_names_the_field),
     MP_TEST(prover_signs_reexecuted_states),
 };
 

@@ -11,7 +11,9 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 
 /// An ERC-20 whose deployer gets the whole supply.
 contract TrafficToken is ERC20 {
-    constructor(uint256 supply) ERC20("Traffic Token", "TT") {
+    constructor(
+        uint256 supply
+    ) ERC20("Traffic Token", "TT") {
         _mint(msg.sender, supply);
     }
 }
@@ -20,14 +22,19 @@ contract TrafficToken is ERC20 {
 contract TrafficNFT is ERC721 {
     constructor() ERC721("Traffic NFT", "TNFT") {}
 
-    function mint(address to, uint256 id) external {
+    function mint(
+        address to,
+        uint256 id
+    ) external {
         _mint(to, id);
     }
 }
 
 /// Created and destroyed in the same transaction (EIP-6780 then deletes it).
 contract Ephemeral {
-    constructor(address payable beneficiary) payable {
+    constructor(
+        address payable beneficiary
+    ) payable {
         selfdestruct(beneficiary);
     }
 }
@@ -39,22 +46,31 @@ contract TrafficStore {
 
     event Written(uint256 indexed key, uint256 value);
 
-    function write(uint256 key, uint256 value) external {
+    function write(
+        uint256 key,
+        uint256 value
+    ) external {
         slots[key] = value;
         emit Written(key, value);
     }
 
-    function clear(uint256 key) external {
+    function clear(
+        uint256 key
+    ) external {
         delete slots[key];
     }
 
     /// Reverts before touching storage (anvil's trie would keep a slot a reverted transaction
     /// loaded only as far as its commit goes; see docs/prover.md).
-    function fail(uint256 key) external pure {
+    function fail(
+        uint256 key
+    ) external pure {
         revert(key == 0 ? "TrafficStore: failing on purpose" : "TrafficStore: failing");
     }
 
-    function recordHash(uint256 back) external {
+    function recordHash(
+        uint256 back
+    ) external {
         lastHash = blockhash(block.number - back);
     }
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #define BLOB_GAS_PER_BLOB 131072
-#define SYSTEM_GAS 30000000
+#define SYSTEM_GAS        30000000
 
 static const uint8_t SYSTEM_ADDRESS[20] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -85,8 +85,8 @@ static void txs_free(block_txs *b)
     free(b->txs);
 }
 
-static int check_list_root(const mp_buf *items, size_t n, const uint8_t want[32],
-                           const char *what, mp_err *err)
+static int check_list_root(const mp_buf *items, size_t n, const uint8_t want[32], const char *what,
+                           mp_err *err)
 {
     const uint8_t **p = calloc(n ? n : 1, sizeof *p);
     size_t *lens = calloc(n ? n : 1, sizeof *lens);
@@ -210,8 +210,8 @@ static int load_state(run *r, mp_err *err)
         MP_TRY(mp_evm_state_set_account(r->st, a->addr, a->nonce, &a->balance, a->code.data,
                                         a->code.len, err));
         for (size_t k = 0; k < a->n_slots; k++)
-            MP_TRY(mp_evm_state_set_storage(r->st, a->addr, &a->slots[k].key, &a->slots[k].val,
-                                            err));
+            MP_TRY(
+                mp_evm_state_set_storage(r->st, a->addr, &a->slots[k].key, &a->slots[k].val, err));
     }
     return MP_OK;
 }
@@ -603,8 +603,8 @@ static int reexec(rx_witness *w, const mp_reexec_opts *o, mp_reexec_result *out,
     return rc;
 }
 
-int mp_reexec_block(mp_rpc *c, uint64_t number, const mp_reexec_opts *opts,
-                    mp_reexec_result *out, mp_err *err)
+int mp_reexec_block(mp_rpc *c, uint64_t number, const mp_reexec_opts *opts, mp_reexec_result *out,
+                    mp_err *err)
 {
     memset(out, 0, sizeof *out);
     out->number = number;

@@ -69,8 +69,7 @@ const rx_slot *rx_acct_slot(const rx_acct *a, const mp_w256 *key);
 MP_WUR int rx_witness_hashes_to(rx_witness *w, uint64_t lowest, mp_err *err);
 /** Fetches (through a proof of a key under the missing node's path) the node
  ** a partial-trie update needs; a == NULL: the state trie, else a's storage. */
-MP_WUR int rx_witness_fetch_node(rx_witness *w, rx_acct *a, const mp_trie_missing *m,
-                                 mp_err *err);
+MP_WUR int rx_witness_fetch_node(rx_witness *w, rx_acct *a, const mp_trie_missing *m, mp_err *err);
 
 /* ---- ethtx.c ---- */
 

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #define RX_MAX_PROOF_NODES 64
-#define RX_MAX_NODE (1u << 14)
+#define RX_MAX_NODE        (1u << 14)
 
 static const uint8_t EMPTY_CODE_HASH[32] = {
     0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
@@ -56,8 +56,8 @@ static int garbage(int rc, mp_err *err, const char *what)
 static int get_block(rx_witness *w, uint64_t n, bool full, json_t **out, mp_eth_header *h,
                      mp_err *err)
 {
-    MP_TRY(call(w, "eth_getBlockByNumber", json_pack("[o, b]", mp_json_quantity_new(n), full),
-                out, err));
+    MP_TRY(call(w, "eth_getBlockByNumber", json_pack("[o, b]", mp_json_quantity_new(n), full), out,
+                err));
     if (json_is_null(*out))
         return MP_FAIL(err, MP_RC(MP_ERR_RPC, 2), "the node has no block %llu",
                        (unsigned long long)n);
@@ -70,8 +70,7 @@ static int get_block(rx_witness *w, uint64_t n, bool full, json_t **out, mp_eth_
     return garbage(rc, err, "block header");
 }
 
-int rx_witness_open(rx_witness *w, mp_rpc *c, uint64_t number, const uint8_t *trusted,
-                    mp_err *err)
+int rx_witness_open(rx_witness *w, mp_rpc *c, uint64_t number, const uint8_t *trusted, mp_err *err)
 {
     mp_eth_header h, ph;
     json_t *parent = NULL;
@@ -196,7 +195,8 @@ static int account_claims(const rx_acct *a, const json_t *res, mp_err *err)
     mp_w256_from_be(&bal, be);
     MP_TRY(mp_json_get_quantity(res, "nonce", &nonce, err));
     if (!mp_w256_eq(&bal, &a->balance) || nonce != a->nonce)
-        return MP_FAIL(err, MP_ERR_VERIFY, "eth_getProof's balance or nonce disagrees with its proof");
+        return MP_FAIL(err, MP_ERR_VERIFY,
+                       "eth_getProof's balance or nonce disagrees with its proof");
     if (!a->exists)
         return MP_OK;
     MP_TRY(mp_json_get_word(res, "storageHash", word, err));
@@ -276,7 +276,8 @@ static int verify_slot(rx_acct *a, const json_t *sp, const mp_w256 *want, proof 
         /* an empty trie: no proof, or its one node rlp("") as some nodes send */
         if (p->n > 1 || (p->n == 1 && (p->len[0] != 1 || p->p[0][0] != 0x80)) ||
             !mp_w256_is_zero(&claimed))
-            return MP_FAIL(err, MP_ERR_VERIFY, "eth_getProof's proof for an empty storage is not empty");
+            return MP_FAIL(err, MP_ERR_VERIFY,
+                           "eth_getProof's proof for an empty storage is not empty");
         proven = mp_w256_u64(0);
         return add_slot(a, want, &proven, err);
     }
@@ -305,7 +306,8 @@ static int fetch_code(rx_witness *w, rx_acct *a, mp_err *err)
     uint8_t h[32];
     mp_keccak256(h, a->code.data, a->code.len);
     if (memcmp(h, a->code_hash, 32) != 0)
-        return MP_FAIL(err, MP_ERR_VERIFY, "eth_getCode's code does not hash to the proven code hash");
+        return MP_FAIL(err, MP_ERR_VERIFY,
+                       "eth_getCode's code does not hash to the proven code hash");
     return MP_OK;
 }
 
@@ -326,8 +328,7 @@ static rx_acct *new_acct(rx_witness *w, const uint8_t addr[20])
 }
 
 /* One eth_getProof for addr and the keys, all verified. */
-static int prove(rx_witness *w, rx_acct *a, const mp_w256 *keys, size_t n, bool fresh,
-                 mp_err *err)
+static int prove(rx_witness *w, rx_acct *a, const mp_w256 *keys, size_t n, bool fresh, mp_err *err)
 {
     json_t *jkeys = json_array(), *res = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -416,8 +417,8 @@ static int trace_account(rx_witness *w, const char *addr_hex, const json_t *acct
 int rx_witness_trace(rx_witness *w, mp_err *err)
 {
     json_t *res = NULL;
-    json_t *params = json_pack("[o, {s: s}]", mp_json_quantity_new(w->number), "tracer",
-                               "prestateTracer");
+    json_t *params =
+        json_pack("[o, {s: s}]", mp_json_quantity_new(w->number), "tracer", "prestateTracer");
     MP_TRY(call(w, "debug_traceBlockByNumber", params, &res, err));
     int rc = json_is_array(res) ? MP_OK
                                 : MP_FAIL(err, MP_RC(MP_ERR_RPC, 3),
