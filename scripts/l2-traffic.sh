@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # l2-traffic.sh: sends a mix of L2 transactions so that every block exercises stateless
-# re-execution (docs/prover.md): value transfers (EIP-1559 and legacy), an ERC-20 and an ERC-721
-# from the pinned OpenZeppelin package (deploy, transfer, approve, mint, transferFrom), storage
-# writes and clears, logs, BLOCKHASH reads, a contract created and self-destructed in one
+# re-execution (docs/prover.md): value transfers (EIP-1559, legacy and EIP-2930), an ERC-20 and
+# an ERC-721 from the pinned OpenZeppelin package (deploy, transfer, approve, mint, transferFrom),
+# storage writes and clears, logs, BLOCKHASH reads, a contract created and self-destructed in one
 # transaction, and reverted transactions. Contracts: contracts/src/devnet/L2Traffic.sol, compiled
 # with forge for Cancun on first use.
 #
@@ -15,7 +15,7 @@
 #   --interval S    sleep S seconds between rounds (default 0)
 #   --key HEX       sender key (default: L2_TRAFFIC_KEY, else anvil's first dev key)
 #   --out DIR       compiled contracts (default build/l2-traffic)
-# One round sends 12 transactions. Prints the contract addresses once, then one line per round;
+# One round sends 13 transactions. Prints the contract addresses once, then one line per round;
 # exit 0 after --blocks rounds, 1 when the node refuses a transaction.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -94,6 +94,9 @@ while [ "$rounds" -eq 0 ] || [ "$i" -lt "$rounds" ]; do
     peer=$(printf '0x%040x' $((0x7a000000 + i)))
     send 21000 "$peer" --value $((1000 + i))
     send 21000 --legacy "$peer" --value 7
+    # EIP-2930 (type 1): cast makes one from --legacy with an access list
+    send 30000 --legacy --access-list "[{\"address\":\"$store\",\"storageKeys\":[]}]" \
+        "$peer" --value 5
     send 120000 "$token" 'transfer(address,uint256)' "$peer" $((i * 10))
     send 80000 "$token" 'approve(address,uint256)' "$peer" $((i % 2))
     send 150000 "$nft" 'mint(address,uint256)' "$me" $((2 * i))
