@@ -234,6 +234,7 @@ int rx_tx_decode(rx_tx *t, const json_t *tx, mp_err *err)
     MP_TRY(fields(t, tx, err));
     sig g = {0};
     MP_TRY(signature(&g, t->tx.type, tx, err));
+    t->chain_id = g.chain_id;
     mp_buf unsigned_form = MP_BUF_INIT;
     encode(&unsigned_form, t, &g, false);
     encode(&t->raw, t, &g, true);
