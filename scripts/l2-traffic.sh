@@ -11,7 +11,8 @@
 #   --rpc URL       the L2 node (anvil, or any node that accepts the key's transactions)
 #   --blocks N      stop after N rounds (default: run until killed)
 #   --batch K       anvil only: turn automining off and mine K transactions per block
-#                   (evm_mine), so blocks hold several transactions; default: one per send
+#                   (evm_mine), so blocks hold several transactions; automining is turned
+#                   back on at exit; default: one block per transaction
 #   --interval S    sleep S seconds between rounds (default 0)
 #   --key HEX       sender key (default: L2_TRAFFIC_KEY, else anvil's first dev key)
 #   --out DIR       compiled contracts (default build/l2-traffic)
@@ -82,7 +83,10 @@ deploy() {
     send 5000000 --create "$(bytecode "$2")${3:-}"
 }
 
-[ "$batch" -gt 0 ] && cast rpc evm_setAutomine false --rpc-url "$rpc" >/dev/null
+if [ "$batch" -gt 0 ]; then
+    cast rpc evm_setAutomine false --rpc-url "$rpc" >/dev/null
+    trap 'cast rpc evm_setAutomine true --rpc-url "$rpc" >/dev/null 2>&1 || true' EXIT
+fi
 deploy token TrafficToken "$(cast abi-encode 'f(uint256)' 1000000000000000000000000 | cut -c3-)"
 deploy nft TrafficNFT
 deploy store TrafficStore
