@@ -80,8 +80,8 @@ MP_WUR int rx_json_qty(const json_t *v, const char *name, uint8_t be[32], mp_err
 typedef struct rx_tx {
     mp_evm_tx tx;
     uint64_t chain_id; /* signed for (0: a pre-EIP-155 legacy transaction) */
-    mp_buf raw;  /* consensus encoding (what the transactions root commits to) */
-    mp_buf data; /* input */
+    mp_buf raw;        /* consensus encoding (what the transactions root commits to) */
+    mp_buf data;       /* input */
     mp_evm_access *access;
     mp_w256 *keys; /* all access-list keys, access[i].keys point in here */
     uint8_t (*blobs)[32];
