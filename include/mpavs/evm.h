@@ -125,6 +125,24 @@ typedef struct mp_evm_result {
     uint8_t created_addr[20];
 } mp_evm_result;
 
+/** What a decoded transaction's pointers lead to (access list, blob hashes). */
+typedef struct mp_evm_tx_buf {
+    mp_evm_access *access;
+    mp_w256 *keys;
+    uint8_t (*blobs)[32];
+} mp_evm_tx_buf;
+
+/** Decodes a raw signed transaction as a block body holds it (a legacy RLP
+ ** list, or a 0x01/0x02/0x03 typed envelope) and recovers its sender (low s
+ ** required; legacy with v 27/28 or EIP-155 for chain_id). tx->data points
+ ** into raw; buf owns the rest (free with mp_evm_tx_buf_free, also after an
+ ** error). MP_ERR_PARSE on malformed input, MP_ERR_VERIFY on a bad signature
+ ** or another chain. */
+MP_WUR int mp_evm_tx_decode(mp_evm_tx *tx, mp_evm_tx_buf *buf, const uint8_t *raw, size_t len,
+                            uint64_t chain_id, mp_err *err);
+/** Frees what mp_evm_tx_decode allocated (safe on a zeroed buf). */
+void mp_evm_tx_buf_free(mp_evm_tx_buf *buf);
+
 /** Frees what a result owns (output, logs). */
 void mp_evm_result_free(mp_evm_result *r);
 

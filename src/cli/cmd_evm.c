@@ -14,7 +14,6 @@
 #include "mpavs/rlp.h"
 #include "mpavs/secp.h"
 #include "mpavs/trie.h"
-#include "mpavs/tx.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -534,97 +533,6 @@ static void chain_hash(void *ctx, uint64_t n, uint8_t out[32])
         memset(out, 0, 32);
 }
 
-/* The sender of a fixture transaction that does not name it (legacy and
- * type 2, what the tx module signs), from its signature. */
-static int recover_sender(mp_evm_tx *etx, json_t *t, mp_err *err)
-{
-    mp_tx tx;
-    memset(&tx, 0, sizeof tx);
-    uint64_t v;
-    if (etx->type != 0 && etx->type != 2)
-        return MP_FAIL(err, MP_ERR_PARSE, "type %d transaction without a sender", etx->type);
-    MP_TRY(u64_from_hex(&v, jstr(t, "v"), err));
-    tx.type = etx->type;
-    if (etx->type == 0) {
-        if (v == 27 || v == 28) {
-            tx.y_parity = (int)(v - 27);
-        } else if (v >= 35) {
-            tx.chain_id = (v - 35) / 2;
-            tx.y_parity = (int)((v - 35) % 2);
-        } else {
-            return MP_FAIL(err, MP_ERR_PARSE, "bad v %llu", (unsigned long long)v);
-        }
-        if (!mp_w256_fits_u64(&etx->gas_price))
-            return MP_FAIL(err, MP_ERR_PARSE, "gas price above 64 bits");
-        tx.gas_price = etx->gas_price.w[0];
-    } else {
-        tx.chain_id = 1;
-        tx.y_parity = (int)v;
-        if (!mp_w256_fits_u64(&etx->max_fee) || !mp_w256_fits_u64(&etx->max_priority) ||
-            etx->n_access)
-            return MP_FAIL(err, MP_ERR_PARSE, "cannot recover this type 2 sender");
-        tx.max_fee = etx->max_fee.w[0];
-        tx.max_priority_fee = etx->max_priority.w[0];
-    }
-    tx.nonce = etx->nonce;
-    tx.gas_limit = etx->gas_limit;
-    tx.has_to = etx->has_to;
-    memcpy(tx.to, etx->to, 20);
-    mp_w256_to_be(tx.value, &etx->value);
-    tx.data = etx->data;
-    tx.data_len = etx->data_len;
-    MP_TRY(mp_hex_decode_quantity(tx.r, 32, jstr(t, "r"), err));
-    MP_TRY(mp_hex_decode_quantity(tx.s, 32, jstr(t, "s"), err));
-    return mp_tx_sender(&tx, etx->sender, err);
-}
-
-static int load_block_tx(mp_evm_tx *tx, tx_store *s, json_t *t, mp_err *err)
-{
-    memset(tx, 0, sizeof *tx);
-    uint64_t type = 0;
-    if (jstr(t, "type"))
-        MP_TRY(u64_from_hex(&type, jstr(t, "type"), err));
-    if (type > 3)
-        return MP_FAIL(err, MP_ERR_PARSE, "transaction type %llu", (unsigned long long)type);
-    tx->type = (int)type;
-    if (jstr(t, "sender"))
-        MP_TRY(mp_hex_decode_exact(tx->sender, 20, jstr(t, "sender"), err));
-    MP_TRY(u64_from_hex(&tx->nonce, jstr(t, "nonce"), err));
-    MP_TRY(u64_from_hex(&tx->gas_limit, jstr(t, "gasLimit"), err));
-    MP_TRY(w_from_hex(&tx->value, jstr(t, "value"), err));
-    MP_TRY(bytes_from_hex(&s->data, jstr(t, "data"), err));
-    tx->data = s->data.data;
-    tx->data_len = s->data.len;
-    const char *to = jstr(t, "to");
-    if (to && *mp_hex_skip_0x(to)) {
-        tx->has_to = true;
-        MP_TRY(mp_hex_decode_exact(tx->to, 20, to, err));
-    }
-    if (type >= 2) {
-        MP_TRY(w_from_hex(&tx->max_fee, jstr(t, "maxFeePerGas"), err));
-        MP_TRY(w_from_hex(&tx->max_priority, jstr(t, "maxPriorityFeePerGas"), err));
-    } else {
-        MP_TRY(w_from_hex(&tx->gas_price, jstr(t, "gasPrice"), err));
-    }
-    if (type >= 1)
-        MP_TRY(load_access(tx, s, json_object_get(t, "accessList"), err));
-    if (!jstr(t, "sender"))
-        MP_TRY(recover_sender(tx, t, err));
-    if (type == 3) {
-        json_t *bh = json_object_get(t, "blobVersionedHashes"), *h;
-        size_t n = json_array_size(bh), i;
-        s->blobs = calloc(n ? n : 1, 32);
-        if (!s->blobs)
-            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-        json_array_foreach(bh, i, h)
-            MP_TRY(mp_hex_decode_exact(s->blobs[i], 32, json_string_value(h), err));
-        tx->blob_hashes = (const uint8_t(*)[32])s->blobs;
-        tx->n_blobs = n;
-        MP_TRY(w_from_hex(&tx->max_fee_blob, jstr(t, "maxFeePerBlobGas"), err));
-    }
-    return MP_OK;
-}
-
 /* Header fields the EVM needs. */
 static int header_env(mp_evm_block *env, json_t *h, mp_err *err)
 {
@@ -640,65 +548,63 @@ static int header_env(mp_evm_block *env, json_t *h, mp_err *err)
     return MP_OK;
 }
 
-/* The transactions root from the block's RLP: typed transactions are byte
- * strings holding type || payload, legacy ones are lists. Also checks the
- * block's shape (header, transactions, uncles, withdrawals) and that the
- * header's RLP hashes to want_hash. */
-static int txs_root(const char *rlp_hex, const uint8_t want_hash[32], uint8_t root[32], mp_err *err)
+/* The raw transactions of a block's RLP: typed ones are byte strings holding
+ * type || payload, legacy ones are lists. */
+typedef struct block_txs {
+    mp_buf raw;
+    const uint8_t **items;
+    size_t *lens;
+    size_t n;
+} block_txs;
+
+static void block_txs_free(block_txs *b)
 {
-    mp_buf raw = MP_BUF_INIT;
-    const uint8_t **items = NULL;
-    size_t *lens = NULL, n = 0;
-    int rc = bytes_from_hex(&raw, rlp_hex, err);
+    mp_buf_free(&b->raw);
+    free(b->items);
+    free(b->lens);
+    memset(b, 0, sizeof *b);
+}
+
+/* Reads the block's RLP: checks its shape (header, transactions, uncles,
+ * withdrawals) and that the header's RLP hashes to want_hash, and lists the
+ * transactions. */
+static int block_txs_read(block_txs *b, const char *rlp_hex, const uint8_t want_hash[32],
+                          mp_err *err)
+{
+    memset(b, 0, sizeof *b);
+    MP_TRY(bytes_from_hex(&b->raw, rlp_hex, err));
     mp_rlp_item blk, parts[4];
-    if (rc == MP_OK)
-        rc = mp_rlp_decode(&blk, raw.data, raw.len, err);
+    MP_TRY(mp_rlp_decode(&blk, b->raw.data, b->raw.len, err));
+    if (!blk.is_list)
+        return MP_FAIL(err, MP_ERR_PARSE, "block RLP is not a list");
     const uint8_t *cur = blk.payload;
     size_t left = blk.len;
-    if (rc == MP_OK)
-        rc = mp_rlp_next(&parts[0], &cur, &left, err);
-    if (rc == MP_OK)
-        rc = mp_rlp_next(&parts[1], &cur, &left, err);
-    if (rc == MP_OK)
-        rc = mp_rlp_next(&parts[2], &cur, &left, err);
-    if (rc == MP_OK && left == 0)
-        rc = MP_FAIL(err, MP_ERR_PARSE, "block RLP without withdrawals");
-    if (rc == MP_OK)
-        rc = mp_rlp_next(&parts[3], &cur, &left, err);
-    if (rc == MP_OK && (left || !blk.is_list || !parts[0].is_list || !parts[1].is_list ||
-                        !parts[2].is_list || !parts[3].is_list))
-        rc = MP_FAIL(err, MP_ERR_PARSE, "block RLP is not [header, txs, uncles, withdrawals]");
-    if (rc != MP_OK)
-        goto done;
+    for (int i = 0; i < 4; i++) {
+        if (left == 0)
+            return MP_FAIL(err, MP_ERR_PARSE, "block RLP has %d items, not 4", i);
+        MP_TRY(mp_rlp_next(&parts[i], &cur, &left, err));
+        if (!parts[i].is_list)
+            return MP_FAIL(err, MP_ERR_PARSE, "block RLP item %d is not a list", i);
+    }
+    if (left)
+        return MP_FAIL(err, MP_ERR_PARSE, "block RLP has more than 4 items");
     uint8_t hh[32];
     mp_keccak256(hh, parts[0].raw, parts[0].raw_len);
-    if (memcmp(hh, want_hash, 32) != 0) {
-        rc = MP_FAIL(err, MP_ERR_VERIFY, "header RLP does not hash to the block hash");
-        goto done;
-    }
+    if (memcmp(hh, want_hash, 32) != 0)
+        return MP_FAIL(err, MP_ERR_VERIFY, "header RLP does not hash to the block hash");
+    b->items = calloc(parts[1].len + 1, sizeof *b->items);
+    b->lens = calloc(parts[1].len + 1, sizeof *b->lens);
+    if (!b->items || !b->lens)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     cur = parts[1].payload;
     left = parts[1].len;
-    items = calloc(parts[1].len + 1, sizeof *items);
-    lens = calloc(parts[1].len + 1, sizeof *lens);
-    if (!items || !lens) {
-        rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    while (left > 0 && rc == MP_OK) {
+    while (left > 0) {
         mp_rlp_item it;
-        rc = mp_rlp_next(&it, &cur, &left, err);
-        if (rc == MP_OK) {
-            items[n] = it.is_list ? it.raw : it.payload;
-            lens[n++] = it.is_list ? it.raw_len : it.len;
-        }
+        MP_TRY(mp_rlp_next(&it, &cur, &left, err));
+        b->items[b->n] = it.is_list ? it.raw : it.payload;
+        b->lens[b->n++] = it.is_list ? it.raw_len : it.len;
     }
-    if (rc == MP_OK)
-        rc = mp_trie_list_root(root, items, lens, n, err);
-done:
-    free(items);
-    free(lens);
-    mp_buf_free(&raw);
-    return rc;
+    return MP_OK;
 }
 
 static const uint8_t SYSTEM_ADDR[20] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -863,10 +769,29 @@ typedef struct block_parts {
     const char *rlp;
 } block_parts;
 
+typedef struct block_txs block_txs;
+static int run_block_body(mp_evm_state *st, const block_parts *bp, const block_txs *bt,
+                          json_t *parent, chain_hashes *ch, mp_err *err);
+
 /* Executes one block on st after its header checks against the parent, and
  * checks its roots, gas and bloom. */
 static int run_block(mp_evm_state *st, const block_parts *bp, json_t *parent, chain_hashes *ch,
                      mp_err *err)
+{
+    json_t *h = bp->header;
+    uint8_t hash[32];
+    block_txs bt;
+    MP_TRY(mp_hex_decode_exact(hash, 32, jstr(h, "hash"), err));
+    int brc = block_txs_read(&bt, bp->rlp, hash, err);
+    if (brc == MP_OK)
+        brc = run_block_body(st, bp, &bt, parent, ch, err);
+    block_txs_free(&bt);
+    return brc;
+}
+
+/* run_block once the block's RLP is read: transactions come from it. */
+static int run_block_body(mp_evm_state *st, const block_parts *bp, const block_txs *bt,
+                          json_t *parent, chain_hashes *ch, mp_err *err)
 {
     json_t *h = bp->header;
     mp_evm_block env;
@@ -878,23 +803,18 @@ static int run_block(mp_evm_state *st, const block_parts *bp, json_t *parent, ch
     uint8_t pbr[32];
     MP_TRY(mp_hex_decode_exact(pbr, 32, jstr(h, "parentBeaconBlockRoot"), err));
     MP_TRY(mp_evm_system_call(st, &env, SYSTEM_ADDR, BEACON_ROOTS, pbr, 32, 30000000, err));
-    json_t *txs = bp->txs, *t;
-    size_t n = json_array_size(txs), i;
+    size_t n = bt->n, i;
     mp_buf *receipts = calloc(n ? n : 1, sizeof *receipts);
     const uint8_t **items = calloc(n ? n : 1, sizeof *items);
     size_t *lens = calloc(n ? n : 1, sizeof *lens);
     uint64_t cumulative = 0, blob_gas = 0;
-    uint8_t bloom[256] = {0}, root[32], hash[32];
+    uint8_t bloom[256] = {0}, root[32];
     int rc = receipts && items && lens ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    json_array_foreach(txs, i, t)
-    {
-        if (rc != MP_OK)
-            break;
+    for (i = 0; i < n && rc == MP_OK; i++) {
         mp_evm_tx tx;
-        tx_store store;
+        mp_evm_tx_buf store;
         mp_evm_result res;
-        memset(&store, 0, sizeof store);
-        rc = load_block_tx(&tx, &store, t, err);
+        rc = mp_evm_tx_decode(&tx, &store, bt->items[i], bt->lens[i], env.chain_id, err);
         if (rc == MP_OK && tx.gas_limit > env.gas_limit - cumulative)
             rc = MP_FAIL(err, MP_ERR_VERIFY, "gas limit above what the block has left");
         if (rc == MP_OK && blob_gas + (uint64_t)tx.n_blobs * 131072 > BLOB_MAX)
@@ -914,7 +834,7 @@ static int run_block(mp_evm_state *st, const block_parts *bp, json_t *parent, ch
         } else {
             mp_err_wrap(err, "transaction %zu", i);
         }
-        tx_store_free(&store);
+        mp_evm_tx_buf_free(&store);
     }
     json_t *w;
     json_array_foreach(bp->withdrawals, i, w)
@@ -938,9 +858,7 @@ static int run_block(mp_evm_state *st, const block_parts *bp, json_t *parent, ch
     if (rc == MP_OK)
         rc = check32(h, "stateRoot", root, err);
     if (rc == MP_OK)
-        rc = mp_hex_decode_exact(hash, 32, jstr(h, "hash"), err);
-    if (rc == MP_OK)
-        rc = txs_root(bp->rlp, hash, root, err);
+        rc = mp_trie_list_root(root, bt->items, bt->lens, bt->n, err);
     if (rc == MP_OK)
         rc = check32(h, "transactionsTrie", root, err);
     if (rc == MP_OK)

@@ -5,6 +5,8 @@
 ** Conformance at scale is tests/cli/evm_statetests.sh over ethereum/tests.
 */
 #include "mpavs/evm.h"
+#include "mpavs/secp.h"
+#include "mpavs/tx.h"
 #include "test.h"
 
 static mp_evm_block block(void)
@@ -259,6 +261,59 @@ TEST(evm_state_proofs)
     mp_evm_state_free(st);
 }
 
+/* Transactions signed by the tx module decode to the same fields and signer. */
+TEST(evm_tx_decode_signed)
+{
+    mp_err err;
+    mp_secp *secp = NULL;
+    CHECK_OK(mp_secp_create(&secp, &err), &err);
+    uint8_t sk[32], from[20];
+    memset(sk, 0x42, 32);
+    CHECK_OK(mp_secp_address(secp, from, sk, &err), &err);
+    static const uint8_t data[3] = {1, 2, 3};
+    for (int type = 0; type <= 2; type += 2) {
+        mp_tx t;
+        memset(&t, 0, sizeof t);
+        t.type = type;
+        t.chain_id = 1;
+        t.nonce = 7;
+        t.gas_price = 1000;
+        t.max_fee = 2000;
+        t.max_priority_fee = 3;
+        t.gas_limit = 50000;
+        t.has_to = true;
+        memset(t.to, 0xab, 20);
+        t.value[31] = 9;
+        t.data = data;
+        t.data_len = sizeof data;
+        mp_buf raw = MP_BUF_INIT;
+        uint8_t h[32];
+        CHECK_OK(mp_tx_sign(&t, secp, sk, &raw, h, &err), &err);
+        mp_evm_tx tx;
+        mp_evm_tx_buf buf;
+        CHECK_OK(mp_evm_tx_decode(&tx, &buf, raw.data, raw.len, 1, &err), &err);
+        CHECK(tx.type == type && !memcmp(tx.sender, from, 20) && tx.nonce == 7 &&
+              tx.gas_limit == 50000 && tx.has_to && tx.to[0] == 0xab && tx.value.w[0] == 9 &&
+              tx.data_len == 3 && tx.data[2] == 3);
+        CHECK(type == 0 ? tx.gas_price.w[0] == 1000
+                        : tx.max_fee.w[0] == 2000 && tx.max_priority.w[0] == 3);
+        mp_evm_tx_buf_free(&buf);
+        /* another chain, a flipped signature bit, a cut encoding */
+        CHECK_RC(mp_evm_tx_decode(&tx, &buf, raw.data, raw.len, 5, &err), MP_ERR_VERIFY);
+        raw.data[raw.len - 40] ^= 1;
+        int rc = mp_evm_tx_decode(&tx, &buf, raw.data, raw.len, 1, &err);
+        CHECK(rc != MP_OK || memcmp(tx.sender, from, 20) != 0);
+        mp_evm_tx_buf_free(&buf);
+        CHECK_RC(mp_evm_tx_decode(&tx, &buf, raw.data, raw.len - 1, 1, &err), MP_ERR_PARSE);
+        mp_buf_free(&raw);
+    }
+    uint8_t junk[3] = {0x05, 0xc0, 0x00};
+    mp_evm_tx tx;
+    mp_evm_tx_buf buf;
+    CHECK_RC(mp_evm_tx_decode(&tx, &buf, junk, sizeof junk, 1, &err), MP_ERR_PARSE);
+    mp_secp_destroy(secp);
+}
+
 static const mp_test_case tests[] = {
     MP_TEST(evm_add_and_return),
     MP_TEST(evm_halts),
@@ -266,6 +321,7 @@ static const mp_test_case tests[] = {
     MP_TEST(evm_tx_value_transfer),
     MP_TEST(evm_revert_restores_storage_and_refund),
     MP_TEST(evm_state_proofs),
+    MP_TEST(evm_tx_decode_signed),
 };
 
 MP_TEST_MAIN("evm", tests)
