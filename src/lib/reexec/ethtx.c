@@ -1,7 +1,8 @@
 /*
 ** ethtx.c: a block's transactions from their JSON form (eth_getBlockByNumber
 ** with full objects) to what the EVM runs: fields decoded, the consensus
-** encoding rebuilt (so the transactions root can be checked) and the sender
+** encoding rebuilt (so the transactions root can be checked), then decoded
+** by the library (mp_evm_tx_decode) into what the EVM runs, with the sender
 ** recovered from the signature rather than taken from the node's "from".
 ** Types 0 (legacy, EIP-155 or not), 1 (EIP-2930), 2 (EIP-1559), 3 (EIP-4844).
 */
@@ -9,9 +10,7 @@
 
 #include "mpavs/hex.h"
 #include "mpavs/json.h"
-#include "mpavs/keccak.h"
 #include "mpavs/rlp.h"
-#include "mpavs/secp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -148,24 +147,18 @@ static void put_payload(mp_buf *b, const rx_tx *t, const sig *g)
     }
 }
 
-static void encode(mp_buf *b, const rx_tx *t, const sig *g, bool signed_form)
+static void encode(mp_buf *b, const rx_tx *t, const sig *g)
 {
     if (t->tx.type != 0)
         mp_buf_push(b, (uint8_t)t->tx.type);
     size_t m = mp_rlp_list_begin(b);
     put_payload(b, t, g);
-    if (signed_form) {
-        if (t->tx.type == 0)
-            put_w(b, &g->v);
-        else
-            mp_rlp_put_u64(b, (uint64_t)g->recid);
-        mp_rlp_put_uint_be(b, g->r, 32);
-        mp_rlp_put_uint_be(b, g->s, 32);
-    } else if (t->tx.type == 0 && g->chain_id != 0) {
-        mp_rlp_put_u64(b, g->chain_id); /* EIP-155 */
-        mp_rlp_put_u64(b, 0);
-        mp_rlp_put_u64(b, 0);
-    }
+    if (t->tx.type == 0)
+        put_w(b, &g->v);
+    else
+        mp_rlp_put_u64(b, (uint64_t)g->recid);
+    mp_rlp_put_uint_be(b, g->r, 32);
+    mp_rlp_put_uint_be(b, g->s, 32);
     mp_rlp_list_end(b, m);
 }
 
@@ -235,27 +228,23 @@ int rx_tx_decode(rx_tx *t, const json_t *tx, mp_err *err)
     sig g = {0};
     MP_TRY(signature(&g, t->tx.type, tx, err));
     t->chain_id = g.chain_id;
-    mp_buf unsigned_form = MP_BUF_INIT;
-    encode(&unsigned_form, t, &g, false);
-    encode(&t->raw, t, &g, true);
-    int rc = mp_buf_check(&unsigned_form, err);
-    if (rc == MP_OK)
-        rc = mp_buf_check(&t->raw, err);
-    if (rc == MP_OK) {
-        uint8_t h[32], rs[64];
-        mp_keccak256(h, unsigned_form.data, unsigned_form.len);
-        memcpy(rs, g.r, 32);
-        memcpy(rs + 32, g.s, 32);
-        rc = mp_secp_recover_address(t->tx.sender, h, rs, g.recid, err);
-        if (rc != MP_OK)
-            rc = MP_FAIL(err, MP_ERR_VERIFY, "transaction signature does not recover a sender");
-    }
-    mp_buf_free(&unsigned_form);
-    return rc;
+    encode(&t->raw, t, &g);
+    MP_TRY(mp_buf_check(&t->raw, err));
+    /* the library's decoder gives what the EVM runs and the sender, from the
+     ** very bytes the transactions root commits to */
+    mp_evm_tx dec;
+    int rc = mp_evm_tx_decode(&dec, &t->buf, t->raw.data, t->raw.len, g.chain_id, err);
+    if (rc != MP_OK)
+        return mp_rc_class(rc) == MP_ERR_VERIFY
+                   ? MP_FAIL(err, MP_ERR_VERIFY, "transaction signature does not recover a sender")
+                   : rc;
+    t->tx = dec;
+    return MP_OK;
 }
 
 void rx_tx_free(rx_tx *t)
 {
+    mp_evm_tx_buf_free(&t->buf);
     mp_buf_free(&t->raw);
     mp_buf_free(&t->data);
     free(t->access);

@@ -78,7 +78,8 @@ MP_WUR int rx_json_qty(const json_t *v, const char *name, uint8_t be[32], mp_err
 
 /** One transaction of a block, decoded from its JSON form. */
 typedef struct rx_tx {
-    mp_evm_tx tx;
+    mp_evm_tx tx; /* from mp_evm_tx_decode of raw: points into raw and buf */
+    mp_evm_tx_buf buf;
     uint64_t chain_id; /* signed for (0: a pre-EIP-155 legacy transaction) */
     mp_buf raw;        /* consensus encoding (what the transactions root commits to) */
     mp_buf data;       /* input */
