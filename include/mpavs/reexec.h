@@ -69,6 +69,9 @@ typedef struct mp_reexec_opts {
      * absent account execution touched outside 0x00..00ff and the system addresses is
      * written as an empty account. Never set this for a real chain. */
     bool anvil_trie;
+    /* Fault injection for devnet and test provers only: wei credited to the coinbase before
+     * the block runs, so the computed state root is really wrong (a faulty prover). */
+    uint64_t fault_coinbase_wei;
 } mp_reexec_opts;
 
 /** Re-executes block `number` (>= 1) with a witness from c and fills out.

@@ -69,6 +69,8 @@ static const mp_cfg_opt prv_opts[] = {
     OPT("cache_size", MP_CFG_INT, cache_size, "1024", 0, 1000000, 0, "proven results kept (LRU)"),
     OPT("profile", MP_CFG_STRING, profile, "production", 0, 0, 0,
         "production, devnet or test (fault injection needs devnet or test)"),
+    OPT("fault_wrong_execution", MP_CFG_BOOL, fault_wrong_execution, "false", 0, 0, 0,
+        "fault injection (reexec): credit 1 wei to each block's coinbase, sign that root"),
     OPT("fault_wrong_state", MP_CFG_BOOL, fault_wrong_state, "false", 0, 0, 0,
         "fault: return (and sign) a wrong state"),
     OPT("fault_delay", MP_CFG_DURATION, fault_delay_ms, "0ms", 0, 600000, 0,
@@ -86,8 +88,8 @@ static int prv_validate(const void *p, mp_err *err)
     if (strcmp(prof, "production") && strcmp(prof, "devnet") && strcmp(prof, "test"))
         return MP_FAIL(err, MP_ERR_INVALID,
                        "profile must be production, devnet or test, not \"%s\"", prof);
-    bool faults = c->fault_wrong_state || c->fault_delay_ms > 0 || c->fault_crash_after > 0 ||
-                  c->fault_refuse_attestation;
+    bool faults = c->fault_wrong_state || c->fault_wrong_execution || c->fault_delay_ms > 0 ||
+                  c->fault_crash_after > 0 || c->fault_refuse_attestation;
     if (faults && strcmp(prof, "production") == 0)
         return MP_FAIL(err, MP_ERR_INVALID,
                        "fault injection options are refused unless profile is devnet or test");

@@ -55,6 +55,7 @@ typedef struct prv_cfg {
     long long cache_size;
     char *profile;
     bool fault_wrong_state;
+    bool fault_wrong_execution; /* reexec: execute from a wrong pre-state and sign that root */
     long long fault_delay_ms;
     long long fault_crash_after;
     bool fault_refuse_attestation;

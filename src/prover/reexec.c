@@ -11,7 +11,9 @@
 ** execution.lastFreshStart). Each block then starts from the root computed for
 ** the one before, and its parent hash must be that block's hash. A block whose
 ** computed state root, receipts root, bloom or gas differ from its header, or
-** that this EVM cannot run, is refused (-32013) rather than signed.
+** that this EVM cannot run, is refused (-32013) rather than signed; except
+** under fault_wrong_execution (devnet/test), where each block runs with 1 wei
+** more at its coinbase and the resulting (really different) root is signed.
 **
 ** One proof at a time: re-execution chains block to block through the anchor.
 */
@@ -31,7 +33,8 @@ typedef struct rx_exec {
     const mp_log *lg;
     uint64_t confirmations, max_span;
     bool anvil_trie;
-    pthread_mutex_t mu; /* one proof at a time; guards everything below */
+    bool fault_wrong_execution; /* devnet/test: a deliberately wrong prover */
+    pthread_mutex_t mu;         /* one proof at a time; guards everything below */
     mp_rpc c;
     bool anchored; /* the highest block proved so far */
     uint64_t anchor_num;
@@ -43,10 +46,20 @@ typedef struct rx_exec {
 static int one_block(rx_exec *x, uint64_t n, const uint8_t *parent_root, mp_reexec_result *r,
                      mp_err *err)
 {
-    mp_reexec_opts o = {
-        .chain_id = x->base.chain_id, .parent_root = parent_root, .anvil_trie = x->anvil_trie};
+    /* a faulty prover's roots are not the chain's: it cannot chain from them */
+    mp_reexec_opts o = {.chain_id = x->base.chain_id,
+                        .parent_root = x->fault_wrong_execution ? NULL : parent_root,
+                        .anvil_trie = x->anvil_trie,
+                        .fault_coinbase_wei = x->fault_wrong_execution ? 1 : 0};
     MP_TRY(mp_reexec_block(&x->c, n, &o, r, err));
     x->blocks_executed++;
+    if (x->fault_wrong_execution && r->status == MP_REEXEC_MISMATCH &&
+        strcmp(r->mismatch, "stateRoot") == 0) {
+        MP_WARN(x->lg,
+                "fault_wrong_execution: signing a state root computed from a wrong pre-state",
+                MP_LU64("block", n));
+        return MP_OK;
+    }
     if (r->status == MP_REEXEC_MISMATCH)
         return MP_FAIL(err, MP_RC(MP_ERR_VERIFY, 1),
                        "block %llu does not re-execute to its header: %s differ%s%s",
@@ -184,6 +197,7 @@ int prv_reexec_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, mp_
     x->confirmations = (uint64_t)cfg->confirmations;
     x->max_span = (uint64_t)cfg->max_link_span;
     x->anvil_trie = cfg->reexec_anvil_trie;
+    x->fault_wrong_execution = cfg->fault_wrong_execution;
     pthread_mutex_init(&x->mu, NULL);
     *out = &x->base;
     mp_rpc_opts o = MP_RPC_OPTS_DEFAULT;

@@ -274,7 +274,7 @@ static uint16_t logged_port(const char *log)
     return (uint16_t)port;
 }
 
-static bool prover_start(prover *p)
+static bool prover_start(prover *p, const char *extra)
 {
     char bin[512], ca[200];
     memset(p, 0, sizeof *p);
@@ -292,7 +292,7 @@ static bool prover_start(prover *p)
     const char *argv[] = {
         bin,         "--data-dir",   p->dir, "--listen",   "127.0.0.1:0", "--l2-rpc-url",
         W.anvil.url, "--sim-ca-dir", ca,     "--executor", "reexec",      "--reexec-anvil-trie",
-        "--profile", "test",         NULL};
+        "--profile", "test",         extra,  NULL}; /* extra NULL: none */
     fflush(NULL);
     p->pid = fork();
     if (p->pid == 0) {
@@ -378,7 +378,7 @@ static bool header(uint64_t n, mp_eth_header *h)
 TEST(prover_signs_reexecuted_states)
 {
     prover p;
-    bool up = prover_start(&p);
+    bool up = prover_start(&p, NULL);
     CHECK(up);
     if (!up) {
         prover_stop(&p);
@@ -442,6 +442,37 @@ TEST(mismatch_names_the_field)
     CHECK(mismatches == 3);
 }
 
+/* A faulty prover (fault_wrong_execution) really computes another root. */
+TEST(faulty_prover_computes_another_root)
+{
+    prover p;
+    bool up = prover_start(&p, "--fault-wrong-execution");
+    CHECK(up);
+    if (!up) {
+        prover_stop(&p);
+        return;
+    }
+    mp_eth_header h[13];
+    for (uint64_t n = 10; n <= 12; n++)
+        CHECK(header(n, &h[n]));
+    uint8_t md[128], got[96], honest[96];
+    mp_err e = {0};
+    mp_state_l2block_metadata(md, W.chain_id, 11);
+    json_t *r = prove(&p, 1, md, 64);
+    CHECK(r && mp_json_get_hex(r, "state", MP_JSON_0X, got, 64, &e) == MP_OK);
+    mp_state_l2block_state(honest, h[11].hash, h[11].state_root);
+    CHECK_MEM(got, honest, 32);                    /* the same block */
+    CHECK(memcmp(got + 32, honest + 32, 32) != 0); /* another root, computed */
+    json_decref(r);
+    mp_state_l2batch_metadata(md, W.chain_id, 2, 11, 12);
+    r = prove(&p, 2, md, 128);
+    CHECK(r && mp_json_get_hex(r, "state", MP_JSON_0X, got, 96, &e) == MP_OK);
+    CHECK_MEM(got, h[10].state_root, 32);
+    CHECK(memcmp(got + 32, h[12].state_root, 32) != 0);
+    json_decref(r);
+    prover_stop(&p);
+}
+
 static const mp_test_case tests[] = {
     MP_TEST(every_block_matches),
     MP_TEST(cli_matches_every_block),
@@ -450,6 +481,7 @@ static const mp_test_case tests[] = {
     MP_TEST(trace_is_a_hint_not_evidence),
     MP_TEST(mismatch_names_the_field),
     MP_TEST(prover_signs_reexecuted_states),
+    MP_TEST(faulty_prover_computes_another_root),
 };
 
 /* ---- setup: anvil, traffic, proxy ---- */

@@ -224,6 +224,25 @@ static int load_state(run *r, mp_err *err)
     return MP_OK;
 }
 
+/* Fault injection (mp_reexec_opts.fault_coinbase_wei): a deliberately wrong pre-state. */
+static int fault_credit(mp_evm_state *st, const uint8_t addr[20], uint64_t wei, mp_err *err)
+{
+    uint64_t nonce = 0;
+    mp_w256 bal = mp_w256_u64(0), add = mp_w256_u64(wei);
+    const uint8_t *code = NULL;
+    size_t len = 0;
+    (void)mp_evm_state_get_account(st, addr, &nonce, &bal, &code, &len);
+    (void)mp_w256_add(&bal, &bal, &add);
+    uint8_t *copy = len ? malloc(len) : NULL; /* set_account replaces the code it copies */
+    if (len && !copy)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    if (len)
+        memcpy(copy, code, len);
+    int rc = mp_evm_state_set_account(st, addr, nonce, &bal, copy, len, err);
+    free(copy);
+    return rc;
+}
+
 static int apply_tx(run *r, const mp_evm_block *env, const rx_tx *t, size_t i, mp_err *err)
 {
     mp_evm_result res;
@@ -260,6 +279,8 @@ static int execute(run *r, const hdr *h, const block_txs *b, const wd *wds, size
     env.blockhash = blockhash;
     env.blockhash_ctx = r;
     MP_TRY(load_state(r, err));
+    if (r->w->fault_coinbase_wei)
+        MP_TRY(fault_credit(r->st, h->miner, r->w->fault_coinbase_wei, err));
     if (h->has_beacon)
         MP_TRY(mp_evm_system_call(r->st, &env, SYSTEM_ADDRESS, BEACON_ROOTS, h->beacon, 32,
                                   SYSTEM_GAS, err));
@@ -627,6 +648,7 @@ int mp_reexec_block(mp_rpc *c, uint64_t number, const mp_reexec_opts *opts, mp_r
     w.t = &out->t;
     w.max_search = opts->max_search ? opts->max_search : (uint64_t)1 << 22;
     w.anvil_trie = opts->anvil_trie;
+    w.fault_coinbase_wei = opts->fault_coinbase_wei;
     int rc = rx_witness_open(&w, c, number, opts->parent_root, err);
     if (rc == MP_OK) {
         memcpy(out->parent_root, w.parent_root, 32);

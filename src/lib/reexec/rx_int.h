@@ -40,7 +40,8 @@ typedef struct rx_witness {
     uint8_t (*hashes)[32]; /* hashes[i]: proven hash of block number - 1 - i */
     size_t n_hashes;
     uint64_t max_search;
-    bool anvil_trie; /* mp_reexec_opts.anvil_trie */
+    bool anvil_trie;             /* mp_reexec_opts.anvil_trie */
+    uint64_t fault_coinbase_wei; /* mp_reexec_opts.fault_coinbase_wei */
     unsigned node_fetches;
     mp_reexec_times *t;
 } rx_witness;
