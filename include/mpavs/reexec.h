@@ -58,7 +58,7 @@ typedef struct mp_reexec_result {
 } mp_reexec_result;
 
 typedef struct mp_reexec_opts {
-    uint64_t chain_id;          /* the chain's id, the EVM's CHAINID */
+    uint64_t chain_id;          /* CHAINID, and what transactions must be signed for */
     const uint8_t *parent_root; /* trusted pre-state root (32 bytes); NULL: the parent header's */
     unsigned max_rounds;        /* 0: 8 */
     uint64_t max_search;        /* hashes tried to find a key under a missing node; 0: 1 << 22 */
