@@ -19,16 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A hex quantity ("0x..", leading zeros allowed) into a word. */
-/* -h or --help anywhere in argv. */
-static bool evm_wants_help(int argc, char **argv)
+/* -h or --help among the arguments. (Local, with the dispatch below, so this
+ * file depends on nothing of the CLI but cli_fail and cli_usage.) */
+static bool wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
             return true;
     return false;
 }
 
+/* A hex quantity ("0x..", leading zeros allowed) into a word. */
 static int w_from_hex(mp_w256 *out, const char *s, mp_err *err)
 {
     if (!s)
@@ -362,7 +363,7 @@ static int statetest_file(const char *path, run_stats *rs)
 static int cmd_statetest(int argc, char **argv)
 {
     const char *usage = "mpavs evm statetest FILE...";
-    if (evm_wants_help(argc, argv)) {
+    if (wants_help(argc, argv)) {
         printf("usage: %s\nRuns GeneralStateTests fixtures (Cancun post states); one JSON line "
                "per entry; exit 0 only when all pass.\n",
                usage);
@@ -479,7 +480,7 @@ static bool trie_case(json_t *test, bool secure, mp_err *err)
 static int cmd_trietest(int argc, char **argv)
 {
     const char *usage = "mpavs evm trietest FILE...";
-    if (evm_wants_help(argc, argv)) {
+    if (wants_help(argc, argv)) {
         printf("usage: %s\nRuns TrieTests fixtures (keys hashed when the file name says "
                "\"secure\"); exit 0 only when all pass.\n",
                usage);
@@ -1027,7 +1028,7 @@ done:
 static int cmd_blocktest(int argc, char **argv)
 {
     const char *usage = "mpavs evm blocktest FILE...";
-    if (evm_wants_help(argc, argv)) {
+    if (wants_help(argc, argv)) {
         printf("usage: %s\nRuns BlockchainTests fixtures of the Cancun network on a linear "
                "chain: header rules, state, receipts, transactions and withdrawals roots, gas "
                "used, bloom; blocks marked invalid must be refused. One JSON line per test; "
@@ -1080,7 +1081,7 @@ static int cmd_blocktest(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
     const char *usage = "mpavs evm run --code HEX [--input HEX] [--gas N]";
-    if (evm_wants_help(argc, argv)) {
+    if (wants_help(argc, argv)) {
         printf("usage: %s\nRuns bytecode as a call with the given input (default gas 10000000); "
                "prints status, gas used, output and logs as JSON.\n",
                usage);
@@ -1142,13 +1143,31 @@ done:
     return ret;
 }
 
+typedef struct evm_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} evm_cmd;
+
 int cli_evm(int argc, char **argv)
 {
-    static const cli_command cmds[] = {
-        {"statetest", cmd_statetest, "run GeneralStateTests fixtures (Cancun)", NULL},
-        {"blocktest", cmd_blocktest, "run BlockchainTests fixtures (Cancun, valid blocks)", NULL},
-        {"trietest", cmd_trietest, "run TrieTests fixtures", NULL},
-        {"run", cmd_run, "run bytecode: --code HEX [--input HEX] [--gas N]", NULL},
+    static const evm_cmd cmds[] = {
+        {"statetest", cmd_statetest, "run GeneralStateTests fixtures (Cancun)"},
+        {"blocktest", cmd_blocktest, "run BlockchainTests fixtures (Cancun)"},
+        {"trietest", cmd_trietest, "run TrieTests fixtures"},
+        {"run", cmd_run, "run bytecode: --code HEX [--input HEX] [--gas N]"},
     };
-    return cli_dispatch("mpavs evm", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
+    size_t n = sizeof cmds / sizeof cmds[0];
+    if (argc >= 2)
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(argv[1], cmds[i].name))
+                return cmds[i].run(argc - 1, argv + 1);
+    bool help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+    FILE *out = help ? stdout : stderr;
+    if (argc >= 2 && !help)
+        fprintf(out, "mpavs evm: unknown command \"%s\"\n", argv[1]);
+    fprintf(out, "usage: mpavs evm COMMAND [ARGS...]   (COMMAND --help for details)\ncommands:\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
+    return help ? CLI_OK : CLI_USAGE;
 }
