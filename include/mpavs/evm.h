@@ -47,6 +47,17 @@ void mp_evm_state_get_storage(const mp_evm_state *st, const uint8_t addr[20], co
 /** The state root of the whole state (secure trie of RLP accounts). */
 MP_WUR int mp_evm_state_root(const mp_evm_state *st, uint8_t root[32], mp_err *err);
 
+/** Receives one account entry of a state (exists false: looked at, absent). */
+typedef void (*mp_evm_acct_fn)(void *ctx, const uint8_t addr[20], bool exists);
+/** Receives one storage slot entry of an existing account, with its current value. */
+typedef void (*mp_evm_slot_fn)(void *ctx, const uint8_t addr[20], const mp_w256 *key,
+                               const mp_w256 *val);
+/** Visits every account entry: those set with mp_evm_state_set_account and
+ ** every address execution looked at, and of each existing account every slot
+ ** set or looked at (the slots of a deleted account are gone). A stateless
+ ** re-execution uses it to check that execution stayed inside its witness and
+ ** to collect the changes. sf may be NULL. */
+void mp_evm_state_visit(const mp_evm_state *st, mp_evm_acct_fn af, mp_evm_slot_fn sf, void *ctx);
 /** The state root, handing every hashed node of the state and storage tries
  ** (and their roots) to fn: material for proofs and partial tries. */
 MP_WUR int mp_evm_state_root_nodes(const mp_evm_state *st, uint8_t root[32], mp_trie_node_fn fn,

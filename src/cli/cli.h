@@ -93,5 +93,6 @@ int cli_bls(int argc, char **argv);
 int cli_operator(int argc, char **argv);
 int cli_prover(int argc, char **argv);
 int cli_evm(int argc, char **argv);
+int cli_l2(int argc, char **argv);
 
 #endif /* MPAVS_CLI_H */

@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote", NULL},
     {"operator", cli_operator, "register with the AVS, deregister, show status", NULL},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes", NULL},
+    {"l2", cli_l2, "L2 blocks: reexec (stateless re-execution against a node)", NULL},
     {"prover", cli_prover, "talk to an mpavs-prover: call METHOD [JSON]", NULL},
 };
 

@@ -6,7 +6,7 @@
 ** the last block this prover proved (the anchor), then read the state roots
 ** from the headers. This proves the node's chain is consistent, not that its
 ** blocks were executed correctly; prover_metadata says so ("proves":
-** "consistency"). reexec (stateless re-execution) arrives with its own issue
+** "consistency"). reexec (stateless re-execution, reexec.c) proves execution
 ** behind the same prv_executor interface.
 **
 ** One L2 client per HTTP worker thread, checked out from a small pool, since
@@ -259,12 +259,10 @@ int prv_executor_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, m
     if (strcmp(cfg->executor, "headers") == 0)
         rc = headers_new(&x, cfg, lg, err);
     else if (strcmp(cfg->executor, "reexec") == 0)
-        return MP_FAIL(err, MP_ERR_INVALID,
-                       "executor \"reexec\" (stateless re-execution) is not built yet; use "
-                       "\"headers\"");
+        rc = prv_reexec_new(&x, cfg, lg, err);
     else
-        return MP_FAIL(err, MP_ERR_INVALID, "executor must be \"headers\", not \"%s\"",
-                       cfg->executor);
+        return MP_FAIL(err, MP_ERR_INVALID,
+                       "executor must be \"headers\" or \"reexec\", not \"%s\"", cfg->executor);
     if (rc != MP_OK) {
         prv_executor_free(x);
         return rc;

@@ -44,7 +44,9 @@ static const mp_cfg_opt prv_opts[] = {
     OPT("l2_timeout", MP_CFG_DURATION, l2_timeout_ms, "10s", 100, 600000, 0,
         "one call to the L2 node"),
     OPT("executor", MP_CFG_STRING, executor, "headers", 0, 0, 0,
-        "how states are obtained: headers (header chain checked; reexec: later)"),
+        "how states are obtained: headers (header chain checked) or reexec (re-execution)"),
+    OPT("reexec_anvil_trie", MP_CFG_BOOL, reexec_anvil_trie, "false", 0, 0, 0,
+        "reexec against anvil's non-standard state trie (devnet/test profiles only)"),
     OPT("confirmations", MP_CFG_INT, confirmations, "0", 0, 100000, 0,
         "blocks the L2 head must be past a task's last block before it is proved"),
     OPT("max_link_span", MP_CFG_INT, max_link_span, "256", 0, 100000, 0,
@@ -67,6 +69,8 @@ static const mp_cfg_opt prv_opts[] = {
     OPT("cache_size", MP_CFG_INT, cache_size, "1024", 0, 1000000, 0, "proven results kept (LRU)"),
     OPT("profile", MP_CFG_STRING, profile, "production", 0, 0, 0,
         "production, devnet or test (fault injection needs devnet or test)"),
+    OPT("fault_wrong_execution", MP_CFG_BOOL, fault_wrong_execution, "false", 0, 0, 0,
+        "fault injection (reexec): credit 1 wei to each block's coinbase, sign that root"),
     OPT("fault_wrong_state", MP_CFG_BOOL, fault_wrong_state, "false", 0, 0, 0,
         "fault: return (and sign) a wrong state"),
     OPT("fault_delay", MP_CFG_DURATION, fault_delay_ms, "0ms", 0, 600000, 0,
@@ -84,18 +88,18 @@ static int prv_validate(const void *p, mp_err *err)
     if (strcmp(prof, "production") && strcmp(prof, "devnet") && strcmp(prof, "test"))
         return MP_FAIL(err, MP_ERR_INVALID,
                        "profile must be production, devnet or test, not \"%s\"", prof);
-    bool faults = c->fault_wrong_state || c->fault_delay_ms > 0 || c->fault_crash_after > 0 ||
-                  c->fault_refuse_attestation;
+    bool faults = c->fault_wrong_state || c->fault_wrong_execution || c->fault_delay_ms > 0 ||
+                  c->fault_crash_after > 0 || c->fault_refuse_attestation;
     if (faults && strcmp(prof, "production") == 0)
         return MP_FAIL(err, MP_ERR_INVALID,
                        "fault injection options are refused unless profile is devnet or test");
-    if (strcmp(c->executor, "reexec") == 0)
+    if (strcmp(c->executor, "headers") != 0 && strcmp(c->executor, "reexec") != 0)
         return MP_FAIL(err, MP_ERR_INVALID,
-                       "executor \"reexec\" (stateless re-execution) is not built yet; use "
-                       "\"headers\"");
-    if (strcmp(c->executor, "headers") != 0)
-        return MP_FAIL(err, MP_ERR_INVALID, "executor must be \"headers\", not \"%s\"",
-                       c->executor);
+                       "executor must be \"headers\" or \"reexec\", not \"%s\"", c->executor);
+    if (c->reexec_anvil_trie && strcmp(prof, "production") == 0)
+        return MP_FAIL(
+            err, MP_ERR_INVALID,
+            "reexec_anvil_trie (anvil's non-standard trie) needs profile devnet or test");
     if (strcmp(c->attestation, "sim") == 0 && (c->sim_ca_dir == NULL || !c->sim_ca_dir[0]))
         return MP_FAIL(err, MP_ERR_INVALID, "attestation \"sim\" needs sim_ca_dir");
     if (strcmp(c->attestation, "sim") && strcmp(c->attestation, "gramine"))

@@ -175,6 +175,8 @@ static int m_metadata(void *user, mp_rpcs_call *call, json_t *params, json_t **r
         "mrEnclave", hex_new(ctx->attester->mrenclave, 32), "mrSigner",
         hex_new(ctx->attester->mrsigner, 32), "executor", ctx->executor->name, "proves",
         ctx->executor->proves, "l2ChainId", mp_json_u64_new(ctx->executor->chain_id));
+    if (*result && ctx->executor->describe)
+        json_object_set_new(*result, "execution", ctx->executor->describe(ctx->executor));
     return *result ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
 }
 

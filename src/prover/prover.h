@@ -4,7 +4,8 @@
 **
 **   enclave.c   the enclave key: made at start (or loaded from a sealed file), signs states
 **   attest.c    attestation backends behind prv_attester: sim (dev CA) and gramine
-**   exec.c      executors behind prv_executor: headers (today); reexec is a later issue
+**   exec.c      executors behind prv_executor: headers, and the choice among them
+**   reexec.c    the reexec executor: stateless re-execution (mpavs/reexec.h)
 **   methods.c   the JSON-RPC methods of docs/protocol.md 8.1, the result cache, faults
 **   main.c      configuration, the daemon skeleton, HTTP routes, metrics
 */
@@ -42,6 +43,7 @@ typedef struct prv_cfg {
     long long l2_chain_id; /* 0: take the node's */
     long long l2_timeout_ms;
     char *executor;
+    bool reexec_anvil_trie; /* reexec on anvil's non-standard trie (devnet/test only) */
     long long confirmations;
     long long max_link_span;
     long long max_batch_blocks;
@@ -53,6 +55,7 @@ typedef struct prv_cfg {
     long long cache_size;
     char *profile;
     bool fault_wrong_state;
+    bool fault_wrong_execution; /* reexec: execute from a wrong pre-state and sign that root */
     long long fault_delay_ms;
     long long fault_crash_after;
     bool fault_refuse_attestation;
@@ -125,11 +128,15 @@ struct prv_executor {
      ** MP_ERR_VERIFY: L2 chain inconsistent. */
     int (*prove)(prv_executor *x, const prv_task *t, prv_proof *out, mp_err *err);
     void (*free)(prv_executor *x);
+    /** What prover_metadata reports about the executor under "execution"
+     ** (a new JSON object), or NULL when there is nothing to say. */
+    json_t *(*describe)(prv_executor *x);
 };
 
-/** Creates cfg->executor ("headers"; "reexec" is refused until it exists)
- ** and checks the L2 node's chain id. */
+/** Creates cfg->executor ("headers" or "reexec") and checks the L2 node's chain id. */
 MP_WUR int prv_executor_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, mp_err *err);
+/** The reexec executor (reexec.c). */
+MP_WUR int prv_reexec_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, mp_err *err);
 void prv_executor_free(prv_executor *x);
 
 /* ---- the daemon ---- */

@@ -68,7 +68,7 @@ static int build_args(char **argv, char bufs[][32], const char *bin, int port,
     int n = 0;
     argv[n++] = (char *)bin;
     argv[n++] = "--hardfork";
-    argv[n++] = "osaka";
+    argv[n++] = o && o->hardfork ? (char *)o->hardfork : "osaka";
     argv[n++] = "--silent";
     argv[n++] = "--host";
     argv[n++] = "127.0.0.1";

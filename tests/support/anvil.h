@@ -29,6 +29,7 @@ typedef struct mp_anvil_opts {
     unsigned block_time;           /* seconds between blocks; 0: mine on every transaction */
     const char *const *extra_args; /* more anvil arguments, NULL-terminated; NULL for none */
     long ready_timeout_ms;         /* 0: 30000 */
+    const char *hardfork;          /* NULL: osaka */
 } mp_anvil_opts;
 
 typedef struct mp_anvil {
@@ -38,7 +39,7 @@ typedef struct mp_anvil {
     char log_path[256];
 } mp_anvil;
 
-/** Starts anvil (--hardfork osaka --silent on a free 127.0.0.1 port) and waits
+/** Starts anvil (--hardfork osaka or opts->hardfork, --silent on a free 127.0.0.1 port) and waits
  ** until it answers. On failure nothing is left running. opts may be NULL. */
 MP_WUR int mp_anvil_start(mp_anvil *a, const mp_anvil_opts *opts, mp_err *err);
 /** Stops anvil if it runs: SIGTERM, up to 5 s, then SIGKILL; reaps it. */

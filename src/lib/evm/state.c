@@ -619,6 +619,19 @@ void mp_evm_state_get_storage(const mp_evm_state *st, const uint8_t addr[20], co
     *val = s ? s->cur : mp_w256_u64(0);
 }
 
+void mp_evm_state_visit(const mp_evm_state *st, mp_evm_acct_fn af, mp_evm_slot_fn sf, void *ctx)
+{
+    for (size_t i = 0; i < st->cap; i++) {
+        const evm_acct *a = st->accts[i];
+        if (!a)
+            continue;
+        af(ctx, a->addr, a->exists);
+        for (size_t k = 0; sf && a->exists && k < a->slot_cap; k++)
+            if (a->slots[k].used)
+                sf(ctx, a->addr, &a->slots[k].key, &a->slots[k].cur);
+    }
+}
+
 /* Storage root of one account (nodes to fn when it is not NULL). */
 static int storage_root(const evm_acct *a, uint8_t root[32], mp_trie_node_fn fn, void *ctx,
                         mp_err *err)
