@@ -71,21 +71,6 @@ static uint64_t last_task; /* highest task id seen */
 
 /* ---- the daemon ---- */
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-        getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-        port = ntohs(sa.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
 static int write_config(mp_err *e)
 {
     char ks[400], pw[400];
@@ -104,7 +89,7 @@ static int write_config(mp_err *e)
     fputs("test password\n", f);
     fclose(f);
     chmod(pw, 0600);
-    agg_port = free_port();
+    agg_port = mp_test_free_port();
     f = fopen(cfg_path, "w");
     if (f == NULL)
         return MP_FAIL(e, MP_ERR_IO, "cannot write the config");
@@ -730,7 +715,7 @@ TEST(rate_limit_answers_32009)
         return;
     mp_err e;
     char port[16], dir[420];
-    agg_port = free_port();
+    agg_port = mp_test_free_port();
     snprintf(port, sizeof port, "127.0.0.1:%d", agg_port);
     snprintf(dir, sizeof dir, "%s-limited", data_dir);
     const char *extra[] = {"--listen", port, "--data-dir", dir, "--rate-limit", "2", NULL};

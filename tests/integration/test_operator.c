@@ -174,21 +174,6 @@ static void show_log(const char *name)
     fclose(f);
 }
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    int port = -1;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-        getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-        port = ntohs(sa.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
 static void write_file(const char *name, const char *text)
 {
     char path[300];
@@ -618,9 +603,9 @@ TEST(setup_chains_contracts_prover)
     CHECK_OK(mp_avs_deployment_load(&W.d, W.dep_path, &e), &e);
     CHECK(W.d.has_dcap_policy);
     CHECK_OK(agg_start(&W.a, &e), &e);
-    W.prover_port = free_port();
-    W.api_port = free_port();
-    W.metrics_port = free_port();
+    W.prover_port = mp_test_free_port();
+    W.api_port = mp_test_free_port();
+    W.metrics_port = mp_test_free_port();
     snprintf(W.prover_url, sizeof W.prover_url, "http://127.0.0.1:%d/", W.prover_port);
     start_prover();
     CHECK(wait_for(prover_up, NULL, WAIT_LONG));

@@ -21,8 +21,7 @@
 
 #define MAX_ARGS 48
 
-/* A port the kernel just considered free (bind to 0, read it, close). */
-static int free_port(void)
+int mp_test_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
@@ -147,7 +146,7 @@ static int start_once(mp_anvil *a, const mp_anvil_opts *o, mp_err *err)
     char binbuf[512], bufs[3][32];
     char *argv[MAX_ARGS];
     const char *bin = anvil_binary(binbuf, sizeof binbuf);
-    a->port = free_port();
+    a->port = mp_test_free_port();
     if (a->port < 0)
         return MP_FAIL(err, MP_ERR_IO, "no free loopback port");
     snprintf(a->url, sizeof a->url, "http://127.0.0.1:%d", a->port);

@@ -45,4 +45,8 @@ MP_WUR int mp_anvil_start(mp_anvil *a, const mp_anvil_opts *opts, mp_err *err);
 /** Stops anvil if it runs: SIGTERM, up to 5 s, then SIGKILL; reaps it. */
 void mp_anvil_stop(mp_anvil *a);
 
+/** A loopback TCP port the kernel just considered free (bound to port 0, read
+ ** back, closed); -1 on failure. Another process may still take it first. */
+int mp_test_free_port(void);
+
 #endif /* MPAVS_TEST_ANVIL_H */
