@@ -7,7 +7,7 @@
 */
 #include "bench.h"
 #include "mpavs/dcap.h"
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 #include "mpavs/quote.h"
 
 #include <stdio.h>

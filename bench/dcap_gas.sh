@@ -6,8 +6,9 @@
 #   - anvil (osaka, EIP-7825 gas cap on): a deployment with Intel's root and set1 collateral at
 #     set1's time, then the gas of a whole verifyAttestation transaction (21,000 + calldata +
 #     execution), which is what an operator's liveness proof pays on top of its own logic;
-#   - liveness proofs with the real verifier: forge (contracts/test/integration/LivenessDcap.t.sol,
-#     cold, execution and transaction total) and the C end-to-end test on anvil
+#   - liveness proofs with the real verifier: forge (contracts/test/integration/LivenessDcap.t.sol
+#     run with --isolate: each proof is its own transaction, its gasUsed is reported) and the C
+#     end-to-end test on anvil
 #     (tests/integration/test_avs_e2e.c: receipt gasUsed of submitLivenessProof and of
 #     confirmState, sent by the C transaction sender against the script-deployed contracts).
 set -euo pipefail
@@ -17,8 +18,9 @@ export PATH="$(cd .. && pwd)/node_modules/.bin:$PATH"
 out=cache/dcap-gas
 rm -rf "$out"
 mkdir -p "$out"
-DCAP_GAS_DIR="$out" forge test --match-contract 'DcapGasTest|LivenessDcapTest' \
-    >"$out/forge.log" 2>&1 || {
+{ DCAP_GAS_DIR="$out" forge test --match-contract DcapGasTest &&
+    DCAP_GAS_DIR="$out" forge test --isolate --match-contract LivenessDcapTest \
+        --match-test test_gas_SubmitLivenessProof; } >"$out/forge.log" 2>&1 || {
     echo "dcap_gas.sh: forge gas test failed, see contracts/$out/forge.log" >&2
     exit 1
 }

@@ -24,7 +24,9 @@
 #                           (default contracts/script/output/<chainId>/deployment.json)
 # The deployer key is read from DEPLOYER_PRIVATE_KEY (hex), never from the command line. Every
 # other setting of Deploy.s.sol (MPAVS_THRESHOLD_PERCENT, MPAVS_LIVENESS_VALIDITY_SECONDS,
-# MPAVS_MIN_STAKE, ...) is taken from the environment as it is.
+# MPAVS_MIN_STAKE, ...) is taken from the environment as it is. MPAVS_MAX_REFERENCE_BLOCK_AGE
+# (default 300) must stay below MPAVS_WITHDRAWAL_DELAY_BLOCKS (default 600): stake counted at a
+# reference block must still be slashable when the confirmation lands (exit 2 otherwise).
 # Prints the path of the deployment JSON on success; exit 1 on failure (forge's log quoted),
 # 2 on unusable arguments.
 set -euo pipefail
@@ -76,6 +78,12 @@ if [ "$mode" = existing ] && [ -n "$dir$mrenclaves$mrsigners$statuses" ]; then
     die "--sgx-verifier takes no collateral or policy: they belong to that verifier's owner"
 fi
 [ -z "$dir" ] || [ -d "$dir" ] || die "no such directory: $dir"
+# Checked again by MpavsDeployer and the service manager; here it fails before forge starts.
+window=${MPAVS_MAX_REFERENCE_BLOCK_AGE:-300} delay=${MPAVS_WITHDRAWAL_DELAY_BLOCKS:-600}
+[[ "$window" =~ ^[0-9]+$ && "$delay" =~ ^[0-9]+$ ]] ||
+    die "MPAVS_MAX_REFERENCE_BLOCK_AGE and MPAVS_WITHDRAWAL_DELAY_BLOCKS must be block counts"
+[ "$window" -lt "$delay" ] || die "MPAVS_MAX_REFERENCE_BLOCK_AGE ($window) must be below" \
+    "MPAVS_WITHDRAWAL_DELAY_BLOCKS ($delay): stake must stay slashable for the whole window"
 command -v forge >/dev/null || die "forge not found (run scripts/setup.sh)"
 
 # forge may read only inside contracts/ (fs_permissions), so the collateral is staged there:

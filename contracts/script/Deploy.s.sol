@@ -42,10 +42,11 @@ import {TEE} from "../src/libraries/TEE.sol";
 ///   MPAVS_MAX_OPERATORS             quorum 0 size limit (default 50)
 ///   MPAVS_MIN_STAKE                 quorum 0 minimum stake in token wei (default 1e18)
 ///   MPAVS_THRESHOLD_PERCENT         committees 1 and 2 threshold, 1..100 (default 67)
-///   MPAVS_WITHDRAWAL_DELAY_BLOCKS   vault withdrawal delay (default 50)
+///   MPAVS_WITHDRAWAL_DELAY_BLOCKS   vault withdrawal delay (default 600)
 ///   MPAVS_LIVENESS_VALIDITY_SECONDS liveness validity (default 3600)
 ///   MPAVS_LIVENESS_MAX_BLOCK_AGE    liveness reference block age, 1..256 (default 256)
-///   MPAVS_MAX_REFERENCE_BLOCK_AGE   confirmation reference block age (default 600)
+///   MPAVS_MAX_REFERENCE_BLOCK_AGE   confirmation reference block age, below the withdrawal
+///                                   delay (default 300)
 ///   MPAVS_L2_CHAIN_ID               chain id of the L2 whose batches MockRollup takes (default 31338)
 ///   MPAVS_FIRST_L2_BLOCK            first L2 block of the first batch (default 1)
 ///   MPAVS_DEPLOYMENT_OUT            output path (default <contracts>/script/output/<chainid>/deployment.json)
@@ -169,11 +170,14 @@ contract Deploy is Script, MpavsDeployer, DcapDeployer {
         cfg.maxOperatorCount = uint32(vm.envOr("MPAVS_MAX_OPERATORS", uint256(50)));
         cfg.minimumStake = uint96(vm.envOr("MPAVS_MIN_STAKE", uint256(1e18)));
         cfg.thresholdPercentage = uint8(threshold);
-        cfg.withdrawalDelayBlocks = vm.envOr("MPAVS_WITHDRAWAL_DELAY_BLOCKS", uint256(50));
+        cfg.withdrawalDelayBlocks =
+            vm.envOr("MPAVS_WITHDRAWAL_DELAY_BLOCKS", DEVNET_WITHDRAWAL_DELAY_BLOCKS);
         cfg.livenessValiditySeconds =
             uint64(vm.envOr("MPAVS_LIVENESS_VALIDITY_SECONDS", uint256(3600)));
         cfg.livenessMaxBlockAge = uint32(vm.envOr("MPAVS_LIVENESS_MAX_BLOCK_AGE", uint256(256)));
-        cfg.maxReferenceBlockAge = uint32(vm.envOr("MPAVS_MAX_REFERENCE_BLOCK_AGE", uint256(600)));
+        cfg.maxReferenceBlockAge = uint32(
+            vm.envOr("MPAVS_MAX_REFERENCE_BLOCK_AGE", uint256(DEVNET_MAX_REFERENCE_BLOCK_AGE))
+        );
         cfg.l2ChainId = vm.envOr("MPAVS_L2_CHAIN_ID", uint256(31_338));
         cfg.firstL2Block = uint64(vm.envOr("MPAVS_FIRST_L2_BLOCK", uint256(1)));
     }
@@ -216,6 +220,7 @@ contract Deploy is Script, MpavsDeployer, DcapDeployer {
         vm.serializeAddress(o, "serviceManagerProxyAdmin", address(d.serviceManagerProxyAdmin));
         vm.serializeAddress(o, "teeLivenessVerifier", address(d.livenessVerifier));
         vm.serializeAddress(o, "mockRollup", address(d.rollup));
+        vm.serializeAddress(o, "batchTaskValidator", address(d.batchTaskValidator));
         _writeAttestation(o, dd, cfg);
         string memory json = vm.serializeAddress(
             o,

@@ -32,6 +32,8 @@ import {StakeToken} from "../src/devnet/StakeToken.sol";
 import {RestakingVault} from "../src/devnet/RestakingVault.sol";
 import {AVSDirectory} from "../src/devnet/AVSDirectory.sol";
 import {MockRollup} from "../src/devnet/MockRollup.sol";
+import {MockRollupTaskValidator} from "../src/devnet/MockRollupTaskValidator.sol";
+import {ITaskValidator} from "../src/interfaces/ITaskValidator.sol";
 import {TEE} from "../src/libraries/TEE.sol";
 
 /// @notice Code for the two proxies to point at until their implementations exist.
@@ -47,8 +49,11 @@ contract DeployPlaceholder {
 ///      placeholder; the stake, APK and index registries with the coordinator's address
 ///      computed in advance (they and the coordinator refer to each other immutably); the
 ///      coordinator; the service manager implementation and the liveness verifier; the
-///      implementation installed with upgradeAndCall; the state retriever and the mock rollup; then one quorum (the SGX quorum 0) and the committees
-///      1 (L2 block state) and 2 (L2 batch). The deployer owns everything while configuring;
+///      implementation installed with upgradeAndCall; the state retriever, the mock rollup and
+///      its task validator; then one quorum (the SGX quorum 0) and the committees 1 (L2 block
+///      state) and 2 (L2 batch, checked against the mock rollup's committed batches). The
+///      reference block window must be shorter than the vault's withdrawal delay (the service
+///      manager refuses it otherwise). The deployer owns everything while configuring;
 ///      ownership then goes to `owner` (two-step contracts need the owner's acceptOwnership).
 abstract contract MpavsDeployer {
     Vm private constant VM_ = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
@@ -61,6 +66,13 @@ abstract contract MpavsDeployer {
     uint256 internal constant COMMITTEE_L2_BLOCK = 1;
     /// @notice Committee identifier of L2 batches.
     uint256 internal constant COMMITTEE_L2_BATCH = 2;
+    /// @notice Devnet default withdrawal delay of the vault: 600 blocks (10 minutes of anvil at
+    ///         one block a second), the time stake stays slashable after a withdrawal is queued.
+    uint256 internal constant DEVNET_WITHDRAWAL_DELAY_BLOCKS = 600;
+    /// @notice Devnet default reference block window of confirmations: 300 blocks (5 minutes),
+    ///         half the withdrawal delay, and ample for a task whose reference block is a few
+    ///         blocks old to be signed, aggregated and confirmed.
+    uint32 internal constant DEVNET_MAX_REFERENCE_BLOCK_AGE = 300;
 
     /// @notice Deployment parameters.
     struct DeployConfig {
@@ -96,6 +108,7 @@ abstract contract MpavsDeployer {
         ProxyAdmin serviceManagerProxyAdmin;
         TEELivenessVerifier livenessVerifier;
         MockRollup rollup;
+        MockRollupTaskValidator batchTaskValidator;
         uint256 startBlock;
     }
 
@@ -113,6 +126,9 @@ abstract contract MpavsDeployer {
             revert DeployConfigInvalid("SGX attestation verifier has no code");
         }
         if (cfg.owner == address(0)) revert DeployConfigInvalid("owner is zero");
+        if (cfg.maxReferenceBlockAge >= cfg.withdrawalDelayBlocks) {
+            revert DeployConfigInvalid("the reference block window (MPAVS_MAX_REFERENCE_BLOCK_AGE) must be shorter than the withdrawal delay (MPAVS_WITHDRAWAL_DELAY_BLOCKS)");
+        }
         d.startBlock = block.number;
 
         d.stakeToken = new StakeToken(cfg.deployer);
@@ -139,6 +155,7 @@ abstract contract MpavsDeployer {
 
         d.operatorStateRetriever = new OperatorStateRetriever();
         d.rollup = new MockRollup(cfg.deployer, cfg.sequencer, cfg.l2ChainId, cfg.firstL2Block);
+        d.batchTaskValidator = new MockRollupTaskValidator(d.rollup);
 
         _configure(cfg, d);
         _handOver(cfg, d);
@@ -230,6 +247,8 @@ abstract contract MpavsDeployer {
         bytes memory thresholds = abi.encodePacked(cfg.thresholdPercentage);
         d.serviceManager.setCommittee(COMMITTEE_L2_BLOCK, quorums, thresholds, "L2 block state");
         d.serviceManager.setCommittee(COMMITTEE_L2_BATCH, quorums, thresholds, "L2 batch");
+        d.serviceManager
+            .setTaskValidator(COMMITTEE_L2_BATCH, ITaskValidator(address(d.batchTaskValidator)));
     }
 
     function _handOver(

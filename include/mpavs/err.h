@@ -40,6 +40,7 @@ enum mp_rc {
     MP_ERR_NOTFOUND = 11, /* the thing asked for does not exist */
     MP_ERR_PASSWORD = 12, /* a keystore password is wrong */
     MP_ERR_REVERTED = 13, /* a transaction or call reverted on chain */
+    MP_ERR_BUSY = 14,     /* a bounded queue or limit is full: retry later */
 };
 /* end-of-error-codes */
 

@@ -12,8 +12,11 @@
 ** (c, dklen 32, salt); cipher AES-128-CTR keyed by DK[0..16); MAC =
 ** keccak256(DK[16..32) || ciphertext), compared in constant time. A wrong
 ** password is MP_ERR_PASSWORD; a malformed file is MP_ERR_PARSE naming the
-** field. KDF parameters are bounded on reading (scrypt memory 128*n*r at most
-** 1 GiB, p <= 64, PBKDF2 c <= 10^7) so a hostile file cannot stall a daemon.
+** field. KDF work is capped on reading and writing at what geth and
+** eigenlayer-cli write (MP_KEYSTORE_MAX_*: scrypt n*r*p <= 2^21 as in geth's
+** standard n=2^18, r=8, p=1, hence scrypt memory 128*n*r <= 256 MiB; PBKDF2
+** c <= 2^18), so a hostile file cannot stall a daemon for minutes or take a
+** GiB; a file above the caps is refused with an error naming the cap.
 ** Files are written with mode 0600, atomically.
 */
 #ifndef MPAVS_KEYSTORE_H
@@ -42,6 +45,10 @@ typedef struct mp_keystore_params {
 #define MP_KEYSTORE_LIGHT ((mp_keystore_params){MP_KDF_SCRYPT, 1u << 12, 8, 6, 0})
 
 #define MP_KEYSTORE_MAX_FILE (1u << 20)
+
+/* KDF work caps (see the top of this file). */
+#define MP_KEYSTORE_MAX_SCRYPT_WORK  (1ull << 21) /* n * r * p; so 128 * n * r <= 256 MiB */
+#define MP_KEYSTORE_MAX_PBKDF2_ITERS (1u << 18)
 
 /* ---- the crypto object (shared by the ECDSA and BLS formats) ---- */
 

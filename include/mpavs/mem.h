@@ -1,5 +1,5 @@
 /*
-** mem.h: memory helpers for secrets and files.
+** mem.h: memory helpers for secrets.
 **
 ** mp_memzero is never optimised away; mp_ct_memeq compares in time that does
 ** not depend on where the inputs differ (MAC checks, keys).
@@ -9,27 +9,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-
-#include "mpavs/err.h"
 
 /** Wipes n bytes at p in a way the compiler cannot elide. */
 void mp_memzero(void *p, size_t n);
 /** Constant-time equality of two n-byte arrays. */
 bool mp_ct_memeq(const void *a, const void *b, size_t n);
-
-/** Reads a whole file into a malloc'd buffer with a NUL appended (not counted
- ** in *len). Refuses files larger than max_len. */
-MP_WUR int mp_file_read(const char *path, size_t max_len, uint8_t **data, size_t *len, mp_err *err);
-/** Parses a whole file's bytes (data is NUL-terminated one past len) into out. */
-typedef int (*mp_file_parser)(void *out, const uint8_t *data, size_t len, mp_err *err);
-/** Reads path (at most max_len bytes) with mp_file_read and hands its bytes to
- ** parse(out, ...), then frees them; a parse failure's message is prefixed with
- ** the path. Not for secrets: the bytes are freed without wiping. */
-MP_WUR int mp_file_parse(const char *path, size_t max_len, mp_file_parser parse, void *out,
-                         mp_err *err);
-/** Writes a file atomically (temp file, fsync, rename) with the given mode. */
-MP_WUR int mp_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-                                mp_err *err);
 
 #endif /* MPAVS_MEM_H */

@@ -9,8 +9,8 @@
 */
 #include "cli.h"
 #include "mpavs/dcap.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
-#include "mpavs/mem.h"
 #include "mpavs/quote.h"
 
 #include <assert.h>

@@ -6,8 +6,8 @@
 */
 #include "cli.h"
 #include "mpavs/dcap.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
-#include "mpavs/mem.h"
 #include "mpavs/sgxsim.h"
 
 #include <jansson.h>

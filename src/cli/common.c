@@ -3,6 +3,7 @@
 ** dispatch).
 */
 #include "cli.h"
+#include "mpavs/file.h"
 #include "mpavs/mem.h"
 
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#define MPAVS_VERSION "0.1.0"
+#include "mpavs/version.h"
 
 static const cli_command commands[] = {
     {"keccak", cli_keccak, "Keccak-256 of hex bytes or of text"},

@@ -2,7 +2,7 @@
 ** test.c: the test harness (see test.h).
 */
 #include "test.h"
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 
 #include <stdlib.h>
 

@@ -10,9 +10,9 @@
 */
 #include "bn254_util.h"
 #include "mpavs/bls.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
-#include "mpavs/mem.h"
 #include "mpavs/u256.h"
 
 #include <ctype.h>

@@ -193,8 +193,11 @@ TEST(corruptions)
         {"crypto.kdfparams.dklen", "16", MP_ERR_PARSE, "dklen"},
         {"crypto.kdfparams.n", "1000", MP_ERR_PARSE, "power of two"},
         {"crypto.kdfparams.n", "-16", MP_ERR_PARSE, "crypto.kdfparams.n"},
-        {"crypto.kdfparams.n", "4294967296", MP_ERR_PARSE, "1 GiB"},
-        {"crypto.kdfparams.p", "100", MP_ERR_PARSE, "crypto.kdfparams.p"},
+        {"crypto.kdfparams.n", "4294967296", MP_ERR_PARSE, "over the cap 2^21"},
+        {"crypto.kdfparams.n", "8589934592", MP_ERR_PARSE, "crypto.kdfparams.n"},
+        /* n=2^20, r=8: 8 MiB of work units, 4x geth's standard. */
+        {"crypto.kdfparams.n", "1048576", MP_ERR_PARSE, "n*r*p = 8388608 is over the cap"},
+        {"crypto.kdfparams.p", "16385", MP_ERR_PARSE, "crypto.kdfparams.p"},
         {"crypto.kdfparams.r", "\"8\"", MP_ERR_PARSE, "crypto.kdfparams.r"},
         {"crypto.kdfparams.salt", NULL, MP_ERR_PARSE, "salt is missing"},
         {"address", "\"0x0000000000000000000000000000000000000001\"", MP_ERR_VERIFY,
@@ -230,6 +233,69 @@ TEST(corruptions)
     CHECK_RC(mp_keystore_bls_load(out, NULL, text, strlen(text), "pw", &e), MP_ERR_PARSE);
     CHECK(strstr(e.msg, "pubKey") != NULL);
     CHECK_RC(mp_keystore_eth_read(out, tmp_path("missing.json"), "pw", &e), MP_ERR_IO);
+    free(text);
+}
+
+/* A key file with the given kdfparams (JSON object text) spliced in. */
+static char *with_kdf(const mp_keystore_params *base, const char *kdfparams)
+{
+    uint8_t sk[32];
+    char *text;
+    memset(sk, 0x11, 32);
+    if (mp_keystore_eth_dump(&text, sk, "pw", base, NULL) != MP_OK)
+        return NULL;
+    json_t *root = json_loads(text, 0, NULL);
+    free(text);
+    json_t *kp = json_object_get(json_object_get(root, "crypto"), "kdfparams");
+    json_t *patch = json_loads(kdfparams, 0, NULL);
+    json_object_update(kp, patch);
+    json_decref(patch);
+    char *out = dump(root);
+    json_decref(root);
+    return out;
+}
+
+TEST(kdf_work_caps)
+{
+    /* Over geth's standard work (n=2^18, r=8, p=1): refused before any KDF runs. */
+    static const struct {
+        int kdf;
+        const char *params;
+        const char *msg;
+    } over[] = {
+        {MP_KDF_SCRYPT, "{\"n\":1048576,\"r\":8,\"p\":64}", "n*r*p = 536870912 is over the cap"},
+        {MP_KDF_SCRYPT, "{\"n\":262144,\"r\":8,\"p\":2}", "n*r*p = 4194304 is over the cap"},
+        {MP_KDF_SCRYPT, "{\"n\":2097152,\"r\":1,\"p\":2}", "over the cap 2^21"},
+        {MP_KDF_PBKDF2, "{\"c\":262145}", "262145 PBKDF2 iterations is over the cap"},
+        {MP_KDF_PBKDF2, "{\"c\":10000000}", "over the cap"},
+    };
+    mp_err e;
+    uint8_t out[32];
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {
+        mp_keystore_params base = {.kdf = over[i].kdf, .n = 16, .r = 8, .p = 1, .c = 1};
+        char *text = with_kdf(&base, over[i].params);
+        CHECK(text != NULL);
+        CHECK_RC(mp_keystore_eth_load(out, text, strlen(text), "pw", &e), MP_ERR_PARSE);
+        if (!strstr(e.msg, over[i].msg))
+            printf("# %s: %s\n", over[i].params, e.msg);
+        CHECK(strstr(e.msg, over[i].msg) != NULL);
+        free(text);
+    }
+    /* Writing above the caps is refused too. */
+    char *text;
+    uint8_t sk[32];
+    memset(sk, 0x11, 32);
+    mp_keystore_params big[] = {{.kdf = MP_KDF_SCRYPT, .n = 1u << 18, .r = 8, .p = 2},
+                                {.kdf = MP_KDF_PBKDF2, .c = (1u << 18) + 1}};
+    for (size_t i = 0; i < 2; i++)
+        CHECK_RC(mp_keystore_eth_dump(&text, sk, "pw", &big[i], &e), MP_ERR_INVALID);
+    /* At the cap: the Web3 spec's scrypt n=2^18, r=1, p=8 and PBKDF2 c=2^18 are
+     * loaded (the geth vectors decrypt them); here a wrong password shows the
+     * parameters passed the caps and the KDF ran. */
+    mp_keystore_params pb = {.kdf = MP_KDF_PBKDF2, .c = 1};
+    text = with_kdf(&pb, "{\"c\":262144}");
+    CHECK(text != NULL);
+    CHECK_RC(mp_keystore_eth_load(out, text, strlen(text), "pw", &e), MP_ERR_PASSWORD);
     free(text);
 }
 
@@ -290,7 +356,7 @@ TEST(scrypt_rfc7914)
 static const mp_test_case tests[] = {
     MP_TEST(scrypt_rfc7914), MP_TEST(geth_vectors),   MP_TEST(eigensdk_files),
     MP_TEST(eth_round_trip), MP_TEST(bls_round_trip), MP_TEST(corruptions),
-    MP_TEST(param_checks),
+    MP_TEST(param_checks),   MP_TEST(kdf_work_caps),
 };
 
 MP_TEST_MAIN("keystore", tests)

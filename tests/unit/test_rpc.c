@@ -6,8 +6,8 @@
 ** splitting when the "node" refuses large ranges.
 */
 #include "mpavs/ethrpc.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
-#include "mpavs/mem.h"
 #include "mpavs/rpc.h"
 #include "test.h"
 

@@ -4,6 +4,7 @@
 */
 #include "mpavs/buf.h"
 #include "mpavs/cfg.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/log.h"
 #include "mpavs/mem.h"

@@ -9,6 +9,7 @@ import {
 import {IMultiProverServiceManager} from "../interfaces/IMultiProverServiceManager.sol";
 import {IServiceManager} from "../interfaces/IServiceManager.sol";
 import {ITEELivenessVerifier} from "../interfaces/ITEELivenessVerifier.sol";
+import {ITaskValidator} from "../interfaces/ITaskValidator.sol";
 import {IAVSDirectory} from "../interfaces/IAVSDirectory.sol";
 import {IRegistryCoordinator} from "../interfaces/IRegistryCoordinator.sol";
 import {IIndexRegistry} from "../interfaces/IIndexRegistry.sol";
@@ -26,8 +27,11 @@ import {BitmapUtils} from "../libraries/BitmapUtils.sol";
 ///         verifies (EigenLayer's checkSignatures), (2) the signed stake reaches the committee's
 ///         threshold, and (3) every signer - every operator of the quorum at the reference
 ///         block that is not listed as a non-signer - is live now in the TEELivenessVerifier
-///         with the quorum's TEE type. Each (identifier, metadata) is confirmed once; a
-///         different state reaching the threshold later is recorded as a conflict.
+///         with the quorum's TEE type. A committee may name a task validator that must first
+///         accept (metadata, state) as an existing task. Each (identifier, metadata) is
+///         confirmed once; a different state reaching the threshold later is recorded as a
+///         conflict. The reference block window stays below the delegation manager's
+///         withdrawal delay, so the stake a confirmation counts is still slashable.
 /// @dev Upgradeable behind a transparent proxy; storage in one ERC-7201 namespace (the OZ
 ///      bases use their own namespaces). Signers are listed through the IndexRegistry and
 ///      checked in one batched call to the liveness verifier.
@@ -50,11 +54,16 @@ contract MultiProverServiceManager is
 
     /// @dev A committee as stored: `packed` is read with one SLOAD per confirmation. Byte 0 is
     ///      the quorum count n (1..10); bytes 1+3k, 2+3k, 3+3k are quorum k's number, threshold
-    ///      percentage and TEE type (copied from quorumTeeType, which never changes once set).
+    ///      percentage and TEE type (copied from quorumTeeType, which never changes once set);
+    ///      byte 31 is 1 when `validator` is set, so committees without one pay no extra SLOAD.
     struct StoredCommittee {
         bytes32 packed;
         string description;
+        ITaskValidator validator;
     }
+
+    /// @dev Byte 31 of StoredCommittee.packed: the committee has a task validator.
+    uint256 private constant HAS_VALIDATOR = 1;
 
     /// @custom:storage-location erc7201:mpavs.storage.MultiProverServiceManager
     struct Layout {
@@ -108,8 +117,8 @@ contract MultiProverServiceManager is
     ) external initializer {
         __Ownable_init(initialOwner);
         _setPauser(initialPauser);
-        _setLivenessVerifier(verifier);
         _setMaxReferenceBlockAge(maxReferenceBlockAge_);
+        _setLivenessVerifier(verifier);
     }
 
     // ---- confirmation ----
@@ -185,6 +194,7 @@ contract MultiProverServiceManager is
         bytes thresholds;
         bytes teeTypes;
         uint256 bitmap;
+        bytes32 packed;
     }
 
     /// @dev The three checks of a confirmation for the header's committee: signature (with the
@@ -199,6 +209,9 @@ contract MultiProverServiceManager is
         if (c.quorums.length == 0) revert CommitteeNotFound(header.identifier);
         uint32 ref = header.referenceBlockNumber;
         _checkReferenceBlock(ref, $.maxReferenceBlockAge);
+        if (uint256(c.packed) & 0xff == HAS_VALIDATOR) {
+            _checkTask($.committees[header.identifier].validator, header);
+        }
         QuorumStakeTotals memory totals;
         bytes32[] memory nonSigners;
         (totals, signatoryRecordHash, nonSigners) =
@@ -212,6 +225,7 @@ contract MultiProverServiceManager is
         bytes32 packed
     ) internal pure returns (Unpacked memory c) {
         uint256 n = uint8(packed[0]);
+        c.packed = packed;
         c.quorums = new bytes(n);
         c.thresholds = new bytes(n);
         c.teeTypes = new bytes(n);
@@ -220,6 +234,18 @@ contract MultiProverServiceManager is
             c.thresholds[k] = packed[2 + 3 * k];
             c.teeTypes[k] = packed[3 + 3 * k];
             c.bitmap |= uint256(1) << uint8(packed[1 + 3 * k]);
+        }
+    }
+
+    /// @dev The committee's validator must accept (metadata, state) as an existing task.
+    function _checkTask(
+        ITaskValidator validator,
+        StateHeader calldata header
+    ) internal view {
+        if (!validator.isValidTask(header.identifier, header.metadata, header.state)) {
+            revert TaskNotValid(
+                header.identifier, keccak256(header.metadata), keccak256(header.state)
+            );
         }
     }
 
@@ -330,6 +356,8 @@ contract MultiProverServiceManager is
         address operator
     ) external onlyRegistryCoordinator {
         _avsDirectory.deregisterOperatorFromAVS(operator);
+        // Liveness must not outlive registration: re-registering needs a fresh quote.
+        _layout().livenessVerifier.clearOnDeregistration(operator);
     }
 
     /// @inheritdoc IServiceManager
@@ -397,8 +425,10 @@ contract MultiProverServiceManager is
         if (thresholdPercentages.length != n) revert InvalidCommittee();
         BitmapUtils.orderedBytesArrayToBitmap(quorumNumbers, registryCoordinator.quorumCount());
         Layout storage $ = _layout();
+        StoredCommittee storage stored = $.committees[identifier];
         bytes memory packed = new bytes(32);
         packed[0] = bytes1(uint8(n));
+        if (address(stored.validator) != address(0)) packed[31] = bytes1(uint8(HAS_VALIDATOR));
         for (uint256 k = 0; k < n; k++) {
             uint8 q = uint8(quorumNumbers[k]);
             uint8 t = uint8(thresholdPercentages[k]);
@@ -408,8 +438,8 @@ contract MultiProverServiceManager is
             packed[2 + 3 * k] = bytes1(t);
             packed[3 + 3 * k] = bytes1(tee);
         }
-        $.committees[identifier] =
-            StoredCommittee({packed: bytes32(packed), description: description});
+        stored.packed = bytes32(packed);
+        stored.description = description;
         emit CommitteeUpdated(identifier, quorumNumbers, thresholdPercentages, description);
     }
 
@@ -418,9 +448,30 @@ contract MultiProverServiceManager is
         uint256 identifier
     ) external onlyOwner {
         Layout storage $ = _layout();
-        if ($.committees[identifier].packed == bytes32(0)) revert CommitteeNotFound(identifier);
+        StoredCommittee storage stored = $.committees[identifier];
+        if (stored.packed == bytes32(0)) revert CommitteeNotFound(identifier);
+        address validator = address(stored.validator);
         delete $.committees[identifier];
+        if (validator != address(0)) emit TaskValidatorUpdated(identifier, validator, address(0));
         emit CommitteeRemoved(identifier);
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
+    function setTaskValidator(
+        uint256 identifier,
+        ITaskValidator validator
+    ) external onlyOwner {
+        StoredCommittee storage stored = _layout().committees[identifier];
+        bytes32 packed = stored.packed;
+        if (packed == bytes32(0)) revert CommitteeNotFound(identifier);
+        if (address(validator) != address(0) && address(validator).code.length == 0) {
+            revert InvalidParameter();
+        }
+        emit TaskValidatorUpdated(identifier, address(stored.validator), address(validator));
+        stored.validator = validator;
+        packed &= ~bytes32(uint256(0xff));
+        if (address(validator) != address(0)) packed |= bytes32(HAS_VALIDATOR);
+        stored.packed = packed;
     }
 
     /// @inheritdoc IMultiProverServiceManager
@@ -494,7 +545,11 @@ contract MultiProverServiceManager is
     function _setLivenessVerifier(
         ITEELivenessVerifier verifier
     ) internal {
-        if (address(verifier) == address(0)) revert InvalidParameter();
+        // The verifier must accept this contract's clearOnDeregistration calls, or operators
+        // could not deregister.
+        if (address(verifier) == address(0) || verifier.serviceManager() != address(this)) {
+            revert InvalidParameter();
+        }
         Layout storage $ = _layout();
         emit LivenessVerifierUpdated(address($.livenessVerifier), address(verifier));
         $.livenessVerifier = verifier;
@@ -504,6 +559,10 @@ contract MultiProverServiceManager is
         uint32 blocks
     ) internal {
         if (blocks == 0) revert InvalidParameter();
+        // EigenLayer's premise: stake counted at a reference block is still slashable when the
+        // confirmation lands, i.e. it cannot have been withdrawn in full since.
+        uint256 delay = delegation.minWithdrawalDelayBlocks();
+        if (blocks >= delay) revert ReferenceWindowNotBelowWithdrawalDelay(blocks, delay);
         Layout storage $ = _layout();
         emit MaxReferenceBlockAgeUpdated($.maxReferenceBlockAge, blocks);
         $.maxReferenceBlockAge = blocks;
@@ -566,6 +625,13 @@ contract MultiProverServiceManager is
         uint8 quorumNumber
     ) external view returns (uint8) {
         return _layout().quorumTeeType[quorumNumber];
+    }
+
+    /// @inheritdoc IMultiProverServiceManager
+    function taskValidator(
+        uint256 identifier
+    ) external view returns (ITaskValidator) {
+        return _layout().committees[identifier].validator;
     }
 
     /// @inheritdoc IMultiProverServiceManager

@@ -20,6 +20,10 @@ import {TEE} from "../libraries/TEE.sol";
 ///         and must bind the operator's BLS key and the enclave's address:
 ///         REPORTDATA[0:12] = 0, REPORTDATA[12:32] = enclave address,
 ///         REPORTDATA[32:64] = keccak256(abi.encode(ReportData)).
+///         An enclave address is the prover of at most one live operator (an enclave signs any
+///         report data it is given, so without this one prover could pass as many), and an
+///         operator's record is deleted when it leaves the AVS (the service manager calls
+///         clearOnDeregistration), so re-registering needs a fresh quote.
 /// @dev Operator identity: the operator is the address registered in the RegistryCoordinator
 ///      with the BLS key named in the report data, and only that address (or the single
 ///      submitter it names with setLivenessSubmitter) may submit. Without this, anyone with a
@@ -39,6 +43,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         mapping(bytes32 => bool) usedQuotes;
         mapping(uint8 => IAttestationVerifier) verifiers;
         mapping(address => address) submitters;
+        mapping(address => bytes32) enclaveHolders;
     }
 
     Layout private _state;
@@ -56,6 +61,8 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
     IBLSApkRegistry public immutable blsApkRegistry;
     /// @notice The index registry (operator id -> operator number).
     IOperatorNumberRegistry public immutable operatorNumbers;
+    /// @inheritdoc ITEELivenessVerifier
+    address public immutable serviceManager;
 
     /// @param coordinator The registry coordinator.
     /// @param initialOwner The owner.
@@ -74,6 +81,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         registryCoordinator = coordinator;
         blsApkRegistry = coordinator.blsApkRegistry();
         operatorNumbers = IOperatorNumberRegistry(address(coordinator.indexRegistry()));
+        serviceManager = address(coordinator.serviceManager());
         _setValiditySeconds(validitySeconds_);
         _setMaxBlockAge(maxBlockAge_);
         if (teeTypes.length != verifiers.length) revert InvalidParameter();
@@ -103,6 +111,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         $.usedQuotes[quoteId_] = true;
 
         address enclave = _checkReportData(verifier.verifyAttestation(quote), data);
+        _bindEnclave($, enclave, operatorId);
         $.records[operatorId] = LivenessRecord({
             enclave: enclave,
             attestedAt: uint40(block.timestamp),
@@ -150,6 +159,48 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         }
     }
 
+    /// @dev Makes `operatorId` the holder of `enclave`, unless another operator is live with it.
+    function _bindEnclave(
+        Layout storage $,
+        address enclave,
+        bytes32 operatorId
+    ) internal {
+        bytes32 holder = $.enclaveHolders[enclave];
+        if (holder == operatorId) return;
+        if (holder != bytes32(0) && _holdsLive($, holder, enclave)) {
+            revert EnclaveBoundToOtherOperator(enclave, holder);
+        }
+        $.enclaveHolders[enclave] = operatorId;
+    }
+
+    /// @dev Whether the operator's record names `enclave` and is still valid.
+    function _holdsLive(
+        Layout storage $,
+        bytes32 operatorId,
+        address enclave
+    ) internal view returns (bool) {
+        LivenessRecord memory r = $.records[operatorId];
+        return r.enclave == enclave && uint256(r.attestedAt) + $.validitySeconds > block.timestamp;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function clearOnDeregistration(
+        address operator
+    ) external {
+        if (msg.sender != serviceManager) revert OnlyServiceManager(msg.sender);
+        _deleteRecord(_layout(), blsApkRegistry.getOperatorId(operator));
+    }
+
+    /// @dev Deletes the full record and the packed table entry; the enclave is free again.
+    function _deleteRecord(
+        Layout storage $,
+        bytes32 operatorId
+    ) internal {
+        delete $.records[operatorId];
+        _setTableEntry(operatorNumbers.operatorNumber(operatorId), 0, 0);
+        emit LivenessRevoked(operatorId, msg.sender);
+    }
+
     /// @inheritdoc ITEELivenessVerifier
     function setLivenessSubmitter(
         address submitter
@@ -169,9 +220,7 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
         }
         bytes32 operatorId = blsApkRegistry.getOperatorId(operator);
         if (operatorId == bytes32(0)) revert OperatorNotRegistered(operatorId);
-        delete $.records[operatorId];
-        _setTableEntry(operatorNumbers.operatorNumber(operatorId), 0, 0);
-        emit LivenessRevoked(operatorId, msg.sender);
+        _deleteRecord($, operatorId);
     }
 
     // ---- owner ----
@@ -283,6 +332,15 @@ contract TEELivenessVerifier is ITEELivenessVerifier, Ownable2Step {
     function _liveSince() internal view returns (uint256) {
         uint256 validity = _layout().validitySeconds;
         return block.timestamp >= validity ? block.timestamp - validity + 1 : 0;
+    }
+
+    /// @inheritdoc ITEELivenessVerifier
+    function enclaveOperator(
+        address enclave
+    ) external view returns (bytes32) {
+        Layout storage $ = _layout();
+        bytes32 holder = $.enclaveHolders[enclave];
+        return holder != bytes32(0) && _holdsLive($, holder, enclave) ? holder : bytes32(0);
     }
 
     /// @inheritdoc ITEELivenessVerifier

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IBLSSignatureChecker} from "./IBLSSignatureChecker.sol";
 import {ITEELivenessVerifier} from "./ITEELivenessVerifier.sol";
+import {ITaskValidator} from "./ITaskValidator.sol";
 
 /// @title IMultiProverServiceManager
 /// @notice Confirms task states signed by enough live, staked TEE operators. Anyone may submit
@@ -96,6 +97,11 @@ interface IMultiProverServiceManager {
     /// @param previous Old value in blocks.
     /// @param current New value in blocks.
     event MaxReferenceBlockAgeUpdated(uint32 previous, uint32 current);
+    /// @notice A committee's task validator changed.
+    /// @param identifier The committee.
+    /// @param previous Old validator (0 = none).
+    /// @param current New validator (0 = none).
+    event TaskValidatorUpdated(uint256 indexed identifier, address previous, address current);
     /// @notice The pauser changed.
     /// @param previous Old pauser.
     /// @param current New pauser.
@@ -118,12 +124,21 @@ interface IMultiProverServiceManager {
     error EnforcedPause();
     /// @notice The contract is not paused.
     error ExpectedPause();
-    /// @notice A parameter is zero or out of range.
+    /// @notice A parameter is zero or out of range (or a liveness verifier made for another
+    ///         service manager, a task validator without code).
     error InvalidParameter();
     /// @notice The reference block is not before the current block.
     error ReferenceBlockNotInPast(uint32 referenceBlockNumber, uint256 currentBlock);
     /// @notice The reference block is older than maxReferenceBlockAge.
     error ReferenceBlockTooOld(uint32 referenceBlockNumber, uint256 currentBlock, uint32 maxAge);
+    /// @notice The reference block window is not shorter than the time stake stays slashable
+    ///         (the delegation manager's withdrawal delay): stake withdrawn in full could still
+    ///         be counted at an old reference block.
+    error ReferenceWindowNotBelowWithdrawalDelay(
+        uint32 maxReferenceBlockAge, uint256 withdrawalDelayBlocks
+    );
+    /// @notice The committee's task validator says (metadata, state) name no existing task.
+    error TaskNotValid(uint256 identifier, bytes32 metadataHash, bytes32 stateHash);
     /// @notice This state is already confirmed for this metadata.
     error StateAlreadyConfirmed(uint256 identifier, bytes32 metadataHash, bytes32 stateHash);
     /// @notice This conflicting state is already recorded for this metadata.
@@ -140,7 +155,8 @@ interface IMultiProverServiceManager {
     /// @notice The caller is neither the pauser nor the owner.
     error OnlyPauser();
 
-    /// @notice Confirms `header` if, in every quorum of its committee, the non-signers' complement
+    /// @notice Confirms `header` if its committee's task validator (if any) accepts (metadata,
+    ///         state) and, in every quorum of the committee, the non-signers' complement
     ///         holds at least the threshold of stake at the reference block, signed the digest
     ///         (BLS aggregate, EigenLayer checkSignatures) and is live now in the liveness
     ///         verifier with the quorum's TEE type. Anyone may call.
@@ -196,6 +212,12 @@ interface IMultiProverServiceManager {
         uint8 quorumNumber
     ) external view returns (uint8);
 
+    /// @notice The task validator of a committee (0 if none).
+    /// @param identifier The committee.
+    function taskValidator(
+        uint256 identifier
+    ) external view returns (ITaskValidator);
+
     /// @notice The liveness verifier.
     function livenessVerifier() external view returns (ITEELivenessVerifier);
 
@@ -220,10 +242,19 @@ interface IMultiProverServiceManager {
         string calldata description
     ) external;
 
-    /// @notice Removes a committee. Owner only.
+    /// @notice Removes a committee and its task validator. Owner only.
     /// @param identifier The committee.
     function removeCommittee(
         uint256 identifier
+    ) external;
+
+    /// @notice Names the contract confirmState asks whether a header of this committee refers to
+    ///         an existing task (0 = no check). Owner only.
+    /// @param identifier An existing committee.
+    /// @param validator The validator (a contract; 0 to remove).
+    function setTaskValidator(
+        uint256 identifier,
+        ITaskValidator validator
     ) external;
 
     /// @notice Sets the TEE type of a quorum, once (a quorum's TEE type never changes). Owner only.
@@ -235,13 +266,14 @@ interface IMultiProverServiceManager {
     ) external;
 
     /// @notice Sets the liveness verifier. Owner only.
-    /// @param verifier The verifier (nonzero).
+    /// @param verifier The verifier (nonzero, its serviceManager() this contract).
     function setLivenessVerifier(
         ITEELivenessVerifier verifier
     ) external;
 
     /// @notice Sets the reference block freshness window. Owner only.
-    /// @param blocks Nonzero.
+    /// @param blocks Nonzero and below the delegation manager's minWithdrawalDelayBlocks, so
+    ///         every stake a confirmation counts is still slashable when it lands.
     function setMaxReferenceBlockAge(
         uint32 blocks
     ) external;

@@ -5,6 +5,7 @@ import {IBLSApkRegistry} from "./IBLSApkRegistry.sol";
 import {IStakeRegistry} from "./IStakeRegistry.sol";
 import {IIndexRegistry} from "./IIndexRegistry.sol";
 import {ISignatureUtils} from "./ISignatureUtils.sol";
+import {IServiceManager} from "./IServiceManager.sol";
 import {BN254} from "../libraries/BN254.sol";
 
 /// @title IRegistryCoordinator
@@ -170,6 +171,9 @@ interface IRegistryCoordinator {
     function getOperatorSetParams(
         uint8 quorumNumber
     ) external view returns (OperatorSetParam memory);
+
+    /// @notice The service manager (told of every registration and full deregistration).
+    function serviceManager() external view returns (IServiceManager);
 
     /// @notice The stake registry.
     function stakeRegistry() external view returns (IStakeRegistry);

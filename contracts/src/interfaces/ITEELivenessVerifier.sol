@@ -6,7 +6,9 @@ import {BN254} from "../libraries/BN254.sol";
 
 /// @title ITEELivenessVerifier
 /// @notice Keeps, per operator, the enclave its TEE prover runs in and when that enclave was
-///         last attested. An operator is live while attestedAt + validitySeconds > now.
+///         last attested. An operator is live while attestedAt + validitySeconds > now and it
+///         has not left the AVS since (deregistration deletes the record). An enclave address
+///         is the prover of at most one live operator.
 interface ITEELivenessVerifier {
     /// @notice What the enclave binds into REPORTDATA[32:64] as keccak256(abi.encode(ReportData)).
     /// @param pubkey The operator's registered BLS G1 public key.
@@ -51,7 +53,7 @@ interface ITEELivenessVerifier {
     );
     /// @notice An operator's liveness record was deleted.
     /// @param operatorId The operator id.
-    /// @param by Who revoked it.
+    /// @param by Who revoked it (the service manager when the operator deregistered).
     event LivenessRevoked(bytes32 indexed operatorId, address by);
     /// @notice The attestation verifier of a TEE type changed.
     /// @param teeType The TEE type.
@@ -97,10 +99,16 @@ interface ITEELivenessVerifier {
     error InvalidParameter();
     /// @notice The caller may not revoke this operator's liveness.
     error UnauthorizedRevoker(address caller);
+    /// @notice The caller is not the service manager of the registry coordinator.
+    error OnlyServiceManager(address caller);
+    /// @notice The quote's enclave is the prover of another operator that is still live: one
+    ///         enclave cannot stand for several "independent" provers.
+    error EnclaveBoundToOtherOperator(address enclave, bytes32 liveOperatorId);
 
     /// @notice Verifies a quote of the operator's prover and records the operator as live.
     ///         Callable by the operator (the address registered with this BLS key) or the
-    ///         submitter it named. The quote's TEE type comes from its header.
+    ///         submitter it named. The quote's TEE type comes from its header. Reverts with
+    ///         EnclaveBoundToOtherOperator if another operator is live with the same enclave.
     /// @param data The report data the enclave bound into the quote.
     /// @param quote The attestation quote.
     function submitLivenessProof(
@@ -195,6 +203,25 @@ interface ITEELivenessVerifier {
     function revokeLiveness(
         address operator
     ) external;
+
+    /// @notice Deletes the liveness record of an operator that left the AVS (its last quorum),
+    ///         so a later re-registration needs a fresh quote. Called by the service manager
+    ///         from deregisterOperatorFromAVS; emits LivenessRevoked(operatorId, serviceManager).
+    /// @param operator The operator's address.
+    function clearOnDeregistration(
+        address operator
+    ) external;
+
+    /// @notice The service manager allowed to call clearOnDeregistration (the registry
+    ///         coordinator's, fixed at construction).
+    function serviceManager() external view returns (address);
+
+    /// @notice The operator id a live operator holds `enclave` for (0 if no live operator has
+    ///         it as its enclave).
+    /// @param enclave The enclave address.
+    function enclaveOperator(
+        address enclave
+    ) external view returns (bytes32);
 
     /// @notice Sets the attestation verifier of a TEE type (0 disables the type). Owner only.
     /// @param teeType The TEE type (nonzero).

@@ -6,6 +6,7 @@ import {DcapChecks, QuoteResult, TcbStatus} from "../../src/attestation/DcapType
 import {SgxDcapVerifier} from "../../src/attestation/SgxDcapVerifier.sol";
 import {CollateralJson} from "../../src/attestation/lib/CollateralJson.sol";
 import {DcapTestBase} from "./DcapTestBase.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 /// @notice Checks that need collateral Intel never signed: revoked PCK serial, Revoked TCB and
 ///         QE levels, revoked CA certificates, QE identity mismatches, status convergence,
@@ -189,9 +190,11 @@ contract DcapTestPkiTest is DcapTestBase {
     }
 
     function test_policySetters_OnlyOwnerAndEvents() public {
-        vm.expectRevert();
+        bytes memory notOwner =
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(this));
+        vm.expectRevert(notOwner);
         verifier.setMrEnclave(bytes32(uint256(7)), true);
-        vm.expectRevert();
+        vm.expectRevert(notOwner);
         verifier.setAcceptedStatuses(0xff);
         vm.expectEmit(address(verifier));
         emit SgxDcapVerifier.MrSignerAllowed(bytes32(uint256(7)), true);
@@ -315,12 +318,18 @@ contract DcapTestPkiTest is DcapTestBase {
         store.addCertificate(hex"3003020101");
     }
 
+    function _expectMalformed(
+        string memory field
+    ) internal {
+        vm.expectRevert(abi.encodeWithSelector(CollateralJson.CollateralMalformed.selector, field));
+    }
+
     function test_malformedCollateral_Rejected() public {
-        vm.expectRevert();
+        _expectMalformed("tcbLevels (duplicate level)");
         store.addTcbInfo(_pki("tcbinfo_duplicate_levels.json"), tcbSigningId);
-        vm.expectRevert();
+        _expectMalformed("signature");
         store.addTcbInfo('{"tcbInfo":{"version":3},"signature":"00"}', tcbSigningId);
-        vm.expectRevert();
+        _expectMalformed("json (syntax, non-ASCII text or a duplicate member name)");
         store.addQeIdentity("not json", tcbSigningId);
         vm.expectRevert(DcapCollateralStore.CrlMalformed.selector);
         store.addCrl(hex"3000", rootId);
@@ -388,7 +397,14 @@ contract DcapTestPkiTest is DcapTestBase {
 
     function test_uploadOutsideValidity_Rejected() public {
         vm.warp(1_738_200_000); // after the TCB info's nextUpdate (2025-01-29)
-        vm.expectRevert();
+        vm.expectRevert( // issueDate 2024-12-31, nextUpdate 2025-01-30 00:00 UTC
+            abi.encodeWithSelector(
+                DcapCollateralStore.CollateralNotValidNow.selector,
+                uint256(1_735_603_200),
+                uint256(1_738_195_200),
+                uint256(1_738_200_000)
+            )
+        );
         store.addTcbInfo(_pki("tcbinfo_revoked.json"), tcbSigningId);
     }
 }

@@ -6,13 +6,13 @@ import {IMultiProverServiceManager} from "../../src/interfaces/IMultiProverServi
 import {IBLSSignatureChecker} from "../../src/interfaces/IBLSSignatureChecker.sol";
 
 /// @notice Gas of confirmState for 10/50/100 operators (quorum 0, equal stakes, all live) and
-///         0 %, 10 %, 33 % non-signers. Every measured call starts with cold storage and cold
-///         accounts (vm.cool on each contract it touches), as the first call of a transaction
-///         would; the figure is execution gas (what forge --gas-report shows), the tx column
-///         adds 21,000 and the calldata cost. hashToG1 needs a digest-dependent number of
-///         modexp calls, so each cell is measured over 8 different tasks. Prints Markdown rows
-///         (bench/contracts_gas.sh collects them) and checks the issue's budget: 10 operators
-///         without non-signers <= 250,000 gas, each non-signer <= 12,000 more.
+///         0 %, 10 %, 33 % non-signers, as Markdown rows for bench/contracts_gas.sh. The figure
+///         is vm.lastCallGas().gasTotalUsed: run with `forge test --isolate` (as the benchmark
+///         does) every confirmState is its own transaction and this is its gasUsed (21,000,
+///         calldata, cold accounts and storage, refunds); without --isolate it is execution gas
+///         only. hashToG1 needs a digest-dependent number of modexp calls, so each cell is
+///         measured over 8 different tasks. Budgets are compared in the benchmark, not here:
+///         a test that asserts gas fails or passes with the measuring mode.
 contract ConfirmStateGasTest is MpavsFixture {
     uint256 internal constant TASKS = 8;
 
@@ -22,7 +22,6 @@ contract ConfirmStateGasTest is MpavsFixture {
         uint256 minGas;
         uint256 maxGas;
         uint256 sumGas;
-        uint256 txGas;
     }
 
     function test_confirmState_GasTable10() public {
@@ -37,7 +36,51 @@ contract ConfirmStateGasTest is MpavsFixture {
         _table(100);
     }
 
-    function _table(
+    /// @dev Committee 2 asks the MockRollup task validator first: its cost over committee 1.
+    function test_confirmState_GasBatchCommittee() public {
+        _setUpLive(10);
+        Cell memory c;
+        c.minGas = type(uint256).max;
+        for (uint256 t = 0; t < TASKS; t++) {
+            bytes32 batchHash = keccak256(abi.encode("batch", t));
+            vm.prank(address(0x5E0)); // the fixture's sequencer
+            d.rollup.commitBatch(batchHash, uint64(1 + 4 * t), uint64(4 + 4 * t));
+            vm.roll(block.number + 1);
+            IMultiProverServiceManager.StateHeader memory h;
+            h.identifier = 2;
+            h.metadata = abi.encode(uint256(31_338), t, 1 + 4 * t, 4 + 4 * t);
+            h.state = abi.encode(keccak256(abi.encode(t)), keccak256(abi.encode(t + 1)), batchHash);
+            h.referenceBlockNumber = uint32(block.number - 1);
+            IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
+                _signedParams(h, hex"00", _range(0, 10), new uint256[](0));
+            _coolEverything();
+            vm.cool(address(d.rollup));
+            vm.cool(address(d.batchTaskValidator));
+            d.serviceManager.confirmState(h, p);
+            _add(c, vm.lastCallGas().gasTotalUsed);
+            assertTrue(d.serviceManager.isStateConfirmed(2, h.metadata, h.state));
+        }
+        emit log(string.concat(
+                "| 10 | 0 (0 %), committee 2 (MockRollup task validator) | ",
+                vm.toString(c.sumGas / TASKS),
+                " | ",
+                vm.toString(c.minGas),
+                " | ",
+                vm.toString(c.maxGas),
+                " | - |"
+            ));
+    }
+
+    function _add(
+        Cell memory c,
+        uint256 g
+    ) internal pure {
+        c.sumGas += g;
+        if (g < c.minGas) c.minGas = g;
+        if (g > c.maxGas) c.maxGas = g;
+    }
+
+    function _setUpLive(
         uint256 n
     ) internal {
         _setUpSystem(66, n);
@@ -49,6 +92,12 @@ contract ConfirmStateGasTest is MpavsFixture {
             _makeLive(i);
         }
         vm.roll(block.number + 1);
+    }
+
+    function _table(
+        uint256 n
+    ) internal {
+        _setUpLive(n);
 
         uint256[3] memory pct = [uint256(0), 10, 33];
         uint256 base;
@@ -62,9 +111,7 @@ contract ConfirmStateGasTest is MpavsFixture {
             } else {
                 uint256 per = mean > base ? (mean - base) / m : 0;
                 perNonSigner = vm.toString(per);
-                assertLe(per, 12_000); // the issue's budget per non-signer
             }
-            if (n == 10 && k == 0) assertLe(c.maxGas, 250_000); // the issue's budget
             emit log(string.concat(
                     "| ",
                     vm.toString(n),
@@ -80,8 +127,6 @@ contract ConfirmStateGasTest is MpavsFixture {
                     vm.toString(c.maxGas),
                     " | ",
                     perNonSigner,
-                    " | ",
-                    vm.toString(c.txGas / TASKS),
                     " |"
                 ));
         }
@@ -101,22 +146,8 @@ contract ConfirmStateGasTest is MpavsFixture {
                 _signedParams(h, hex"00", _range(0, n), nonSigners);
             _coolEverything();
             d.serviceManager.confirmState(h, p);
-            uint256 g = vm.lastCallGas().gasTotalUsed;
+            _add(c, vm.lastCallGas().gasTotalUsed);
             assertTrue(d.serviceManager.isStateConfirmed(1, h.metadata, h.state));
-            c.sumGas += g;
-            if (g < c.minGas) c.minGas = g;
-            if (g > c.maxGas) c.maxGas = g;
-            c.txGas += g + 21_000
-                + _calldataGas(abi.encodeCall(d.serviceManager.confirmState, (h, p)));
-        }
-    }
-
-    /// @dev 4 gas per zero byte, 16 per other byte (the standard calldata price).
-    function _calldataGas(
-        bytes memory data
-    ) internal pure returns (uint256 g) {
-        for (uint256 i = 0; i < data.length; i++) {
-            g += data[i] == 0 ? 4 : 16;
         }
     }
 

@@ -104,6 +104,9 @@ contract DeployTest is Test {
         RegistryCoordinator rc =
             RegistryCoordinator(vm.parseJsonAddress(json, ".registryCoordinator"));
         assertEq(uint256(sm.maxReferenceBlockAge()), 321);
+        // Committee 2 checks batches against the mock rollup; committee 1 has no validator.
+        assertEq(address(sm.taskValidator(2)), vm.parseJsonAddress(json, ".batchTaskValidator"));
+        assertEq(address(sm.taskValidator(1)), address(0));
         assertEq(sm.getCommittee(1).thresholdPercentages, hex"4b");
         assertEq(address(sm.livenessVerifier()), address(lv));
         assertEq(address(lv.attestationVerifier(TEE.INTEL_SGX)), address(sgx));
@@ -134,7 +137,7 @@ contract DeployTest is Test {
     function _checkAddresses(
         string memory json
     ) internal view {
-        string[13] memory keys = [
+        string[14] memory keys = [
             ".stakeToken",
             ".restakingVault",
             ".avsDirectory",
@@ -144,6 +147,7 @@ contract DeployTest is Test {
             ".operatorStateRetriever",
             ".serviceManagerImpl",
             ".mockRollup",
+            ".batchTaskValidator",
             ".teeLivenessVerifier",
             ".sgxAttestationVerifier",
             ".dcapCollateralStore",
@@ -166,7 +170,7 @@ contract DeployTest is Test {
         cfg.maxOperatorCount = 7;
         cfg.minimumStake = 5;
         cfg.thresholdPercentage = 60;
-        cfg.withdrawalDelayBlocks = 3;
+        cfg.withdrawalDelayBlocks = 14;
         cfg.livenessValiditySeconds = 99;
         cfg.livenessMaxBlockAge = 12;
         cfg.maxReferenceBlockAge = 13;
@@ -245,6 +249,23 @@ contract DeployTest is Test {
         vm.expectRevert(
             abi.encodeWithSelector(
                 MpavsDeployer.DeployConfigInvalid.selector, "SGX attestation verifier has no code"
+            )
+        );
+        script.deployWithoutBroadcast(cfg, "unused");
+    }
+
+    /// @dev Issue 10 item 1: a reference window as long as the withdrawal delay is refused
+    ///      before anything is deployed.
+    function test_deploy_RevertWhen_ReferenceWindowNotBelowWithdrawalDelay() public {
+        Deploy script = new Deploy();
+        Deploy.SystemConfig memory cfg;
+        cfg.mode = Deploy.AttestationMode.Existing;
+        cfg.avs = _avsConfig(address(script));
+        cfg.avs.withdrawalDelayBlocks = cfg.avs.maxReferenceBlockAge;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                MpavsDeployer.DeployConfigInvalid.selector,
+                "the reference block window (MPAVS_MAX_REFERENCE_BLOCK_AGE) must be shorter than the withdrawal delay (MPAVS_WITHDRAWAL_DELAY_BLOCKS)"
             )
         );
         script.deployWithoutBroadcast(cfg, "unused");

@@ -121,7 +121,7 @@ contract BLSSignatureCheckerTest is MpavsFixture {
 
     function test_checkSignatures_RevertWhen_StaleStakesForbidden() public {
         d.serviceManager.setStaleStakesForbidden(true);
-        vm.roll(block.number + 20); // withdrawal delay is 10 blocks; stakes were never refreshed
+        vm.roll(block.number + 210); // withdrawal delay is 200 blocks; stakes never refreshed
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p = _valid(MSG, new uint256[](0));
         vm.expectRevert(IBLSSignatureChecker.StaleStakesForbidden.selector);
         _check(p);

@@ -20,7 +20,12 @@ import {IAVSDirectory} from "../../src/interfaces/IAVSDirectory.sol";
 import {
     ITransparentUpgradeableProxy
 } from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
+import {
+    TransparentUpgradeableProxy
+} from "@openzeppelin/contracts/proxy/transparent/TransparentUpgradeableProxy.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {BitmapUtils} from "../../src/libraries/BitmapUtils.sol";
+import {ITaskValidator} from "../../src/interfaces/ITaskValidator.sol";
 
 /// @notice confirmState and the service manager's configuration. Ten operators with stakes
 ///         1..10 ether (total 55) in quorum 0, all live; committees 1 and 2 at 67 %.
@@ -174,7 +179,12 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
             _signedParams(h, Q0, _range(0, N), new uint256[](0));
         vm.warp(block.timestamp + 3600);
-        vm.expectRevert(); // every signer expired at once; the first one is reported
+        // Every signer expired at once; the first in the quorum's list (operator 0) is reported.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.SignerNotLive.selector, ops[0].id, uint8(0)
+            )
+        );
         d.serviceManager.confirmState(h, p);
         // A fresh proof of every operator but one: that one is reported.
         for (uint256 i = 0; i < N; i++) {
@@ -293,19 +303,27 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         bad.state = hex"01";
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
             _signedParams(bad, Q0, _range(0, N), _range(5, N));
-        vm.expectRevert();
+        vm.expectRevert( // operators 0..4 sign 1 + 2 + 3 + 4 + 5 ether of 55
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.InsufficientSignedStake.selector,
+                uint8(0),
+                uint96(15 ether),
+                uint96(55 ether),
+                uint8(67)
+            )
+        );
         d.serviceManager.confirmState(bad, p);
         assertEq(d.serviceManager.conflictCount(1, h.metadata), 0);
     }
 
     function test_confirmState_EmitsStateConfirmed() public {
-        IMultiProverServiceManager.StateHeader memory h = _header(2, 18, _ref());
+        IMultiProverServiceManager.StateHeader memory h = _header(1, 18, _ref());
         uint256[] memory ns = _one(2);
         IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
             _signedParams(h, Q0, _range(0, N), ns);
         vm.expectEmit(address(d.serviceManager));
         emit IMultiProverServiceManager.StateConfirmed(
-            2,
+            1,
             keccak256(h.metadata),
             keccak256(h.state),
             h.metadata,
@@ -387,6 +405,161 @@ contract MultiProverServiceManagerTest is MpavsFixture {
             )
         );
         d.serviceManager.confirmState(h2, p);
+    }
+
+    /// @dev Issue 10 item 9: a committee whose quorum has no operators verifies an empty
+    ///      aggregate (zero keys, zero signature) with 0 of 0 stake signed; the `signed == 0`
+    ///      guard is all that stops it from confirming an arbitrary state.
+    function test_confirmState_RevertWhen_QuorumHasNoOperators() public {
+        _createQuorum(1);
+        d.serviceManager.setQuorumTeeType(1, TEE.INTEL_SGX);
+        d.serviceManager.setCommittee(3, hex"01", hex"43", "empty quorum");
+        // Operator 0 joins quorum 1 and leaves it again: no operators left.
+        ISignatureUtils.SignatureWithSaltAndExpiry memory none;
+        IBLSApkRegistry.PubkeyRegistrationParams memory kp = _pubkeyParams(ops[0]);
+        vm.prank(ops[0].addr);
+        d.registryCoordinator.registerOperator(hex"01", "socket", kp, none);
+        vm.roll(block.number + 1);
+        vm.prank(ops[0].addr);
+        d.registryCoordinator.deregisterOperator(hex"01");
+        vm.roll(block.number + 2);
+        IMultiProverServiceManager.StateHeader memory h = _header(3, 26, _ref());
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
+            _signedParams(h, hex"01", new uint256[](0), new uint256[](0));
+        (IBLSSignatureChecker.QuorumStakeTotals memory totals,) = d.serviceManager
+            .checkSignatures(
+                d.serviceManager.stateHeaderDigest(h), hex"01", h.referenceBlockNumber, p
+            );
+        assertEq(totals.totalStakeForQuorum[0], 0); // the empty aggregate verifies
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.InsufficientSignedStake.selector,
+                uint8(1),
+                uint96(0),
+                uint96(0),
+                uint8(67)
+            )
+        );
+        d.serviceManager.confirmState(h, p);
+        assertEq(d.serviceManager.confirmedStateHash(3, h.metadata), bytes32(0));
+    }
+
+    /// @dev Issue 10 item 2: an operator that deregisters and registers again is not live
+    ///      until it submits a new quote; its old liveness record died with its registration.
+    function test_confirmState_RevertWhen_ReRegisteredOperatorNotReattested() public {
+        vm.prank(ops[4].addr);
+        d.registryCoordinator.deregisterOperator(Q0);
+        assertFalse(d.livenessVerifier.isLive(ops[4].id));
+        vm.roll(block.number + 1);
+        _registerStaked(4, Q0, bytes32(uint256(0x4444)));
+        vm.roll(block.number + 1);
+        assertFalse(d.livenessVerifier.isLive(ops[4].id));
+        IMultiProverServiceManager.StateHeader memory h = _header(1, 27, _ref());
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
+            _signedParams(h, Q0, _range(0, N), new uint256[](0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.SignerNotLive.selector, ops[4].id, uint8(0)
+            )
+        );
+        d.serviceManager.confirmState(h, p);
+        _makeLive(4); // a fresh quote makes it count again
+        d.serviceManager.confirmState(h, p);
+        assertTrue(d.serviceManager.isStateConfirmed(1, h.metadata, h.state));
+    }
+
+    // ---- task validator (MockRollup batches, committee 2) ----
+
+    /// @dev metadata and state of committee 2 (docs/protocol.md section 1).
+    function _batchHeader(
+        uint256 chainId,
+        uint256 index,
+        uint256 first,
+        uint256 last,
+        bytes32 batchHash
+    ) internal view returns (IMultiProverServiceManager.StateHeader memory h) {
+        h.identifier = 2;
+        h.metadata = abi.encode(chainId, index, first, last);
+        h.state = abi.encode(keccak256("prev"), keccak256("post"), batchHash);
+        h.referenceBlockNumber = _ref();
+    }
+
+    function _confirmBatch(
+        IMultiProverServiceManager.StateHeader memory h
+    ) internal {
+        d.serviceManager.confirmState(h, _signedParams(h, Q0, _range(0, N), new uint256[](0)));
+    }
+
+    function _expectTaskNotValid(
+        IMultiProverServiceManager.StateHeader memory h
+    ) internal {
+        IBLSSignatureChecker.NonSignerStakesAndSignature memory p =
+            _signedParams(h, Q0, _range(0, N), new uint256[](0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.TaskNotValid.selector,
+                uint256(2),
+                keccak256(h.metadata),
+                keccak256(h.state)
+            )
+        );
+        d.serviceManager.confirmState(h, p);
+    }
+
+    /// @dev Issue 10 item 1: stake enough to confirm cannot confirm a made-up state for a batch
+    ///      that was never committed (no honest state could ever contest it), nor a state whose
+    ///      batch hash or block range is not the committed one.
+    function test_confirmState_RevertWhen_BatchNotCommitted() public {
+        bytes32 batchHash = keccak256("batch 0");
+        _expectTaskNotValid(_batchHeader(31_338, 0, 1, 4, batchHash)); // nothing committed yet
+        vm.prank(address(0x5E0)); // the sequencer
+        d.rollup.commitBatch(batchHash, 1, 4);
+        vm.roll(block.number + 1);
+        _expectTaskNotValid(_batchHeader(31_338, 0, 1, 4, keccak256("other data")));
+        _expectTaskNotValid(_batchHeader(31_338, 0, 1, 5, batchHash));
+        _expectTaskNotValid(_batchHeader(31_338, 0, 2, 4, batchHash));
+        _expectTaskNotValid(_batchHeader(31_339, 0, 1, 4, batchHash));
+        _expectTaskNotValid(_batchHeader(31_338, 1, 5, 8, batchHash)); // next batch, not yet
+        IMultiProverServiceManager.StateHeader memory h = _batchHeader(31_338, 0, 1, 4, batchHash);
+        h.metadata = abi.encodePacked(h.metadata, bytes1(0)); // not the 128-byte encoding
+        _expectTaskNotValid(h);
+        h = _batchHeader(31_338, 0, 1, 4, batchHash);
+        _confirmBatch(h);
+        assertTrue(d.serviceManager.isStateConfirmed(2, h.metadata, h.state));
+        // A different state of the real batch is still recorded as a conflict.
+        IMultiProverServiceManager.StateHeader memory other = h;
+        other.state = abi.encode(keccak256("prev"), keccak256("another post"), batchHash);
+        _confirmBatch(other);
+        assertEq(d.serviceManager.conflictCount(2, h.metadata), 1);
+    }
+
+    function test_setTaskValidator_SetsKeepsAndClears() public {
+        ITaskValidator v = d.serviceManager.taskValidator(2);
+        assertEq(address(v), address(d.batchTaskValidator));
+        assertEq(address(d.serviceManager.taskValidator(1)), address(0));
+        // Replacing the committee's quorums keeps its validator.
+        d.serviceManager.setCommittee(2, Q0, hex"50", "L2 batch");
+        _expectTaskNotValid(_batchHeader(31_338, 0, 1, 4, keccak256("x")));
+        vm.expectEmit(address(d.serviceManager));
+        emit IMultiProverServiceManager.TaskValidatorUpdated(2, address(v), address(0));
+        d.serviceManager.setTaskValidator(2, ITaskValidator(address(0)));
+        _confirmBatch(_batchHeader(31_338, 0, 1, 4, keccak256("x"))); // no check any more
+        d.serviceManager.setTaskValidator(2, v);
+        vm.expectEmit(address(d.serviceManager));
+        emit IMultiProverServiceManager.TaskValidatorUpdated(2, address(v), address(0));
+        d.serviceManager.removeCommittee(2);
+        assertEq(address(d.serviceManager.taskValidator(2)), address(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.CommitteeNotFound.selector, uint256(2)
+            )
+        );
+        d.serviceManager.setTaskValidator(2, v);
+        vm.prank(address(0xBAD));
+        vm.expectRevert(
+            abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(0xBAD))
+        );
+        d.serviceManager.setTaskValidator(1, v);
     }
 
     // ---- digest ----
@@ -515,7 +688,7 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         d.serviceManager.setCommittee(5, Q0, hex"4343", "length mismatch");
         vm.expectRevert(IMultiProverServiceManager.InvalidCommittee.selector);
         d.serviceManager.setCommittee(5, "", "", "empty");
-        vm.expectRevert(); // quorum 1 does not exist
+        vm.expectRevert(BitmapUtils.BitmapValueTooLarge.selector); // quorum 1 does not exist
         d.serviceManager.setCommittee(5, hex"01", hex"43", "unknown quorum");
         _createQuorum(1);
         vm.expectRevert(IMultiProverServiceManager.InvalidCommittee.selector);
@@ -550,6 +723,36 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         d.serviceManager.removeCommittee(44);
     }
 
+    /// @dev Issue 10 item 1: the reference window must stay below the vault's withdrawal delay
+    ///      (200 blocks in the fixture), in the setter and at initialisation.
+    function test_setMaxReferenceBlockAge_RevertWhen_NotBelowWithdrawalDelay() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.ReferenceWindowNotBelowWithdrawalDelay.selector,
+                uint32(200),
+                uint256(200)
+            )
+        );
+        d.serviceManager.setMaxReferenceBlockAge(200);
+        d.serviceManager.setMaxReferenceBlockAge(199);
+        assertEq(d.serviceManager.maxReferenceBlockAge(), 199);
+        ITEELivenessVerifier lv = d.serviceManager.livenessVerifier();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMultiProverServiceManager.ReferenceWindowNotBelowWithdrawalDelay.selector,
+                uint32(600),
+                uint256(200)
+            )
+        );
+        new TransparentUpgradeableProxy(
+            d.serviceManagerImpl,
+            address(this),
+            abi.encodeCall(
+                MultiProverServiceManager.initialize, (address(this), address(0), lv, 600)
+            )
+        );
+    }
+
     function test_setters_UpdateValues() public {
         d.serviceManager.setMaxReferenceBlockAge(7);
         assertEq(d.serviceManager.maxReferenceBlockAge(), 7);
@@ -559,6 +762,14 @@ contract MultiProverServiceManagerTest is MpavsFixture {
         assertEq(d.serviceManager.pauser(), address(0x1234));
         vm.expectRevert(IMultiProverServiceManager.InvalidParameter.selector);
         d.serviceManager.setLivenessVerifier(ITEELivenessVerifier(address(0)));
+        // A verifier made for another deployment would block deregistrations here.
+        Deployment memory mine = d;
+        Deployment memory other = _deployMpavs(_config(67));
+        vm.expectRevert(IMultiProverServiceManager.InvalidParameter.selector);
+        mine.serviceManager
+            .setLivenessVerifier(ITEELivenessVerifier(address(other.livenessVerifier)));
+        vm.expectRevert(IMultiProverServiceManager.InvalidParameter.selector);
+        mine.serviceManager.setTaskValidator(2, ITaskValidator(address(0x7A5C)));
         d.serviceManager.setStaleStakesForbidden(true);
         assertTrue(d.serviceManager.staleStakesForbidden());
     }

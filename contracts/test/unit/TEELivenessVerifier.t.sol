@@ -303,7 +303,7 @@ contract TEELivenessVerifierTest is MpavsFixture {
         ITEELivenessVerifier.ReportData memory r = _reportData(1);
         bytes memory q = _validQuote(1, r);
         q[q.length - 2] ^= 0x01; // corrupt the simulated quote signature
-        vm.expectRevert();
+        vm.expectPartialRevert(MockAttestationVerifier.BadQuoteSignature.selector);
         _submit(1, r, q);
         assertFalse(lv.isLive(ops[1].id));
         assertFalse(lv.isQuoteUsed(lv.quoteId(q)));
@@ -348,6 +348,108 @@ contract TEELivenessVerifierTest is MpavsFixture {
         _submit(1, r, _quote(0, address(0xE2), keccak256(abi.encode(r))));
         assertTrue(lv.verifyLivenessProof(ops[1].addr, address(0xE2)));
         assertFalse(lv.verifyLivenessProof(ops[1].addr, _enclave(1)));
+    }
+
+    /// @dev Issue 10 item 3: one enclave cannot be the prover of two live operators, because
+    ///      an enclave binds whatever report data it is handed.
+    function test_submitLivenessProof_RevertWhen_EnclaveLiveForOtherOperator() public {
+        _makeLive(1);
+        ITEELivenessVerifier.ReportData memory r = _reportData(2);
+        bytes memory q = _quote(0, _enclave(1), keccak256(abi.encode(r)));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITEELivenessVerifier.EnclaveBoundToOtherOperator.selector, _enclave(1), ops[1].id
+            )
+        );
+        _submit(2, r, q);
+        assertFalse(lv.isLive(ops[2].id));
+        assertEq(lv.enclaveOperator(_enclave(1)), ops[1].id);
+        // The holder itself re-attests with it as often as it likes.
+        vm.roll(block.number + 1);
+        _makeLive(1);
+        assertEq(lv.enclaveOperator(_enclave(1)), ops[1].id);
+    }
+
+    function test_submitLivenessProof_FreesEnclaveWhenHolderStopsBeingLive() public {
+        // Revoked: free at once.
+        _makeLive(1);
+        vm.prank(ops[1].addr);
+        lv.revokeLiveness(ops[1].addr);
+        assertEq(lv.enclaveOperator(_enclave(1)), bytes32(0));
+        ITEELivenessVerifier.ReportData memory r = _reportData(2);
+        _submit(2, r, _quote(0, _enclave(1), keccak256(abi.encode(r))));
+        assertTrue(lv.verifyLivenessProof(ops[2].addr, _enclave(1)));
+        // The old holder cannot take it back while operator 2 is live with it.
+        vm.roll(block.number + 1);
+        r = _reportData(1);
+        bytes memory q = _quote(0, _enclave(1), keccak256(abi.encode(r)));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITEELivenessVerifier.EnclaveBoundToOtherOperator.selector, _enclave(1), ops[2].id
+            )
+        );
+        _submit(1, r, q);
+        // Moved to another enclave: the old one is free.
+        r = _reportData(2);
+        _submit(2, r, _quote(0, address(0xE2), keccak256(abi.encode(r))));
+        assertEq(lv.enclaveOperator(_enclave(1)), bytes32(0));
+        _submit(1, _reportData(1), _quote(0, _enclave(1), keccak256(abi.encode(_reportData(1)))));
+        // Expired: free.
+        vm.warp(block.timestamp + 3600);
+        assertEq(lv.enclaveOperator(_enclave(1)), bytes32(0));
+        vm.roll(block.number + 1);
+        r = _reportData(3);
+        _submit(3, r, _quote(0, _enclave(1), keccak256(abi.encode(r))));
+        assertEq(lv.enclaveOperator(_enclave(1)), ops[3].id);
+    }
+
+    /// @dev Issue 10 item 2: leaving the AVS deletes the liveness record (and frees the
+    ///      enclave), so re-registering needs a new quote.
+    function test_deregisterOperator_ClearsLiveness() public {
+        _makeLive(1);
+        uint32 number = _numbers(_one(1))[0];
+        vm.expectEmit(address(lv));
+        emit ITEELivenessVerifier.LivenessRevoked(ops[1].id, address(d.serviceManager));
+        vm.prank(ops[1].addr);
+        d.registryCoordinator.deregisterOperator(hex"00");
+        assertFalse(lv.isLive(ops[1].id));
+        assertFalse(lv.isLiveNumber(number, TEE.INTEL_SGX));
+        assertFalse(lv.verifyLivenessProof(ops[1].addr, _enclave(1)));
+        assertEq(lv.getLivenessRecord(ops[1].id).enclave, address(0));
+        assertEq(lv.enclaveOperator(_enclave(1)), bytes32(0));
+        vm.roll(block.number + 1);
+        _registerStaked(1, hex"00", bytes32(uint256(0x1111)));
+        assertFalse(lv.isLive(ops[1].id));
+        assertFalse(lv.isLiveNumber(number, TEE.INTEL_SGX));
+    }
+
+    function test_clearOnDeregistration_RevertWhen_NotServiceManager() public {
+        _makeLive(1);
+        vm.prank(ops[1].addr);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITEELivenessVerifier.OnlyServiceManager.selector, ops[1].addr)
+        );
+        lv.clearOnDeregistration(ops[1].addr);
+        assertTrue(lv.isLive(ops[1].id));
+    }
+
+    /// @dev Issue 10 item 14: the prover URL hash is keccak256 of the URL's bytes, as C's
+    ///      mp_liveness_url_hash (tests/unit/test_avs.c has the same vectors).
+    function test_proverUrlHash_MatchesCDefinition() public view {
+        assertEq(
+            _proverUrlHash("http://prover-0:8545"),
+            0xe98d94b834976fc0e13bdd002a08177beb9a28a71a7c376c7868e050347f98b0
+        );
+        ITEELivenessVerifier.ReportData memory r;
+        r.pubkey = ops[0].pk1;
+        r.referenceBlockNumber = 12_345;
+        r.referenceBlockHash = bytes32(type(uint256).max / 0xff * 0xab);
+        r.proverUrlHash = _proverUrlHash("http://prover-0:8545");
+        assertEq(
+            keccak256(abi.encode(r)),
+            0xaa91ce793bfce5836750efc20811b7926b3dbd0a373d845a2728aa16b2d0bb12
+        );
+        assertEq(_reportData(3).proverUrlHash, keccak256("http://prover-3"));
     }
 
     function test_revokeLiveness_ByOperatorOrOwner() public {

@@ -76,7 +76,7 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         cfg.maxOperatorCount = 200;
         cfg.minimumStake = 1e18;
         cfg.thresholdPercentage = threshold;
-        cfg.withdrawalDelayBlocks = 10;
+        cfg.withdrawalDelayBlocks = 200; // above the reference window, as the contract requires
         cfg.livenessValiditySeconds = 3600;
         cfg.livenessMaxBlockAge = 256;
         cfg.maxReferenceBlockAge = 100;
@@ -183,8 +183,14 @@ abstract contract MpavsFixture is Test, MpavsDeployer {
         r.pubkey = ops[i].pk1;
         r.referenceBlockNumber = block.number - 1;
         r.referenceBlockHash = blockhash(block.number - 1);
-        r.proverUrlHash =
-            keccak256(abi.encodePacked("MultiProverAVS", "http://prover-", vm.toString(i)));
+        r.proverUrlHash = _proverUrlHash(string.concat("http://prover-", vm.toString(i)));
+    }
+
+    /// @dev docs/protocol.md section 4: keccak256 of the URL's bytes, as mp_liveness_url_hash.
+    function _proverUrlHash(
+        string memory url
+    ) internal pure returns (bytes32) {
+        return keccak256(bytes(url));
     }
 
     /// @dev A simulated quote for MockAttestationVerifier: header (TEE type, unique nonce), a

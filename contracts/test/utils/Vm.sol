@@ -105,6 +105,10 @@ interface Vm {
     function expectRevert(
         bytes calldata revertData
     ) external;
+    /// @dev Expects a revert whose data starts with this selector (custom error, any arguments).
+    function expectPartialRevert(
+        bytes4 revertData
+    ) external;
     function expectEmit() external;
     function expectEmit(
         address emitter

@@ -10,8 +10,8 @@
 #include "mpavs/bn254_g1.h"
 #include "mpavs/bn254_g2.h"
 #include "mpavs/ethrpc.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
-#include "mpavs/mem.h"
 #include "mpavs/u256.h"
 
 #include <jansson.h>

@@ -8,6 +8,7 @@
 */
 #include "mpavs/keystore.h"
 #include "mpavs/address.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/mem.h"
@@ -19,11 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SALT         256
-#define MAX_CIPHERTEXT   1024
-#define MAX_SCRYPT_MEM   (1ull << 30)
-#define MAX_SCRYPT_P     64
-#define MAX_PBKDF2_ITERS 10000000u
+#define MAX_SALT       256
+#define MAX_CIPHERTEXT 1024
 
 typedef struct ks_crypto {
     mp_keystore_params params;
@@ -102,6 +100,20 @@ static int get_hex_exact(uint8_t *out, size_t len, const json_t *obj, const char
     return MP_OK;
 }
 
+/* The work cap of keystore.h, which also caps memory: 128*n*r <= 128*n*r*p <= 256 MiB.
+ * code is PARSE for a file, INVALID for a caller's parameters. n <= 2^32 and
+ * r, p <= 1024 (checked before) keep the product below 2^64. */
+static int scrypt_caps(const mp_keystore_params *p, int code, mp_err *err)
+{
+    uint64_t work = p->n * p->r * p->p;
+    if (work > MP_KEYSTORE_MAX_SCRYPT_WORK)
+        return MP_FAIL(err, code,
+                       "keystore: scrypt work n*r*p = %llu is over the cap 2^21 (geth's standard "
+                       "n=2^18, r=8, p=1)",
+                       (unsigned long long)work);
+    return MP_OK;
+}
+
 static int parse_scrypt(ks_crypto *c, const json_t *kp, mp_err *err)
 {
     const char *P = "crypto.kdfparams.";
@@ -110,14 +122,12 @@ static int parse_scrypt(ks_crypto *c, const json_t *kp, mp_err *err)
     if (n & (n - 1))
         return MP_FAIL(err, MP_ERR_PARSE, "keystore: crypto.kdfparams.n must be a power of two");
     MP_TRY(get_uint(&r, kp, P, "r", 1, 1024, err));
-    MP_TRY(get_uint(&p, kp, P, "p", 1, MAX_SCRYPT_P, err));
-    if (128 * r * n > MAX_SCRYPT_MEM)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: scrypt n*r asks for more than 1 GiB");
+    MP_TRY(get_uint(&p, kp, P, "p", 1, 1024, err));
     c->params.kdf = MP_KDF_SCRYPT;
     c->params.n = n;
     c->params.r = (uint32_t)r;
     c->params.p = (uint32_t)p;
-    return MP_OK;
+    return scrypt_caps(&c->params, MP_ERR_PARSE, err);
 }
 
 static int parse_pbkdf2(ks_crypto *c, const json_t *kp, mp_err *err)
@@ -130,7 +140,12 @@ static int parse_pbkdf2(ks_crypto *c, const json_t *kp, mp_err *err)
                        "keystore: crypto.kdfparams.prf \"%.20s\" is not "
                        "hmac-sha256",
                        prf);
-    MP_TRY(get_uint(&iters, kp, "crypto.kdfparams.", "c", 1, MAX_PBKDF2_ITERS, err));
+    MP_TRY(get_uint(&iters, kp, "crypto.kdfparams.", "c", 1, UINT32_MAX, err));
+    if (iters > MP_KEYSTORE_MAX_PBKDF2_ITERS)
+        return MP_FAIL(err, MP_ERR_PARSE,
+                       "keystore: crypto.kdfparams.c = %llu PBKDF2 iterations is over the cap "
+                       "2^18 (what geth and eigenlayer-cli write)",
+                       (unsigned long long)iters);
     c->params.kdf = MP_KDF_PBKDF2;
     c->params.c = (uint32_t)iters;
     return MP_OK;
@@ -248,13 +263,13 @@ int mp_keystore_decrypt(mp_buf *secret, const json_t *crypto, const char *passwo
 
 static int check_params(const mp_keystore_params *p, mp_err *err)
 {
-    bool ok = p->kdf == MP_KDF_PBKDF2
-                  ? p->c >= 1 && p->c <= MAX_PBKDF2_ITERS
-                  : p->kdf == MP_KDF_SCRYPT && p->n >= 2 && !(p->n & (p->n - 1)) && p->r >= 1 &&
-                        p->p >= 1 && p->p <= MAX_SCRYPT_P && 128 * p->r * p->n <= MAX_SCRYPT_MEM;
+    bool ok = p->kdf == MP_KDF_PBKDF2 ? p->c >= 1 && p->c <= MP_KEYSTORE_MAX_PBKDF2_ITERS
+                                      : p->kdf == MP_KDF_SCRYPT && p->n >= 2 &&
+                                            p->n <= (1ull << 32) && !(p->n & (p->n - 1)) &&
+                                            p->r >= 1 && p->r <= 1024 && p->p >= 1 && p->p <= 1024;
     if (!ok)
         return MP_FAIL(err, MP_ERR_INVALID, "keystore: KDF parameters out of range");
-    return MP_OK;
+    return p->kdf == MP_KDF_SCRYPT ? scrypt_caps(p, MP_ERR_INVALID, err) : MP_OK;
 }
 
 static json_t *hex_json(const uint8_t *p, size_t n)

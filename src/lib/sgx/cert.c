@@ -13,7 +13,7 @@
 ** key (imported from x||y, which checks the point is on the curve).
 */
 #include "mpavs/collateral.h"
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 #include "sgx/sgx_util.h"
 
 #include <openssl/pem.h>

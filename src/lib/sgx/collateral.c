@@ -2,7 +2,7 @@
 ** collateral.c: loading a verification's collateral from files and freeing it.
 */
 #include "mpavs/collateral.h"
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 ** signatures checked with the issuer's key; revocation by serial number.
 */
 #include "mpavs/collateral.h"
-#include "mpavs/mem.h"
+#include "mpavs/file.h"
 #include "sgx/sgx_util.h"
 
 #include <openssl/pem.h>

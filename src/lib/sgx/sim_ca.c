@@ -8,6 +8,7 @@
 ** simulated QE's signatures.
 */
 #include "mpavs/dcap.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/keccak.h"
 #include "mpavs/mem.h"

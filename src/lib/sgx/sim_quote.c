@@ -6,8 +6,8 @@
 ** Parameters of the simulated platform and QE come from the directory's sim.json.
 */
 #include "mpavs/dcap.h"
+#include "mpavs/file.h"
 #include "mpavs/hex.h"
-#include "mpavs/mem.h"
 #include "mpavs/quote.h"
 #include "mpavs/sgxsim.h"
 #include "sgx/sgx_util.h"

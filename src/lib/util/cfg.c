@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cfg_int.h"
+
 #define CFG_MAX_FILE (1u << 20)
 
 static char **str_field(void *cfg, const mp_cfg_opt *o)
@@ -84,6 +86,10 @@ static int set_from_text(void *cfg, const mp_cfg_opt *o, const char *text, const
                            o->name, text);
         return set_int(cfg, o, v, from, err);
     }
+    default:
+        if (mp_cfg_typed_handles(o->type))
+            return mp_cfg_typed_set_text(cfg, o, text, from, err);
+        break;
     case MP_CFG_BOOL:
         if (!strcmp(text, "true") || !strcmp(text, "1") || !strcmp(text, "yes"))
             *bool_field(cfg, o) = true;
@@ -116,8 +122,12 @@ static int set_from_json(void *cfg, const mp_cfg_opt *o, json_t *v, const char *
         *bool_field(cfg, o) = json_is_true(v);
         return MP_OK;
     }
+    if (json_is_array(v))
+        return mp_cfg_typed_set_array(cfg, o, v, path, err);
     static const char *const type_names[] = {"a string", "an integer", "a boolean"};
-    return MP_FAIL(err, MP_ERR_INVALID, "%s: %s must be %s", path, o->name, type_names[o->type]);
+    const char *want =
+        mp_cfg_typed_handles(o->type) ? mp_cfg_typed_expects(o->type) : type_names[o->type];
+    return MP_FAIL(err, MP_ERR_INVALID, "%s: %s must be %s", path, o->name, want);
 }
 
 static int load_file(const mp_cfg_spec *spec, void *cfg, const char *path, mp_err *err)
@@ -127,6 +137,8 @@ static int load_file(const mp_cfg_spec *spec, void *cfg, const char *path, mp_er
     if (root == NULL)
         return MP_FAIL(err, MP_ERR_PARSE, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
     int rc = MP_OK;
+    char from[300];
+    snprintf(from, sizeof from, "config file %s", path);
     if (!json_is_object(root)) {
         rc = MP_FAIL(err, MP_ERR_PARSE, "%s: the config must be a JSON object", path);
         goto done;
@@ -140,7 +152,7 @@ static int load_file(const mp_cfg_spec *spec, void *cfg, const char *path, mp_er
             rc = MP_FAIL(err, MP_ERR_INVALID, "%s: unknown option \"%s\"", path, key);
             goto done;
         }
-        if ((rc = set_from_json(cfg, o, val, path, err)) != MP_OK)
+        if ((rc = set_from_json(cfg, o, val, from, err)) != MP_OK)
             goto done;
     }
 done:
@@ -159,11 +171,12 @@ static void env_name(char *out, size_t cap, const char *prefix, const char *name
 static int load_env(const mp_cfg_spec *spec, void *cfg, mp_err *err)
 {
     for (size_t i = 0; i < spec->nopts; i++) {
-        char name[128];
+        char name[128], from[140];
         env_name(name, sizeof name, spec->env_prefix, spec->opts[i].name);
         const char *v = getenv(name);
+        snprintf(from, sizeof from, "env %s", name);
         if (v != NULL)
-            MP_TRY(set_from_text(cfg, &spec->opts[i], v, name, err));
+            MP_TRY(set_from_text(cfg, &spec->opts[i], v, from, err));
     }
     return MP_OK;
 }
@@ -208,8 +221,10 @@ static int parse_flag(const mp_cfg_spec *spec, void *cfg, int argc, char **argv,
     if (o == NULL)
         return MP_FAIL(err, MP_ERR_INVALID, "%s: unknown option --%.*s (see --help)", spec->prog,
                        (int)nlen, arg);
+    char from[80];
+    snprintf(from, sizeof from, "flag --%.*s", (int)(nlen < 64 ? nlen : 64), arg);
     if (eq)
-        return set_from_text(cfg, o, eq + 1, "command line", err);
+        return set_from_text(cfg, o, eq + 1, from, err);
     if (o->type == MP_CFG_BOOL) {
         *bool_field(cfg, o) = true;
         return MP_OK;
@@ -217,14 +232,17 @@ static int parse_flag(const mp_cfg_spec *spec, void *cfg, int argc, char **argv,
     if (*i + 1 >= argc)
         return MP_FAIL(err, MP_ERR_INVALID, "%s: option --%s needs a value", spec->prog, arg);
     *i += 1;
-    return set_from_text(cfg, o, argv[*i], "command line", err);
+    return set_from_text(cfg, o, argv[*i], from, err);
 }
 
 static int check_required(const mp_cfg_spec *spec, void *cfg, mp_err *err)
 {
     for (size_t i = 0; i < spec->nopts; i++) {
         const mp_cfg_opt *o = &spec->opts[i];
-        if ((o->flags & MP_CFG_REQUIRED) && o->type == MP_CFG_STRING && !*str_field(cfg, o))
+        bool unset = o->type == MP_CFG_STRING
+                         ? !*str_field(cfg, o)
+                         : mp_cfg_typed_handles(o->type) && !mp_cfg_typed_is_set(cfg, o);
+        if ((o->flags & MP_CFG_REQUIRED) && unset)
             return MP_FAIL(err, MP_ERR_INVALID, "%s: option %s is required", spec->prog, o->name);
     }
     return MP_OK;
@@ -261,7 +279,8 @@ void mp_cfg_free(const mp_cfg_spec *spec, void *cfg)
         if (spec->opts[i].type == MP_CFG_STRING) {
             free(*str_field(cfg, &spec->opts[i]));
             *str_field(cfg, &spec->opts[i]) = NULL;
-        }
+        } else if (mp_cfg_typed_handles(spec->opts[i].type))
+            mp_cfg_typed_free(cfg, &spec->opts[i]);
 }
 
 int mp_cfg_dump_json(const mp_cfg_spec *spec, const void *cfg, mp_buf *out, mp_err *err)
@@ -277,6 +296,8 @@ int mp_cfg_dump_json(const mp_cfg_spec *spec, const void *cfg, mp_buf *out, mp_e
             v = *str_field(c, o) ? json_string(*str_field(c, o)) : json_null();
         else if (o->type == MP_CFG_INT)
             v = json_integer(*int_field(c, o));
+        else if (mp_cfg_typed_handles(o->type))
+            v = mp_cfg_typed_dump(c, o);
         else
             v = json_boolean(*bool_field(c, o));
         json_object_set_new(obj, o->name, v);

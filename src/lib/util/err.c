@@ -53,6 +53,7 @@ const char *mp_rc_name(int code)
         [MP_ERR_NOTFOUND] = "notfound",
         [MP_ERR_PASSWORD] = "password",
         [MP_ERR_REVERTED] = "reverted",
+        [MP_ERR_BUSY] = "busy",
     };
     int cls = mp_rc_class(code);
     if (cls < 0 || (size_t)cls >= sizeof names / sizeof names[0] || names[cls] == NULL)
