@@ -9,6 +9,7 @@
 #include "mpavs/dcap.h"
 #include "mpavs/file.h"
 #include "mpavs/quote.h"
+#include "mpavs/x509.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -23,10 +23,6 @@
 #define MP_STATE_L2_BLOCK 1
 #define MP_STATE_L2_BATCH 2
 
-/** keccak256("StateHeader(uint256 chainId,address serviceManager,uint256 identifier,bytes
- ** metadata,bytes state,uint32 referenceBlockNumber)"). */
-extern const uint8_t mp_state_header_typehash[32];
-
 /** A StateHeader; metadata and state are borrowed. */
 typedef struct mp_state_header {
     uint8_t identifier[32];  /* uint256, big-endian */
@@ -41,6 +37,14 @@ typedef struct mp_state_header {
  ** service manager (the proxy) is service_manager. */
 void mp_state_header_digest(uint8_t out[32], const mp_state_header *h, uint64_t chain_id,
                             const uint8_t service_manager[20]);
+
+/** What a prover's enclave key signs for a proven state (docs/protocol.md 8.1):
+ ** keccak256(abi.encode(PROVER_STATE_TYPEHASH, identifier, keccak256(metadata),
+ ** keccak256(state))), PROVER_STATE_TYPEHASH = keccak256("MpavsProverState(uint256
+ ** identifier,bytes metadata,bytes state)"). Unlike the header digest it names no
+ ** deployment or reference block: the enclave attests the L2 state only. */
+void mp_prover_state_digest(uint8_t out[32], const uint8_t identifier[32], const uint8_t *metadata,
+                            size_t metadata_len, const uint8_t *state, size_t state_len);
 
 /** Appends abi.encode(header) as a standalone tuple (uint256,bytes,bytes,uint32):
  ** its head and tail, offsets relative to its start. */

@@ -11,9 +11,11 @@
 #include "mpavs/dcap.h"
 #include "mpavs/file.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
+#include "mpavs/mem.h"
 #include "mpavs/quote.h"
+#include "mpavs/x509.h"
 
-#include <assert.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -171,13 +173,9 @@ static int parse_verify_args(verify_args *a, int argc, char **argv, mp_err *err)
     return MP_OK;
 }
 
-/* Quote and certificate fields: at most 64 bytes each. */
 static json_t *hex_value(const uint8_t *p, size_t n)
 {
-    char hex[2 * 64 + 1];
-    assert(n <= 64);
-    mp_hex_encode(hex, p, n);
-    return json_string(hex);
+    return mp_json_hex_new(p, n, MP_JSON_BARE);
 }
 
 static void print_json(json_t *obj, size_t flags)
@@ -310,17 +308,9 @@ static json_t *quote_json(const mp_quote *q)
     json_object_set_new(o, "attestationKey", hex_value(q->att_key, 64));
     json_object_set_new(o, "qeReport", report_json(&q->qe));
     json_object_set_new(o, "qeReportSignature", hex_value(q->qe_sig, 64));
-    json_t *auth = json_string("");
-    if (q->qe_auth_len <= 512) {
-        char *hex = malloc(2 * (size_t)q->qe_auth_len + 1);
-        if (hex != NULL) {
-            mp_hex_encode(hex, q->qe_auth, q->qe_auth_len);
-            json_decref(auth);
-            auth = json_string(hex);
-        }
-        free(hex);
-    }
-    json_object_set_new(o, "qeAuthData", auth);
+    json_object_set_new(o, "qeAuthData",
+                        q->qe_auth_len <= 512 ? hex_value(q->qe_auth, q->qe_auth_len)
+                                              : json_string(""));
     json_object_set_new(o, "certType", json_integer(q->cert_type));
     json_object_set_new(o, "certDataSize", json_integer(q->cert_data_len));
     return o;

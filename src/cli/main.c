@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"bls", cli_bls, "EigenLayer BLS: hash-to-g1, pubkey, sign, verify, aggregate"},
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote"},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes"},
+    {"prover", cli_prover, "talk to an mpavs-prover: call METHOD [JSON]"},
 };
 
 int main(int argc, char **argv)

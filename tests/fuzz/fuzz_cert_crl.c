@@ -3,7 +3,8 @@
 ** the strict PEM chain of quotes and the SGX extension. The first byte picks
 ** the parser so one corpus serves all of them.
 */
-#include "mpavs/collateral.h"
+#include "mpavs/crl.h"
+#include "mpavs/x509.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

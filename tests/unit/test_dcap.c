@@ -3,8 +3,10 @@
 ** (tests/vectors/dcap/set1, set2) at their stated times, every tampered
 ** variant in negative/ at the check its README names, and expiry.
 */
+#include "mpavs/crl.h"
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
+#include "mpavs/x509.h"
 #include "test.h"
 
 #include <stdlib.h>

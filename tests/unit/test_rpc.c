@@ -328,11 +328,11 @@ TEST(malformed_bodies)
         {"{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":\"x\",\"message\":1}}", 200,
          MP_ERR_PARSE, "malformed JSON-RPC error"},
         {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"7a69\"}", 200, MP_ERR_PARSE, "0x prefix"},
-        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x7g\"}", 200, MP_ERR_PARSE, "non-hex"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x7g\"}", 200, MP_ERR_PARSE, "is not hex"},
         {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x\"}", 200, MP_ERR_PARSE, "64-bit"},
         {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10000000000000000\"}", 200, MP_ERR_PARSE,
          "64-bit"},
-        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":12}", 200, MP_ERR_PARSE, "hex string"},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":12}", 200, MP_ERR_PARSE, "string of hex digits"},
         {"<html>not found</html>", 404, MP_ERR_RPC, "HTTP 404"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

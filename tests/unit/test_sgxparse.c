@@ -6,9 +6,11 @@
 ** and CRLs.
 */
 #include "mpavs/collateral.h"
+#include "mpavs/crl.h"
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
 #include "mpavs/quote.h"
+#include "mpavs/x509.h"
 #include "sgx/sgx_util.h"
 #include "test.h"
 

@@ -7,6 +7,7 @@
 ** collateral is signed with the CA's TCB signing key to test Intel's TCB level
 ** ordering and the QE identity checks.
 */
+#include "mpavs/crl.h"
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
 #include "mpavs/mem.h"

@@ -1,16 +1,17 @@
 /*
-** test_util.c: hex, buffers, error records, file I/O, logging and the layered
+** test_util.c: hex, buffers, error records, logging and the layered
 ** config loader.
 */
 #include "mpavs/buf.h"
 #include "mpavs/cfg.h"
-#include "mpavs/file.h"
 #include "mpavs/hex.h"
 #include "mpavs/log.h"
 #include "mpavs/mem.h"
 #include "test.h"
 
 #include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -91,26 +92,6 @@ TEST(err_records_and_wraps)
     CHECK(mp_ct_memeq("abc", "abc", 3) && !mp_ct_memeq("abc", "abd", 3));
 }
 
-TEST(file_atomic_write_and_read)
-{
-    char dir[] = "/tmp/mpavs-test-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    char path[128];
-    snprintf(path, sizeof path, "%s/f.bin", dir);
-    mp_err e;
-    CHECK_OK(mp_file_write_atomic(path, "hello", 5, 0600, &e), &e);
-    uint8_t *data = NULL;
-    size_t len = 0;
-    CHECK_OK(mp_file_read(path, 100, &data, &len, &e), &e);
-    CHECK(len == 5 && memcmp(data, "hello", 5) == 0 && data[5] == 0);
-    free(data);
-    CHECK_RC(mp_file_read(path, 4, &data, &len, &e), MP_ERR_INVALID);
-    unlink(path);
-    CHECK_RC(mp_file_read(path, 100, &data, &len, &e), MP_ERR_IO);
-    CHECK(strstr(e.msg, "f.bin") != NULL);
-    rmdir(dir);
-}
-
 /* Reads what a logger wrote into a pipe. */
 static void read_pipe(int fd, char *out, size_t cap)
 {
@@ -137,6 +118,46 @@ TEST(log_json_lines)
     CHECK_OK(mp_log_level_parse("warn", &lvl, &e), &e);
     CHECK(lvl == MP_LOG_WARN);
     CHECK_RC(mp_log_level_parse("loud", &lvl, &e), MP_ERR_INVALID);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+/* Every value keeps its type, and the line is strict JSON (jansson parses it). */
+TEST(log_typed_values)
+{
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    mp_log lg = mp_log_default("test");
+    lg.fd = fds[1];
+    uint32_t small = 7;
+    MP_INFO(&lg, "max", MP_LU64("block", UINT64_MAX), MP_LI64("min", INT64_MIN));
+    char line[1024];
+    read_pipe(fds[0], line, sizeof line);
+    CHECK(strstr(line, "\"block\":18446744073709551615,\"min\":-9223372036854775808}") != NULL);
+    MP_INFO(&lg, "typed", MP_LU64("block", 1ull << 40), MP_LI64("delta", -42),
+            MP_LBOOL("ok", small > 3), MP_LBOOL("bad", 0), MP_LF64("secs", 0.25),
+            MP_LF64("nan", NAN), "s", "tab\tq\"\x01", "k\"ey", NULL, MP_LU64("n", small));
+    read_pipe(fds[0], line, sizeof line);
+    json_error_t je;
+    json_t *j = json_loads(line, JSON_DISABLE_EOF_CHECK, &je);
+    CHECK(j != NULL);
+    if (j == NULL)
+        printf("# %s: %s\n", je.text, line);
+    json_t *v;
+    CHECK((v = json_object_get(j, "block")) && json_integer_value(v) == 1ll << 40);
+    CHECK((v = json_object_get(j, "delta")) && json_is_integer(v) && json_integer_value(v) == -42);
+    CHECK(json_is_true(json_object_get(j, "ok")) && json_is_false(json_object_get(j, "bad")));
+    CHECK((v = json_object_get(j, "secs")) && json_is_real(v) && json_real_value(v) == 0.25);
+    CHECK(json_is_null(json_object_get(j, "nan")));
+    CHECK((v = json_object_get(j, "s")) && strcmp(json_string_value(v), "tab\tq\"\x01") == 0);
+    CHECK((v = json_object_get(j, "k\"ey")) && strcmp(json_string_value(v), "") == 0);
+    CHECK((v = json_object_get(j, "n")) && json_integer_value(v) == 7);
+    json_decref(j);
+    /* Text lines print the same values bare. */
+    lg.text = true;
+    MP_INFO(&lg, "typed", MP_LU64("block", 5), MP_LBOOL("ok", 1), "s", "a b");
+    read_pipe(fds[0], line, sizeof line);
+    CHECK(strstr(line, "typed block=5 ok=true s=a b\n") != NULL);
     close(fds[0]);
     close(fds[1]);
 }
@@ -235,8 +256,9 @@ static const mp_test_case tests[] = {
     MP_TEST(hex_quantity),
     MP_TEST(buf_appends),
     MP_TEST(err_records_and_wraps),
-    MP_TEST(file_atomic_write_and_read),
+
     MP_TEST(log_json_lines),
+    MP_TEST(log_typed_values),
     MP_TEST(log_text_lines_escape_newlines),
     MP_TEST(cfg_layers),
     MP_TEST(cfg_rejects_bad_values),

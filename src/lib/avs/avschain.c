@@ -12,9 +12,10 @@
 #include "mpavs/ethrpc.h"
 #include "mpavs/file.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
+#include "mpavs/mem.h"
 #include "mpavs/u256.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,45 +47,28 @@ static const addr_field deployment_addresses[] = {
     ADDR("dcapCollateralStore", dcap_collateral_store, true),
 };
 
-static int json_u64(uint64_t *v, json_t *root, const char *key, const char *path, mp_err *err)
+static int parse_deployment(mp_avs_deployment *d, json_t *root, mp_err *err)
 {
-    json_t *j = json_object_get(root, key);
-    if (!json_is_integer(j) || json_integer_value(j) < 0)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is missing or not a non-negative integer",
-                       path, key);
-    *v = (uint64_t)json_integer_value(j);
-    return MP_OK;
-}
-
-static int json_address(uint8_t out[20], json_t *root, const addr_field *f, const char *path,
-                        mp_err *err)
-{
-    json_t *j = json_object_get(root, f->key);
-    if (j == NULL && f->optional) {
-        memset(out, 0, 20);
-        return MP_OK;
-    }
-    if (!json_is_string(j) || mp_address_parse(out, json_string_value(j), NULL) != MP_OK)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"%s\" is missing or not an address", path, f->key);
-    return MP_OK;
-}
-
-static int parse_deployment(mp_avs_deployment *d, json_t *root, const char *path, mp_err *err)
-{
-    if (!json_is_object(root))
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: not a JSON object", path);
-    MP_TRY(json_u64(&d->chain_id, root, "chainId", path, err));
-    MP_TRY(json_u64(&d->start_block, root, "startBlock", path, err));
-    MP_TRY(json_u64(&d->l2_chain_id, root, "l2ChainId", path, err));
+    const char *mode;
+    MP_TRY(mp_json_as_object(root, "the document", err));
+    MP_TRY(mp_json_get_u64(root, "chainId", 0, INT64_MAX, &d->chain_id, err));
+    MP_TRY(mp_json_get_u64(root, "startBlock", 0, INT64_MAX, &d->start_block, err));
+    MP_TRY(mp_json_get_u64(root, "l2ChainId", 0, INT64_MAX, &d->l2_chain_id, err));
     for (size_t i = 0; i < sizeof deployment_addresses / sizeof *deployment_addresses; i++) {
         const addr_field *f = &deployment_addresses[i];
-        MP_TRY(json_address((uint8_t *)d + f->offset, root, f, path, err));
+        uint8_t *out = (uint8_t *)d + f->offset;
+        bool has;
+        if (f->optional)
+            MP_TRY(mp_json_opt_address(root, f->key, out, &has, err));
+        else
+            MP_TRY(mp_json_get_address(root, f->key, out, err));
     }
-    json_t *mode = json_object_get(root, "attestationMode");
-    if (json_is_string(mode) && json_string_length(mode) < sizeof d->attestation_mode)
-        strcpy(d->attestation_mode, json_string_value(mode));
-    else if (mode != NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: \"attestationMode\" is not a short string", path);
+    MP_TRY(mp_json_opt_str(root, "attestationMode", &mode, err));
+    if (mode != NULL && strlen(mode) >= sizeof d->attestation_mode)
+        return MP_FAIL(err, MP_ERR_PARSE, "attestationMode is longer than %zu bytes",
+                       sizeof d->attestation_mode - 1);
+    if (mode != NULL)
+        strcpy(d->attestation_mode, mode);
     return MP_OK;
 }
 
@@ -95,12 +79,13 @@ int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err)
     uint8_t *text;
     size_t len;
     MP_TRY(mp_file_read(path, 1 << 20, &text, &len, err));
-    json_error_t je;
-    json_t *root = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *root;
+    int rc = mp_json_parse(&root, (const char *)text, len, err);
     free(text);
-    if (root == NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "%s: line %d: %s", path, je.line, je.text);
-    int rc = parse_deployment(d, root, path, err);
+    if (rc == MP_OK)
+        rc = parse_deployment(d, root, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "%s", path);
     json_decref(root);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "abi_int.h"
 #include "mpavs/address.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
 #include "mpavs/u256.h"
 
 #include <stdlib.h>
@@ -301,10 +302,7 @@ static json_t *string_json(const uint8_t *p, size_t n)
 
 static json_t *hex_json(const uint8_t *p, size_t n)
 {
-    char *h = mp_hex_dup0x(p, n);
-    json_t *j = h ? json_string(h) : NULL;
-    free(h);
-    return j;
+    return mp_json_hex_new(p, n, MP_JSON_0X);
 }
 
 static json_t *word_json(const mp_abi_value *v)

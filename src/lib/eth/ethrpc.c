@@ -8,6 +8,7 @@
 #include "mpavs/ethrpc.h"
 #include "mpavs/abi.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -17,30 +18,7 @@
 
 static json_t *hex_value(const uint8_t *p, size_t n)
 {
-    char *h = mp_hex_dup0x(p, n);
-    json_t *j = h ? json_string(h) : NULL;
-    free(h);
-    return j;
-}
-
-static json_t *quantity(uint64_t v)
-{
-    char s[24];
-    snprintf(s, sizeof s, "0x%llx", (unsigned long long)v);
-    return json_string(s);
-}
-
-/* A 256-bit quantity: "0x" and hex digits without leading zeros. */
-static json_t *quantity_u256(const uint8_t v[32])
-{
-    char h[67];
-    mp_hex_encode(h, v, 32);
-    size_t skip = 0;
-    while (skip < 63 && h[skip] == '0')
-        skip++;
-    char s[70];
-    snprintf(s, sizeof s, "0x%s", h + skip);
-    return json_string(s);
+    return mp_json_hex_new(p, n, MP_JSON_0X);
 }
 
 static json_t *block_param(uint64_t b)
@@ -57,7 +35,7 @@ static json_t *block_param(uint64_t b)
     case MP_BLOCK_EARLIEST:
         return json_string("earliest");
     default:
-        return quantity(b);
+        return mp_json_quantity_new(b);
     }
 }
 
@@ -75,101 +53,58 @@ typedef struct jctx {
 
 static int jbad(const jctx *j, const char *key, const char *why)
 {
-    return MP_FAIL(j->err, MP_ERR_PARSE, "%s: field %s %s", j->method, key, why);
+    return MP_FAIL(j->err, MP_ERR_PARSE, "%s: %s %s", j->method, key, why);
 }
 
-/* "0x" then hex digits; n_digits limits the count (0 = any even count for data). */
-static int j_hex_text(const jctx *j, const json_t *v, const char *key, const char **digits)
+/* The readers of mpavs/json.h name the field; this adds the method. */
+static int jw(const jctx *j, int rc)
 {
-    if (!json_is_string(v))
-        return jbad(j, key, "is not a hex string");
-    const char *s = json_string_value(v);
-    if (strlen(s) != json_string_length(v))
-        return jbad(j, key, "contains a NUL character");
-    if (s[0] != '0' || s[1] != 'x')
-        return jbad(j, key, "lacks the 0x prefix");
-    for (const char *p = s + 2; *p; p++)
-        if (!isxdigit((unsigned char)*p))
-            return jbad(j, key, "has a non-hex character");
-    *digits = s + 2;
-    return MP_OK;
+    if (rc != MP_OK)
+        mp_err_wrap(j->err, "%s", j->method);
+    return rc;
 }
 
 static int j_quantity(const jctx *j, const json_t *v, const char *key, uint64_t *out)
 {
-    const char *d;
-    MP_TRY(j_hex_text(j, v, key, &d));
-    size_t n = strlen(d);
-    if (n == 0 || n > 16)
-        return jbad(j, key, "is not a 64-bit hex quantity");
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++)
-        x = x << 4 |
-            (uint64_t)(isdigit((unsigned char)d[i]) ? d[i] - '0'
-                                                    : (tolower((unsigned char)d[i]) - 'a' + 10));
-    *out = x;
-    return MP_OK;
+    return jw(j, mp_json_as_quantity(v, key, out, j->err));
 }
 
 static int j_bytes(const jctx *j, const json_t *v, const char *key, uint8_t *out, size_t n)
 {
-    const char *d;
-    MP_TRY(j_hex_text(j, v, key, &d));
-    if (strlen(d) != 2 * n)
-        return jbad(j, key,
-                    n == 32   ? "is not 32 bytes"
-                    : n == 20 ? "is not 20 bytes"
-                              : "has the "
-                                "wrong size");
-    return mp_hex_decode_exact(out, n, d, j->err);
+    return jw(j, mp_json_as_hex(v, key, MP_JSON_0X, out, n, j->err));
 }
 
 static int j_data(const jctx *j, const json_t *v, const char *key, mp_buf *out)
 {
-    const char *d;
-    MP_TRY(j_hex_text(j, v, key, &d));
-    if (strlen(d) % 2)
-        return jbad(j, key, "has an odd number of hex digits");
-    return mp_hex_decode_buf(out, d, j->err);
+    return jw(j, mp_json_as_hex_buf(v, key, MP_JSON_0X, SIZE_MAX, out, j->err));
 }
 
 static int j_get(const jctx *j, const json_t *obj, const char *key, json_t **v)
 {
-    *v = json_object_get(obj, key);
-    return *v ? MP_OK : jbad(j, key, "is missing");
+    return jw(j, mp_json_get(obj, key, v, j->err));
 }
 
 static int f_u64(const jctx *j, const json_t *obj, const char *key, uint64_t *out)
 {
-    json_t *v;
-    MP_TRY(j_get(j, obj, key, &v));
-    return j_quantity(j, v, key, out);
+    return jw(j, mp_json_get_quantity(obj, key, out, j->err));
 }
 
 static int f_bytes(const jctx *j, const json_t *obj, const char *key, uint8_t *out, size_t n)
 {
-    json_t *v;
-    MP_TRY(j_get(j, obj, key, &v));
-    return j_bytes(j, v, key, out, n);
+    return jw(j, mp_json_get_hex(obj, key, MP_JSON_0X, out, n, j->err));
 }
 
 /* An address that may be JSON null (to of a creation, contractAddress of a call). */
 static int f_addr_or_null(const jctx *j, const json_t *obj, const char *key, bool *has,
                           uint8_t out[20])
 {
-    json_t *v = json_object_get(obj, key);
-    *has = v != NULL && !json_is_null(v);
-    return *has ? j_bytes(j, v, key, out, 20) : MP_OK;
+    *has = mp_json_present(obj, key);
+    return *has ? f_bytes(j, obj, key, out, 20) : MP_OK;
 }
 
 static int f_bool(const jctx *j, const json_t *obj, const char *key, bool *out)
 {
-    json_t *v;
-    MP_TRY(j_get(j, obj, key, &v));
-    if (!json_is_boolean(v))
-        return jbad(j, key, "is not a boolean");
-    *out = json_is_true(v);
-    return MP_OK;
+    return jw(j, mp_json_get_bool(obj, key, out, j->err));
 }
 
 /* ---- calls that return one quantity ---- */
@@ -227,15 +162,10 @@ static int parse_block(const jctx *j, const json_t *b, mp_eth_block *out)
     MP_TRY(f_u64(j, b, "timestamp", &out->timestamp));
     MP_TRY(f_u64(j, b, "gasLimit", &out->gas_limit));
     MP_TRY(f_u64(j, b, "gasUsed", &out->gas_used));
-    json_t *fee = json_object_get(b, "baseFeePerGas"), *txs;
-    out->has_base_fee = fee != NULL && !json_is_null(fee);
-    if (out->has_base_fee)
-        MP_TRY(j_quantity(j, fee, "baseFeePerGas", &out->base_fee));
-    MP_TRY(j_get(j, b, "transactions", &txs));
-    if (!json_is_array(txs))
-        return jbad(j, "transactions", "is not an array");
-    out->ntx = json_array_size(txs);
-    return MP_OK;
+    json_t *txs;
+    MP_TRY(jw(
+        j, mp_json_opt_quantity(b, "baseFeePerGas", &out->base_fee, &out->has_base_fee, j->err)));
+    return jw(j, mp_json_get_array(b, "transactions", SIZE_MAX, &txs, &out->ntx, j->err));
 }
 
 static int get_block(mp_rpc *c, const char *method, json_t *params, mp_eth_block *out, mp_err *err)
@@ -273,9 +203,9 @@ static json_t *callmsg_json(const mp_eth_callmsg *m)
         json_object_set_new(o, "to", hex_value(m->to, 20));
     json_object_set_new(o, "data", hex_value(m->data, m->data_len));
     if (m->value)
-        json_object_set_new(o, "value", quantity_u256(m->value));
+        json_object_set_new(o, "value", mp_json_quantity256_new(m->value));
     if (m->gas)
-        json_object_set_new(o, "gas", quantity(m->gas));
+        json_object_set_new(o, "gas", mp_json_quantity_new(m->gas));
     return o;
 }
 
@@ -457,9 +387,10 @@ int mp_eth_fee_history(mp_rpc *c, uint64_t nblocks, uint64_t newest, const doubl
     json_t *pct = json_array(), *res;
     for (size_t i = 0; pct && i < npercentiles; i++)
         json_array_append_new(pct, json_real(percentiles[i]));
-    MP_TRY(mp_rpc_call(c, "eth_feeHistory",
-                       json_pack("[o, o, o]", quantity(nblocks), block_param(newest), pct), &res,
-                       err));
+    MP_TRY(
+        mp_rpc_call(c, "eth_feeHistory",
+                    json_pack("[o, o, o]", mp_json_quantity_new(nblocks), block_param(newest), pct),
+                    &res, err));
     jctx j = {"eth_feeHistory", err};
     out->npercentiles = npercentiles;
     int rc = parse_fee_history(&j, res, out);
@@ -500,10 +431,7 @@ static void logs_truncate(mp_eth_logs *logs, size_t n)
 static int parse_topics(const jctx *j, const json_t *l, mp_eth_log *out)
 {
     json_t *t;
-    MP_TRY(j_get(j, l, "topics", &t));
-    if (!json_is_array(t) || json_array_size(t) > 4)
-        return jbad(j, "topics", "is not an array of at most 4 topics");
-    out->ntopics = json_array_size(t);
+    MP_TRY(jw(j, mp_json_get_array(l, "topics", 4, &t, &out->ntopics, j->err)));
     for (size_t i = 0; i < out->ntopics; i++)
         MP_TRY(j_bytes(j, json_array_get(t, i), "topics", out->topics[i], 32));
     return MP_OK;
@@ -537,9 +465,8 @@ static int parse_log(const jctx *j, const json_t *l, mp_eth_log *out)
 
 static int parse_logs(const jctx *j, const json_t *arr, mp_eth_logs *out)
 {
-    if (!json_is_array(arr))
-        return jbad(j, "logs", "is not an array");
-    size_t n = json_array_size(arr);
+    size_t n;
+    MP_TRY(jw(j, mp_json_as_array(arr, "logs", SIZE_MAX, &n, j->err)));
     if (out->n + n > out->cap) {
         size_t cap = out->n + n + out->cap;
         mp_eth_log *v = realloc(out->v, cap * sizeof *v);
@@ -564,7 +491,8 @@ void mp_eth_receipt_free(mp_eth_receipt *r)
 static int parse_receipt(const jctx *j, const json_t *r, mp_eth_receipt *out)
 {
     uint64_t status;
-    json_t *logs, *egp;
+    json_t *logs;
+    bool has_egp;
     if (!json_is_object(r))
         return jbad(j, "result", "is not a receipt object");
     MP_TRY(f_bytes(j, r, "transactionHash", out->tx_hash, 32));
@@ -580,8 +508,8 @@ static int parse_receipt(const jctx *j, const json_t *r, mp_eth_receipt *out)
     MP_TRY(f_bytes(j, r, "from", out->from, 20));
     MP_TRY(f_addr_or_null(j, r, "to", &out->has_to, out->to));
     MP_TRY(f_addr_or_null(j, r, "contractAddress", &out->has_contract, out->contract_address));
-    if ((egp = json_object_get(r, "effectiveGasPrice")) != NULL)
-        MP_TRY(j_quantity(j, egp, "effectiveGasPrice", &out->effective_gas_price));
+    MP_TRY(jw(j, mp_json_opt_quantity(r, "effectiveGasPrice", &out->effective_gas_price, &has_egp,
+                                      j->err)));
     MP_TRY(j_get(j, r, "logs", &logs));
     return parse_logs(j, logs, &out->logs);
 }
@@ -684,9 +612,8 @@ static int logs_split(mp_rpc *c, const mp_eth_filter *f, uint64_t from, uint64_t
         return rc;
     logs_truncate(out, before);
     uint64_t mid = from + (to - from) / 2;
-    char range[64];
-    snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)from, (unsigned long long)to);
-    MP_DEBUG(c->log, "eth_getLogs range too large, splitting", "range", range);
+    MP_DEBUG(c->log, "eth_getLogs range too large, splitting", MP_LU64("from", from),
+             MP_LU64("to", to));
     MP_TRY(logs_split(c, f, from, mid, out, err));
     return logs_split(c, f, mid + 1, to, out, err);
 }

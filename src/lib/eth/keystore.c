@@ -10,6 +10,7 @@
 #include "mpavs/address.h"
 #include "mpavs/file.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
 #include "mpavs/keccak.h"
 #include "mpavs/mem.h"
 #include "mpavs/rand.h"
@@ -35,6 +36,21 @@ typedef struct ks_crypto {
 
 /* ---- parsing the crypto object ---- */
 
+/* The readers of mpavs/json.h, naming the member by its dotted path
+** ("crypto.kdfparams.salt") and the file kind. */
+static int ks_read(int rc, mp_err *err)
+{
+    if (rc != MP_OK)
+        mp_err_wrap(err, "keystore");
+    return rc;
+}
+
+static const char *member_name(char buf[64], const char *path, const char *key)
+{
+    snprintf(buf, 64, "%s%s", path, key);
+    return buf;
+}
+
 static int get_field(json_t **out, const json_t *obj, const char *path, const char *key,
                      mp_err *err)
 {
@@ -47,57 +63,37 @@ static int get_field(json_t **out, const json_t *obj, const char *path, const ch
 static int get_string(const char **out, const json_t *obj, const char *path, const char *key,
                       mp_err *err)
 {
-    json_t *v;
-    MP_TRY(get_field(&v, obj, path, key, err));
-    if (!json_is_string(v))
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be a string", path, key);
-    *out = json_string_value(v);
-    return MP_OK;
+    char name[64];
+    return ks_read(
+        mp_json_as_str(json_object_get(obj, key), member_name(name, path, key), out, err), err);
 }
 
 static int get_uint(uint64_t *out, const json_t *obj, const char *path, const char *key,
                     uint64_t min, uint64_t max, mp_err *err)
 {
-    json_t *v;
-    MP_TRY(get_field(&v, obj, path, key, err));
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < min ||
-        (uint64_t)json_integer_value(v) > max)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be an integer in [%llu, %llu]", path,
-                       key, (unsigned long long)min, (unsigned long long)max);
-    *out = (uint64_t)json_integer_value(v);
-    return MP_OK;
+    char name[64];
+    return ks_read(
+        mp_json_as_u64(json_object_get(obj, key), member_name(name, path, key), min, max, out, err),
+        err);
 }
 
 /* Hex of 1..max bytes ("0x" allowed) into out. */
 static int get_hex(uint8_t *out, size_t max, size_t *n, const json_t *obj, const char *path,
                    const char *key, mp_err *err)
 {
-    const char *s;
-    MP_TRY(get_string(&s, obj, path, key, err));
-    mp_buf b = MP_BUF_INIT;
-    int rc = mp_hex_decode_buf(&b, s, err);
-    if (rc == MP_OK && (b.len == 0 || b.len > max))
-        rc = MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must hold 1 to %zu bytes, has %zu", path,
-                     key, max, b.len);
-    else if (rc != MP_OK)
-        rc = MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s is not hex", path, key);
-    if (rc == MP_OK) {
-        memcpy(out, b.data, b.len);
-        *n = b.len;
-    }
-    mp_buf_free(&b);
-    return rc;
+    char name[64];
+    return ks_read(mp_json_as_hex_max(json_object_get(obj, key), member_name(name, path, key),
+                                      MP_JSON_0X_OPT, out, 1, max, n, err),
+                   err);
 }
 
 static int get_hex_exact(uint8_t *out, size_t len, const json_t *obj, const char *path,
                          const char *key, mp_err *err)
 {
-    size_t n;
-    MP_TRY(get_hex(out, len, &n, obj, path, key, err));
-    if (n != len)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: %s%s must be %zu bytes, has %zu", path, key,
-                       len, n);
-    return MP_OK;
+    char name[64];
+    return ks_read(mp_json_as_hex(json_object_get(obj, key), member_name(name, path, key),
+                                  MP_JSON_0X_OPT, out, len, err),
+                   err);
 }
 
 /* The work cap of keystore.h, which also caps memory: 128*n*r <= 128*n*r*p <= 256 MiB.
@@ -274,13 +270,7 @@ static int check_params(const mp_keystore_params *p, mp_err *err)
 
 static json_t *hex_json(const uint8_t *p, size_t n)
 {
-    char *h = malloc(2 * n + 1);
-    if (h == NULL)
-        return NULL;
-    mp_hex_encode(h, p, n);
-    json_t *j = json_string(h);
-    free(h);
-    return j;
+    return mp_json_hex_new(p, n, MP_JSON_BARE);
 }
 
 static json_t *kdfparams_json(const ks_crypto *c)
@@ -337,10 +327,7 @@ int mp_keystore_encrypt(json_t **crypto, const uint8_t *secret, size_t len, cons
 
 static int parse_doc(json_t **root, const char *text, size_t len, mp_err *err)
 {
-    json_error_t je;
-    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (*root == NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: not JSON (line %d: %s)", je.line, je.text);
+    MP_TRY(ks_read(mp_json_parse(root, text, len, err), err));
     if (!json_is_object(*root)) {
         json_decref(*root);
         return MP_FAIL(err, MP_ERR_PARSE, "keystore: the file must hold a JSON object");
@@ -413,8 +400,7 @@ static int check_address_field(const json_t *root, const uint8_t sk[32], mp_err 
     if (a == NULL)
         return MP_OK;
     uint8_t want[20], got[20];
-    if (!json_is_string(a) || mp_address_parse(want, json_string_value(a), NULL) != MP_OK)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: address must be 40 hex digits");
+    MP_TRY(ks_read(mp_json_as_hex(a, "address", MP_JSON_0X_OPT, want, 20, err), err));
     MP_TRY(mp_secp_address(NULL, got, sk, err));
     if (memcmp(want, got, 20) != 0) {
         char w[MP_ADDRESS_TEXT_LEN], g[MP_ADDRESS_TEXT_LEN];
@@ -430,9 +416,8 @@ static int check_address_field(const json_t *root, const uint8_t sk[32], mp_err 
 
 static int eth_from_root(uint8_t sk[32], const json_t *root, const char *password, mp_err *err)
 {
-    json_t *v = json_object_get(root, "version");
-    if (!json_is_integer(v) || json_integer_value(v) != 3)
-        return MP_FAIL(err, MP_ERR_PARSE, "keystore: version must be 3");
+    uint64_t version;
+    MP_TRY(ks_read(mp_json_get_u64(root, "version", 3, 3, &version, err), err));
     MP_TRY(decrypt_secret32(sk, root, password, err));
     int rc = mp_secp_key_check(sk, err);
     if (rc == MP_OK)
@@ -506,8 +491,8 @@ int mp_keystore_eth_address(uint8_t addr[20], const char *path, mp_err *err)
     json_t *a = json_object_get(root, "address");
     if (a == NULL)
         rc = MP_FAIL(err, MP_ERR_NOTFOUND, "%s has no address field", path);
-    else if (!json_is_string(a) || mp_address_parse(addr, json_string_value(a), NULL) != MP_OK)
-        rc = MP_FAIL(err, MP_ERR_PARSE, "%s: address must be 40 hex digits", path);
+    else if ((rc = mp_json_as_hex(a, "address", MP_JSON_0X_OPT, addr, 20, err)) != MP_OK)
+        mp_err_wrap(err, "%s", path);
     json_decref(root);
     return rc;
 }
@@ -537,15 +522,13 @@ int mp_keystore_bls_load(uint8_t sk[32], char **pubkey, const char *text, size_t
 {
     json_t *root;
     MP_TRY(parse_doc(&root, text, len, err));
-    json_t *pk = json_object_get(root, "pubKey");
-    int rc = MP_OK;
-    if (pk == NULL || !json_is_string(pk))
-        rc = MP_FAIL(err, MP_ERR_PARSE, "keystore: pubKey is missing or not a string");
-    else
-        rc = check_pubkey_text(json_string_value(pk), err);
+    const char *pk;
+    int rc = ks_read(mp_json_get_str(root, "pubKey", &pk, err), err);
+    if (rc == MP_OK)
+        rc = check_pubkey_text(pk, err);
     if (rc == MP_OK)
         rc = decrypt_secret32(sk, root, password, err);
-    if (rc == MP_OK && pubkey && (*pubkey = strdup(json_string_value(pk))) == NULL) {
+    if (rc == MP_OK && pubkey && (*pubkey = strdup(pk)) == NULL) {
         mp_memzero(sk, 32);
         rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     }

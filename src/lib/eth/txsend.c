@@ -129,12 +129,10 @@ static void log_tx(const mp_txsend *s, const char *msg, const pending *p, const 
 {
     if (!mp_log_on(s->log, MP_LOG_INFO))
         return;
-    char h[67], nonce[24], fee[24], tip[24];
+    char h[67];
     mp_hex_encode0x(h, hash, 32);
-    snprintf(nonce, sizeof nonce, "%llu", (unsigned long long)p->tx.nonce);
-    snprintf(fee, sizeof fee, "%llu", (unsigned long long)p->tx.max_fee);
-    snprintf(tip, sizeof tip, "%llu", (unsigned long long)p->tx.max_priority_fee);
-    MP_INFO(s->log, msg, "tx", h, "nonce", nonce, "max_fee", fee, "tip", tip);
+    MP_INFO(s->log, msg, "tx", h, MP_LU64("nonce", p->tx.nonce), MP_LU64("max_fee", p->tx.max_fee),
+            MP_LU64("tip", p->tx.max_priority_fee));
 }
 
 /* Signs p->tx and sends it; the hash is recorded even when the node already

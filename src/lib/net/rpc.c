@@ -183,11 +183,10 @@ static void log_call(const mp_rpc *c, const char *method, int attempt_no, int rc
 {
     if (!mp_log_on(c->log, MP_LOG_DEBUG))
         return;
-    char url[128], n[16];
+    char url[128];
     redact_url(url, sizeof url, c->url);
-    snprintf(n, sizeof n, "%d", attempt_no);
-    MP_DEBUG(c->log, "rpc call", "method", method, "url", url, "attempt", n, "result",
-             rc == MP_OK ? "ok" : (err ? err->msg : mp_rc_name(rc)));
+    MP_DEBUG(c->log, "rpc call", "method", method, "url", url, MP_LI64("attempt", attempt_no),
+             "result", rc == MP_OK ? "ok" : (err ? err->msg : mp_rc_name(rc)));
 }
 
 bool mp_rpc_error_mentions(const mp_rpc *c, int rc, const char *text)

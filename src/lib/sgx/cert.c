@@ -12,8 +12,9 @@
 ** Signatures are verified by OpenSSL over the raw TBS bytes with the issuer's
 ** key (imported from x||y, which checks the point is on the curve).
 */
-#include "mpavs/collateral.h"
 #include "mpavs/file.h"
+#include "mpavs/mem.h"
+#include "mpavs/x509.h"
 #include "sgx/sgx_util.h"
 
 #include <openssl/pem.h>

@@ -2,7 +2,10 @@
 ** collateral.c: loading a verification's collateral from files and freeing it.
 */
 #include "mpavs/collateral.h"
+#include "mpavs/crl.h"
 #include "mpavs/file.h"
+#include "mpavs/mem.h"
+#include "mpavs/x509.h"
 
 #include <stdlib.h>
 #include <string.h>

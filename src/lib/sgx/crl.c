@@ -3,8 +3,9 @@
 ** collateral; issuers compared as raw DER names with certificates (cert.c);
 ** signatures checked with the issuer's key; revocation by serial number.
 */
-#include "mpavs/collateral.h"
+#include "mpavs/crl.h"
 #include "mpavs/file.h"
+#include "mpavs/mem.h"
 #include "sgx/sgx_util.h"
 
 #include <openssl/pem.h>

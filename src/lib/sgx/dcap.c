@@ -9,7 +9,9 @@
 ** (so one collateral can serve many verifications, also from several threads).
 */
 #include "mpavs/dcap.h"
+#include "mpavs/crl.h"
 #include "mpavs/mem.h"
+#include "mpavs/x509.h"
 #include "sgx/sgx_util.h"
 
 #include <stdarg.h>

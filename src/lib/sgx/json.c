@@ -11,6 +11,7 @@
 #include "mpavs/collateral.h"
 #include "mpavs/dcap.h"
 #include "mpavs/hex.h"
+#include "mpavs/json.h"
 #include "sgx/sgx_util.h"
 
 #include <stdlib.h>
@@ -132,21 +133,20 @@ int mp_json_signed_parse(const uint8_t *json, size_t len, const char *key, json_
 {
     if (len > MP_COLLATERAL_MAX_JSON)
         return MP_FAIL(err, MP_ERR_PARSE, "JSON document of %zu bytes is too large", len);
-    json_error_t jerr;
-    json_t *doc = load(json, len, &jerr);
-    if (doc == NULL)
-        return MP_FAIL(err, MP_ERR_PARSE, "JSON: %s (line %d)", jerr.text, jerr.line);
+    json_t *doc;
+    MP_TRY(mp_json_parse(&doc, (const char *)json, len, err));
     int rc = MP_OK;
     size_t off = 0, vlen = 0;
     if (!json_is_object(json_object_get(doc, key)))
         rc = MP_FAIL(err, MP_ERR_PARSE, "JSON: \"%s\" is missing or not an object", key);
     if (rc == MP_OK)
-        rc = mp_json_hex(doc, "signature", sig, 64, err);
+        rc = mp_json_get_hex(doc, "signature", MP_JSON_BARE, sig, 64, err);
     if (rc == MP_OK)
         rc = mp_json_member_span(json, len, key, &off, &vlen, err);
     json_decref(doc);
     if (rc != MP_OK)
         return rc;
+    json_error_t jerr;
     json_t *val = load(json + off, vlen, &jerr);
     uint8_t *copy = malloc(vlen ? vlen : 1);
     if (val == NULL || !json_is_object(val) || copy == NULL) {
@@ -162,42 +162,10 @@ int mp_json_signed_parse(const uint8_t *json, size_t len, const char *key, json_
     return MP_OK;
 }
 
-int mp_json_uint(const json_t *obj, const char *key, uint64_t max, uint64_t *out, mp_err *err)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_integer(v))
-        return MP_FAIL(err, MP_ERR_PARSE, "\"%s\" is missing or not an integer", key);
-    json_int_t i = json_integer_value(v);
-    if (i < 0 || (uint64_t)i > max)
-        return MP_FAIL(err, MP_ERR_PARSE, "\"%s\" = %lld is out of range", key, (long long)i);
-    *out = (uint64_t)i;
-    return MP_OK;
-}
-
-int mp_json_str(const json_t *obj, const char *key, const char **out, mp_err *err)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_string(v))
-        return MP_FAIL(err, MP_ERR_PARSE, "\"%s\" is missing or not a string", key);
-    *out = json_string_value(v);
-    return MP_OK;
-}
-
-int mp_json_hex(const json_t *obj, const char *key, uint8_t *out, size_t n, mp_err *err)
-{
-    const char *s;
-    MP_TRY(mp_json_str(obj, key, &s, err));
-    if (strlen(s) != 2 * n || (n > 0 && mp_hex_has_0x(s)))
-        return MP_FAIL(err, MP_ERR_PARSE, "\"%s\" must be %zu hex digits", key, 2 * n);
-    if (mp_hex_decode_exact(out, n, s, err) != MP_OK)
-        return MP_FAIL(err, MP_ERR_PARSE, "\"%s\" is not hex", key);
-    return MP_OK;
-}
-
 int mp_json_date(const json_t *obj, const char *key, int64_t *out, mp_err *err)
 {
     const char *s;
-    MP_TRY(mp_json_str(obj, key, &s, err));
+    MP_TRY(mp_json_get_str(obj, key, &s, err));
     int rc = mp_iso8601_parse(s, out, err);
     if (rc != MP_OK)
         mp_err_wrap(err, "\"%s\"", key);

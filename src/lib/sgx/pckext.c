@@ -4,7 +4,7 @@
 ** reader: FMSPC, PCEID, the 16 TCB component SVNs, PCESVN, CPUSVN, PPID and
 ** the SGX type. Required items must appear exactly once.
 */
-#include "mpavs/collateral.h"
+#include "mpavs/x509.h"
 #include "sgx/sgx_util.h"
 
 #include <string.h>

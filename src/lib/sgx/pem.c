@@ -9,6 +9,7 @@
 ** chain has one encoding and any changed byte is either rejected here or
 ** changes the DER that signatures cover.
 */
+#include "mpavs/x509.h"
 #include "sgx/sgx_util.h"
 
 #include <string.h>

@@ -17,10 +17,10 @@ static int parse_level(mp_qe_level *lv, const json_t *j, mp_err *err)
     uint64_t v;
     if (!json_is_object(j) || !json_is_object(tcb))
         return MP_FAIL(err, MP_ERR_PARSE, "QE TCB level without a \"tcb\" object");
-    MP_TRY(mp_json_uint(tcb, "isvsvn", 65535, &v, err));
+    MP_TRY(mp_json_get_u64(tcb, "isvsvn", 0, 65535, &v, err));
     lv->isvsvn = (uint16_t)v;
     MP_TRY(mp_json_date(j, "tcbDate", &lv->tcb_date, err));
-    MP_TRY(mp_json_str(j, "tcbStatus", &status, err));
+    MP_TRY(mp_json_get_str(j, "tcbStatus", &status, err));
     lv->status = mp_tcb_status_parse(status);
     if (lv->status != MP_TCB_UP_TO_DATE && lv->status != MP_TCB_OUT_OF_DATE &&
         lv->status != MP_TCB_REVOKED)
@@ -67,24 +67,24 @@ static int parse_body(mp_qe_identity *qi, const json_t *body, mp_err *err)
 {
     uint64_t v;
     const char *id;
-    MP_TRY(mp_json_str(body, "id", &id, err));
+    MP_TRY(mp_json_get_str(body, "id", &id, err));
     if (strcmp(id, "QE") != 0)
         return MP_FAIL(err, MP_ERR_PARSE, "enclave identity id \"%.16s\" is not \"QE\"", id);
-    MP_TRY(mp_json_uint(body, "version", 2, &v, err));
+    MP_TRY(mp_json_get_u64(body, "version", 0, 2, &v, err));
     if (v != 2)
         return MP_FAIL(err, MP_ERR_PARSE, "QE identity version %llu is not 2",
                        (unsigned long long)v);
     qi->version = 2;
     MP_TRY(mp_json_date(body, "issueDate", &qi->issue_date, err));
     MP_TRY(mp_json_date(body, "nextUpdate", &qi->next_update, err));
-    MP_TRY(mp_json_uint(body, "tcbEvaluationDataNumber", UINT32_MAX, &v, err));
+    MP_TRY(mp_json_get_u64(body, "tcbEvaluationDataNumber", 0, UINT32_MAX, &v, err));
     qi->tcb_eval_num = (uint32_t)v;
-    MP_TRY(mp_json_hex(body, "miscselect", qi->miscselect, 4, err));
-    MP_TRY(mp_json_hex(body, "miscselectMask", qi->miscselect_mask, 4, err));
-    MP_TRY(mp_json_hex(body, "attributes", qi->attributes, 16, err));
-    MP_TRY(mp_json_hex(body, "attributesMask", qi->attributes_mask, 16, err));
-    MP_TRY(mp_json_hex(body, "mrsigner", qi->mrsigner, 32, err));
-    MP_TRY(mp_json_uint(body, "isvprodid", 65535, &v, err));
+    MP_TRY(mp_json_get_hex(body, "miscselect", MP_JSON_BARE, qi->miscselect, 4, err));
+    MP_TRY(mp_json_get_hex(body, "miscselectMask", MP_JSON_BARE, qi->miscselect_mask, 4, err));
+    MP_TRY(mp_json_get_hex(body, "attributes", MP_JSON_BARE, qi->attributes, 16, err));
+    MP_TRY(mp_json_get_hex(body, "attributesMask", MP_JSON_BARE, qi->attributes_mask, 16, err));
+    MP_TRY(mp_json_get_hex(body, "mrsigner", MP_JSON_BARE, qi->mrsigner, 32, err));
+    MP_TRY(mp_json_get_u64(body, "isvprodid", 0, 65535, &v, err));
     qi->isvprodid = (uint16_t)v;
     return parse_levels(qi, body, err);
 }

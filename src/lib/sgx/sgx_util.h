@@ -19,8 +19,9 @@
 #include <openssl/types.h>
 
 #include "mpavs/buf.h"
-#include "mpavs/collateral.h"
+#include "mpavs/x509.h"
 #include "mpavs/err.h"
+#include "mpavs/json.h"
 
 /* ---- p256.c ---- */
 
@@ -108,13 +109,6 @@ EVP_PKEY *mp_x509_evp_key(const mp_x509 *c);
 MP_WUR int mp_json_signed_parse(const uint8_t *json, size_t len, const char *key, json_t **body,
                                 uint8_t sig[64], uint8_t **body_bytes, size_t *body_len,
                                 mp_err *err);
-/** Integer member in [0, max]. */
-MP_WUR int mp_json_uint(const json_t *obj, const char *key, uint64_t max, uint64_t *out,
-                        mp_err *err);
-/** String member. */
-MP_WUR int mp_json_str(const json_t *obj, const char *key, const char **out, mp_err *err);
-/** Hex string member of exactly 2n digits (either case, no prefix) decoded to n bytes. */
-MP_WUR int mp_json_hex(const json_t *obj, const char *key, uint8_t *out, size_t n, mp_err *err);
 /** ISO 8601 UTC date member. */
 MP_WUR int mp_json_date(const json_t *obj, const char *key, int64_t *out, mp_err *err);
 /** Optional "advisoryIDs" array of strings (each < MP_DCAP_ADVISORY_LEN bytes). */

@@ -28,7 +28,7 @@ struct mp_sgxsim {
 
 static int meta_hex(const json_t *m, const char *key, uint8_t *out, size_t n, mp_err *err)
 {
-    if (mp_json_hex(m, key, out, n, err) != MP_OK)
+    if (mp_json_get_hex(m, key, MP_JSON_BARE, out, n, err) != MP_OK)
         return MP_FAIL(err, MP_ERR_PARSE, "%s: bad \"%s\"", SIM_META, key);
     return MP_OK;
 }
@@ -36,7 +36,7 @@ static int meta_hex(const json_t *m, const char *key, uint8_t *out, size_t n, mp
 static int meta_u16(const json_t *m, const char *key, uint16_t *out, mp_err *err)
 {
     uint64_t v;
-    if (mp_json_uint(m, key, 65535, &v, err) != MP_OK)
+    if (mp_json_get_u64(m, key, 0, 65535, &v, err) != MP_OK)
         return MP_FAIL(err, MP_ERR_PARSE, "%s: bad \"%s\"", SIM_META, key);
     *out = (uint16_t)v;
     return MP_OK;

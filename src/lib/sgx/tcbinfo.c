@@ -19,7 +19,7 @@ static int parse_tcb_v2(mp_tcb_level *lv, const json_t *tcb, mp_err *err)
         char name[40];
         uint64_t v;
         snprintf(name, sizeof name, "sgxtcbcomp%02dsvn", (i + 1) % 100);
-        MP_TRY(mp_json_uint(tcb, name, 255, &v, err));
+        MP_TRY(mp_json_get_u64(tcb, name, 0, 255, &v, err));
         lv->sgx_svn[i] = (uint8_t)v;
     }
     return MP_OK;
@@ -35,7 +35,7 @@ static int parse_tcb_v3(mp_tcb_level *lv, const json_t *tcb, mp_err *err)
         uint64_t v;
         if (!json_is_object(c))
             return MP_FAIL(err, MP_ERR_PARSE, "SGX TCB component %zu is not an object", i + 1);
-        MP_TRY(mp_json_uint(c, "svn", 255, &v, err));
+        MP_TRY(mp_json_get_u64(c, "svn", 0, 255, &v, err));
         lv->sgx_svn[i] = (uint8_t)v;
     }
     return MP_OK;
@@ -49,10 +49,10 @@ static int parse_level(mp_tcb_level *lv, const json_t *j, int version, mp_err *e
     if (!json_is_object(j) || !json_is_object(tcb))
         return MP_FAIL(err, MP_ERR_PARSE, "TCB level without a \"tcb\" object");
     MP_TRY(version == 2 ? parse_tcb_v2(lv, tcb, err) : parse_tcb_v3(lv, tcb, err));
-    MP_TRY(mp_json_uint(tcb, "pcesvn", 65535, &v, err));
+    MP_TRY(mp_json_get_u64(tcb, "pcesvn", 0, 65535, &v, err));
     lv->pcesvn = (uint16_t)v;
     MP_TRY(mp_json_date(j, "tcbDate", &lv->tcb_date, err));
-    MP_TRY(mp_json_str(j, "tcbStatus", &status, err));
+    MP_TRY(mp_json_get_str(j, "tcbStatus", &status, err));
     lv->status = mp_tcb_status_parse(status);
     if (lv->status < 0)
         return MP_FAIL(err, MP_ERR_PARSE, "unknown tcbStatus \"%.40s\"", status);
@@ -100,22 +100,22 @@ static int parse_body(mp_tcb_info *ti, const json_t *body, mp_err *err)
 {
     uint64_t v;
     const char *id;
-    MP_TRY(mp_json_uint(body, "version", 3, &v, err));
+    MP_TRY(mp_json_get_u64(body, "version", 0, 3, &v, err));
     if (v < 2)
         return MP_FAIL(err, MP_ERR_PARSE, "TCB info version %llu is not supported (2 or 3)",
                        (unsigned long long)v);
     ti->version = (int)v;
     if (ti->version == 3) {
-        MP_TRY(mp_json_str(body, "id", &id, err));
+        MP_TRY(mp_json_get_str(body, "id", &id, err));
         if (strcmp(id, "SGX") != 0)
             return MP_FAIL(err, MP_ERR_PARSE, "TCB info id \"%.16s\" is not \"SGX\"", id);
     }
     MP_TRY(mp_json_date(body, "issueDate", &ti->issue_date, err));
     MP_TRY(mp_json_date(body, "nextUpdate", &ti->next_update, err));
-    MP_TRY(mp_json_hex(body, "fmspc", ti->fmspc, 6, err));
-    MP_TRY(mp_json_hex(body, "pceId", ti->pceid, 2, err));
-    MP_TRY(mp_json_uint(body, "tcbType", 0, &v, err));
-    MP_TRY(mp_json_uint(body, "tcbEvaluationDataNumber", UINT32_MAX, &v, err));
+    MP_TRY(mp_json_get_hex(body, "fmspc", MP_JSON_BARE, ti->fmspc, 6, err));
+    MP_TRY(mp_json_get_hex(body, "pceId", MP_JSON_BARE, ti->pceid, 2, err));
+    MP_TRY(mp_json_get_u64(body, "tcbType", 0, 0, &v, err));
+    MP_TRY(mp_json_get_u64(body, "tcbEvaluationDataNumber", 0, UINT32_MAX, &v, err));
     ti->tcb_eval_num = (uint32_t)v;
     return parse_levels(ti, body, err);
 }

@@ -8,6 +8,8 @@
 #include "mpavs/buf.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,7 +97,56 @@ static void write_line(int fd, const mp_buf *b)
     }
 }
 
-static void format_event(const mp_log *lg, mp_buf *b, int level, const char *msg, va_list ap)
+/* Appends the value of one pair, reading it from ap with the type the key's
+** marker byte announces; returns the key without its marker. */
+static const char *put_value(mp_buf *v, const char *key, va_list *ap)
+{
+    char t = key[0];
+    if (t == MP_LOG_T_I64[0]) {
+        mp_buf_printf(v, "%" PRId64, va_arg(*ap, int64_t));
+    } else if (t == MP_LOG_T_U64[0]) {
+        mp_buf_printf(v, "%" PRIu64, va_arg(*ap, uint64_t));
+    } else if (t == MP_LOG_T_BOOL[0]) {
+        mp_buf_puts(v, va_arg(*ap, int) ? "true" : "false");
+    } else if (t == MP_LOG_T_F64[0]) {
+        double d = va_arg(*ap, double);
+        if (isfinite(d))
+            mp_buf_printf(v, "%.15g", d);
+        else
+            mp_buf_puts(v, "null");
+    } else {
+        const char *s = va_arg(*ap, const char *);
+        mp_buf_push(v, '"');
+        put_json_escaped(v, s ? s : "");
+        mp_buf_push(v, '"');
+        return key;
+    }
+    return key + 1;
+}
+
+static void put_pair(mp_buf *b, bool text, const char *key, va_list *ap)
+{
+    mp_buf v = MP_BUF_INIT;
+    key = put_value(&v, key, ap);
+    if (v.oom) {
+        b->oom = true;
+    } else if (text) {
+        /* Text lines keep the escaped inside of a string, without quotes. */
+        bool quoted = v.data[0] == '"';
+        mp_buf_push(b, ' ');
+        put_json_escaped(b, key);
+        mp_buf_push(b, '=');
+        mp_buf_append(b, v.data + quoted, v.len - 2 * quoted);
+    } else {
+        mp_buf_puts(b, ",\"");
+        put_json_escaped(b, key);
+        mp_buf_puts(b, "\":");
+        mp_buf_append(b, v.data, v.len);
+    }
+    mp_buf_free(&v);
+}
+
+static void format_event(const mp_log *lg, mp_buf *b, int level, const char *msg, va_list *ap)
 {
     if (lg->text) {
         put_timestamp(b);
@@ -112,24 +163,10 @@ static void format_event(const mp_log *lg, mp_buf *b, int level, const char *msg
         mp_buf_push(b, '"');
     }
     for (;;) {
-        const char *key = va_arg(ap, const char *);
+        const char *key = va_arg(*ap, const char *);
         if (key == NULL)
             break;
-        const char *val = va_arg(ap, const char *);
-        if (val == NULL)
-            val = "";
-        if (lg->text) {
-            mp_buf_push(b, ' ');
-            put_json_escaped(b, key);
-            mp_buf_push(b, '=');
-            put_json_escaped(b, val);
-            continue;
-        }
-        mp_buf_puts(b, ",\"");
-        put_json_escaped(b, key);
-        mp_buf_puts(b, "\":\"");
-        put_json_escaped(b, val);
-        mp_buf_push(b, '"');
+        put_pair(b, lg->text, key, ap);
     }
     mp_buf_puts(b, lg->text ? "\n" : "}\n");
 }
@@ -141,7 +178,7 @@ void mp_log_kv(const mp_log *lg, int level, const char *msg, ...)
     mp_buf b = MP_BUF_INIT;
     va_list ap;
     va_start(ap, msg);
-    format_event(lg, &b, level, msg, ap);
+    format_event(lg, &b, level, msg, &ap);
     va_end(ap);
     if (!b.oom)
         write_line(lg->fd, &b);
