@@ -17,9 +17,13 @@
 #include <stdint.h>
 
 #include "mpavs/checksig.h"
+#include "mpavs/dcap.h"
 #include "mpavs/err.h"
 #include "mpavs/rpc.h"
 #include "mpavs/stateheader.h"
+
+/* Longest MRENCLAVE / MRSIGNER allow-list read from a deployment file. */
+#define MP_AVS_MAX_ALLOWED 16
 
 /** The deployment JSON of contracts/script/Deploy.s.sol (docs/protocol.md section 6). */
 typedef struct mp_avs_deployment {
@@ -33,6 +37,14 @@ typedef struct mp_avs_deployment {
     uint8_t tee_liveness_verifier[20], sgx_attestation_verifier[20], mock_rollup[20];
     uint8_t dcap_collateral_store[20]; /* zero when an existing verifier was used */
     char attestation_mode[16];         /* "simulation", "intel" or "existing" */
+    /* The on-chain DCAP verifier's trust anchor and policy, so a quote can be checked
+     * off-chain exactly as it will be on chain (absent in mode "existing"). */
+    bool has_dcap_policy;
+    uint8_t dcap_root_key[64];        /* pinned root public key x || y */
+    unsigned accepted_statuses;       /* bit i: TCB status i accepted */
+    size_t n_mrenclaves, n_mrsigners; /* 0: any */
+    uint8_t mrenclaves[MP_AVS_MAX_ALLOWED][32];
+    uint8_t mrsigners[MP_AVS_MAX_ALLOWED][32];
 } mp_avs_deployment;
 
 /** A committee of MultiProverServiceManager. */
@@ -45,6 +57,29 @@ typedef struct mp_avs_committee {
 
 /** Reads a deployment JSON; MP_ERR_PARSE names a missing or malformed field. */
 MP_WUR int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err);
+
+/** The DCAP policy of a deployment with has_dcap_policy: its pinned root,
+ ** accepted statuses and allow-lists (pointers into d), debug enclaves
+ ** rejected. MP_ERR_NOTFOUND when the deployment file had none. */
+MP_WUR int mp_avs_deployment_dcap_policy(const mp_avs_deployment *d, mp_dcap_policy *pol,
+                                         mp_err *err);
+
+/** An operator's liveness as TEELivenessVerifier records it, with the time it
+ ** runs out (getLivenessRecord, validitySeconds). */
+typedef struct mp_avs_liveness {
+    bool attested;        /* a record exists (enclave nonzero) */
+    uint8_t enclave[20];  /* the attested enclave address */
+    uint64_t attested_at; /* block timestamp of the accepted proof */
+    uint64_t validity;    /* validitySeconds of the verifier */
+    uint64_t live_until;  /* attested_at + validity (0 when not attested) */
+    uint8_t tee_type;
+    uint64_t reference_block;
+} mp_avs_liveness;
+
+/** Reads the liveness record of operatorId at `block`. */
+MP_WUR int mp_avs_get_liveness(mp_rpc *rpc, const mp_avs_deployment *d,
+                               const uint8_t operator_id[32], uint64_t block, mp_avs_liveness *out,
+                               mp_err *err);
 
 /** OperatorStateRetriever.getOperatorState(coordinator, quorums, block): the
  ** operators of each quorum at `block` with their stakes. Free with

@@ -58,5 +58,6 @@ int cli_tx(int argc, char **argv);
 int cli_bn254(int argc, char **argv);
 int cli_bls(int argc, char **argv);
 int cli_prover(int argc, char **argv);
+int cli_operator(int argc, char **argv);
 
 #endif /* MPAVS_CLI_H */

@@ -15,6 +15,7 @@ static const cli_command commands[] = {
     {"bn254", cli_bn254, "BN254 precompiles: add, mul, pairing"},
     {"bls", cli_bls, "EigenLayer BLS: hash-to-g1, pubkey, sign, verify, aggregate"},
     {"quote", cli_quote, "verify or show an SGX DCAP v3 quote"},
+    {"operator", cli_operator, "register with the AVS, deregister, show status"},
     {"sim-ca", cli_simca, "simulated SGX attestation: development CA and quotes"},
     {"prover", cli_prover, "talk to an mpavs-prover: call METHOD [JSON]"},
 };

@@ -47,6 +47,56 @@ static const addr_field deployment_addresses[] = {
     ADDR("dcapCollateralStore", dcap_collateral_store, true),
 };
 
+/* dcapRootKeyX/Y, acceptedStatuses, mrEnclaves, mrSigners (absent in older files and in
+ * mode "existing"; a zero root key means none). */
+static int parse_words(const json_t *root, const char *key, uint8_t (*out)[32], size_t *n,
+                       mp_err *err)
+{
+    json_t *a;
+    size_t len;
+    *n = 0;
+    if (json_object_get(root, key) == NULL)
+        return MP_OK;
+    MP_TRY(mp_json_get_array(root, key, MP_AVS_MAX_ALLOWED, &a, &len, err));
+    for (size_t i = 0; i < len; i++)
+        MP_TRY(mp_json_as_word(json_array_get(a, i), key, out[i], err));
+    *n = len;
+    return MP_OK;
+}
+
+static int parse_dcap_policy(mp_avs_deployment *d, const json_t *root, mp_err *err)
+{
+    uint64_t st = 0;
+    bool has;
+    if (json_object_get(root, "dcapRootKeyX") == NULL &&
+        json_object_get(root, "dcapRootKeyY") == NULL)
+        return MP_OK;
+    MP_TRY(mp_json_get_word(root, "dcapRootKeyX", d->dcap_root_key, err));
+    MP_TRY(mp_json_get_word(root, "dcapRootKeyY", d->dcap_root_key + 32, err));
+    MP_TRY(mp_json_opt_u64(root, "acceptedStatuses", 0, 0xff, &st, &has, err));
+    d->accepted_statuses = (unsigned)st;
+    MP_TRY(parse_words(root, "mrEnclaves", d->mrenclaves, &d->n_mrenclaves, err));
+    MP_TRY(parse_words(root, "mrSigners", d->mrsigners, &d->n_mrsigners, err));
+    static const uint8_t zero[64];
+    d->has_dcap_policy = memcmp(d->dcap_root_key, zero, 64) != 0;
+    return MP_OK;
+}
+
+int mp_avs_deployment_dcap_policy(const mp_avs_deployment *d, mp_dcap_policy *pol, mp_err *err)
+{
+    MP_ARG_CHECK(err, d != NULL && pol != NULL);
+    if (!d->has_dcap_policy)
+        return MP_FAIL(err, MP_ERR_NOTFOUND, "the deployment file names no DCAP root key");
+    mp_dcap_policy_init(pol);
+    memcpy(pol->root_pubkey, d->dcap_root_key, 64);
+    pol->accepted_statuses = d->accepted_statuses;
+    pol->mrenclaves = d->n_mrenclaves ? (const uint8_t(*)[32])d->mrenclaves : NULL;
+    pol->n_mrenclaves = d->n_mrenclaves;
+    pol->mrsigners = d->n_mrsigners ? (const uint8_t(*)[32])d->mrsigners : NULL;
+    pol->n_mrsigners = d->n_mrsigners;
+    return MP_OK;
+}
+
 static int parse_deployment(mp_avs_deployment *d, json_t *root, mp_err *err)
 {
     const char *mode;
@@ -69,7 +119,7 @@ static int parse_deployment(mp_avs_deployment *d, json_t *root, mp_err *err)
                        sizeof d->attestation_mode - 1);
     if (mode != NULL)
         strcpy(d->attestation_mode, mode);
-    return MP_OK;
+    return parse_dcap_policy(d, root, err);
 }
 
 int mp_avs_deployment_load(mp_avs_deployment *d, const char *path, mp_err *err)
@@ -378,4 +428,40 @@ int mp_avs_confirmed_state_hash(mp_rpc *rpc, const mp_avs_deployment *d,
         memcpy(out, ret.data, 32);
     mp_buf_free(&ret);
     return rc;
+}
+
+int mp_avs_get_liveness(mp_rpc *rpc, const mp_avs_deployment *d, const uint8_t operator_id[32],
+                        uint64_t block, mp_avs_liveness *out, mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && operator_id != NULL && out != NULL);
+    memset(out, 0, sizeof *out);
+    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
+    uint64_t tee = 0;
+    MP_TRY(mp_abi_put_selector(&cd, "getLivenessRecord(bytes32)", err));
+    mp_abi_put_word(&cd, operator_id);
+    int rc = call(rpc, d->tee_liveness_verifier, &cd, block, &ret, "getLivenessRecord", err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_address(out->enclave, ret.data, ret.len, 0, err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&out->attested_at, ret.data, ret.len, 1, err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&tee, ret.data, ret.len, 2, err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&out->reference_block, ret.data, ret.len, 3, err);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+    if (rc == MP_OK && tee > 0xff)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "getLivenessRecord returned a TEE type over 255");
+    if (rc == MP_OK && (rc = mp_abi_put_selector(&cd, "validitySeconds()", err)) == MP_OK)
+        rc = call(rpc, d->tee_liveness_verifier, &cd, block, &ret, "validitySeconds", err);
+    if (rc == MP_OK)
+        rc = mp_abi_read_u64(&out->validity, ret.data, ret.len, 0, err);
+    mp_buf_free(&cd);
+    mp_buf_free(&ret);
+    MP_TRY(rc);
+    static const uint8_t zero[20];
+    out->tee_type = (uint8_t)tee;
+    out->attested = memcmp(out->enclave, zero, 20) != 0 && out->attested_at != 0;
+    out->live_until = out->attested ? out->attested_at + out->validity : 0;
+    return MP_OK;
 }
