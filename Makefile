@@ -132,7 +132,9 @@ test: $(SETUP)
 	@scripts/run-tests.sh
 
 # ---- benchmarks --------------------------------------------------------------
-$(B)/rel/bench/%: $(B)/rel/obj/bench/%.o $(B)/rel/obj/bench/bench.o $(REL_LIB)
+# Benchmarks may use the test fixtures (anvil, the devnet of avsworld.h).
+REL_SUPPORT := $(patsubst %.c,$(B)/rel/obj/%.o,$(SUPPORT_SRC))
+$(B)/rel/bench/%: $(B)/rel/obj/bench/%.o $(B)/rel/obj/bench/bench.o $(REL_SUPPORT) $(REL_LIB)
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)

@@ -16,6 +16,7 @@ APT_PACKAGES=(
     libssl-dev libsecp256k1-dev libcurl4-openssl-dev libmicrohttpd-dev
     libjansson-dev libsqlite3-dev sqlite3
     nodejs npm curl jq procps iproute2 openssl python3
+    chromium
 )
 
 missing_apt() {

@@ -100,6 +100,16 @@ MP_WUR int mp_avs_get_operator_keys(mp_rpc *rpc, const mp_avs_deployment *d,
                                     const uint8_t operator_addr[20], uint64_t block,
                                     mp_checksig_key *out, mp_err *err);
 
+/* Operators whose keys one JSON-RPC batch reads (two eth_calls each). */
+#define MP_AVS_KEYS_PER_BATCH 100
+
+/** The keys of n operators at one block, out[i] for operator_addrs[i]: one
+ ** JSON-RPC batch per MP_AVS_KEYS_PER_BATCH operators instead of two calls
+ ** each. Fails as a whole (naming the operator) when one has no key. */
+MP_WUR int mp_avs_get_operator_keys_batch(mp_rpc *rpc, const mp_avs_deployment *d,
+                                          const uint8_t (*operator_addrs)[20], size_t n,
+                                          uint64_t block, mp_checksig_key *out, mp_err *err);
+
 /** MultiProverServiceManager.getCommittee(identifier). MP_ERR_NOTFOUND when
  ** the committee does not exist. */
 MP_WUR int mp_avs_get_committee(mp_rpc *rpc, const mp_avs_deployment *d, uint64_t identifier,

@@ -114,6 +114,11 @@ MP_WUR int mp_eth_get_block_by_hash(mp_rpc *c, const uint8_t hash[32], mp_eth_bl
 /** eth_call at a block: appends the return data to out. */
 MP_WUR int mp_eth_call(mp_rpc *c, const mp_eth_callmsg *msg, uint64_t block, mp_buf *out,
                        mp_err *err);
+/** n eth_calls at one block in one JSON-RPC batch (1 <= n <= MP_RPC_MAX_BATCH):
+ ** appends the return data of call i to outs[i]. A revert of any call fails the
+ ** whole batch with MP_ERR_REVERTED and its reason. */
+MP_WUR int mp_eth_call_batch(mp_rpc *c, const mp_eth_callmsg *msgs, size_t n, uint64_t block,
+                             mp_buf *outs, mp_err *err);
 /** eth_estimateGas at the latest block; a revert is MP_ERR_REVERTED with the reason. */
 MP_WUR int mp_eth_estimate_gas(mp_rpc *c, const mp_eth_callmsg *msg, uint64_t *gas, mp_err *err);
 /** eth_gasPrice in wei. */

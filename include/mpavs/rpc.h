@@ -74,6 +74,17 @@ void mp_rpc_close(mp_rpc *c);
 /** Calls method with params (a JSON array or object; the reference is stolen;
  ** NULL means []). On success *result is a new reference (possibly JSON null). */
 MP_WUR int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err);
+/* Requests in one batch at most (nodes cap batches; geth's default is 1000). */
+#define MP_RPC_MAX_BATCH 1000
+
+/** Calls method n times in one JSON-RPC batch (one HTTP request), params[i]
+ ** the params of call i (each reference is stolen, also on failure; NULL means
+ ** []). On success results[i] is a new reference to the answer of call i,
+ ** whatever order the node answered in. Any error object fails the whole
+ ** batch (ERROR_OBJECT; c->last_error holds it and the message names the
+ ** member); then every results[i] is NULL. 1 <= n <= MP_RPC_MAX_BATCH. */
+MP_WUR int mp_rpc_call_batch(mp_rpc *c, const char *method, json_t **params, size_t n,
+                             json_t **results, mp_err *err);
 /** True when rc is an ERROR_OBJECT failure whose message contains text, compared
  ** case-insensitively (text in lowercase): nodes word one error differently
  ** ("nonce too low", "Nonce too low"). */

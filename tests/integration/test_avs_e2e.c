@@ -11,12 +11,16 @@
 **   3. each submits a liveness proof: a simulated DCAP quote whose REPORTDATA
 **      binds its enclave key and BLS key to a recent block, sent through the C
 **      transaction sender and verified on chain by SgxDcapVerifier;
-**   4. operators BLS-sign a StateHeader (and their enclaves sign it with the
-**      attested key); the test aggregates like the aggregator will, builds
-**      NonSignerStakesAndSignature from on-chain reads and has an account that
-**      is not an operator submit confirmState;
+**   4. operators BLS-sign a StateHeader (and their enclaves sign the prover
+**      state digest with the attested key); the library's aggregation steps
+**      (aggregate.h) check each response (and reject a stranger, a wrong BLS
+**      signature, a wrong prover signature and another operator's enclave),
+**      build NonSignerStakesAndSignature from on-chain reads, and an account
+**      that is not an operator submits confirmState;
 **   5. on the same chain: below threshold, a replayed quote (as sent and
-**      re-encoded), a quote from a CA other than the pinned one, and a signer
+**      re-encoded), a quote from a CA other than the pinned one, quotes with
+**      a bad ISV report signature, a bad QE report signature or QE report data
+**      that does not bind the attestation key and auth data, and a signer
 **      whose liveness expired (anvil time advanced) all revert with the
 **      contracts' custom errors.
 **
@@ -26,7 +30,9 @@
 ** every path.
 */
 #include "anvil.h"
+#include "avsworld.h"
 #include "mpavs/abi.h"
+#include "mpavs/aggregate.h"
 #include "mpavs/address.h"
 #include "mpavs/avschain.h"
 #include "mpavs/avsreg.h"
@@ -40,6 +46,7 @@
 #include "mpavs/liveness.h"
 #include "mpavs/mem.h"
 #include "mpavs/rand.h"
+#include "mpavs/secp.h"
 #include "mpavs/sgxsim.h"
 #include "mpavs/stateheader.h"
 #include "mpavs/txsend.h"
@@ -53,140 +60,18 @@
 #include <unistd.h>
 
 #define N_OPS           4
-#define STAKE           "2000000000000000000" /* 2e18 token wei each; quorum minimum 1e18 */
-#define VALIDITY        3600                  /* liveness validity (the deployment's default) */
-#define LIVENESS_BUDGET 1200000               /* issue 6: submitLivenessProof total */
+#define STAKE           MP_AVSW_STAKE
+#define VALIDITY        3600    /* liveness validity (the deployment's default) */
+#define LIVENESS_BUDGET 1200000 /* issue 6: submitLivenessProof total */
 
-/* anvil's first two dev accounts (public knowledge; test use only): the deployer and
- * token owner, and an account that is not an operator and submits confirmations. */
-static const char dev_key0[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-static const char dev_key1[] = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+typedef mp_avsw_op operator;
 
-typedef struct operator
-{
-    uint8_t ecdsa[32], addr[20];
-    mp_bls_secret bls;
-    mp_checksig_key key; /* id, G1, G2 */
-    uint8_t enclave_sk[32], enclave[20];
-    mp_txsend tx;
-    bool tx_ready;
-    mp_buf quote;              /* its last liveness quote */
-    mp_liveness_report report; /* and what that quote binds */
-}
-operator;
+static mp_avsw W;
+static uint64_t task_counter; /* metadata block numbers of new tasks */
+static mp_buf gas_rows;       /* Markdown rows for bench/avs_gas.sh */
 
-typedef struct world {
-    mp_anvil anvil;
-    mp_rpc rpc;
-    bool rpc_ready;
-    mp_txsend dev, anyone;
-    bool dev_ready, anyone_ready;
-    char tmp[256], simca[300], other_ca[300];
-    mp_avs_deployment d;
-    mp_sgxsim *sim, *other_sim;
-    operator ops[N_OPS];
-    bool deployed, registered, live;
-    uint64_t task;
-    mp_buf gas_rows; /* Markdown rows for bench/avs_gas.sh */
-} world;
-
-static world W;
-
-/* ---- processes ---- */
-
-/* Runs argv (argv[0] a path) with extra environment entries, output to log_path. */
-static int run(const char *const *argv, const char *const *env, const char *log_path)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        for (; env && *env; env++)
-            putenv((char *)*env);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    if (waitpid(pid, &status, 0) != pid)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Quotes a log as "# " lines (the test output stays TAP). */
-static void show_log(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char line[512];
-    if (f == NULL)
-        return;
-    while (fgets(line, sizeof line, f))
-        printf("#   %s", line);
-    fclose(f);
-}
-
-static const char *bin_dir(void)
-{
-    const char *b = getenv("MPAVS_BIN");
-    return b && *b ? b : mp_test_path("build/san/bin");
-}
-
-static int simca_init(const char *dir)
-{
-    char bin[512], log[400];
-    snprintf(bin, sizeof bin, "%s/mpavs", bin_dir());
-    snprintf(log, sizeof log, "%s/simca.log", W.tmp);
-    const char *argv[] = {bin, "sim-ca", "init", dir, NULL};
-    int rc = run(argv, NULL, log);
-    if (rc != 0)
-        show_log(log);
-    return rc;
-}
-
-/* ---- transactions ---- */
-
-static int sender_init(mp_txsend *s, const char *hex_key, const uint8_t *raw_key, mp_err *e)
-{
-    uint8_t sk[32];
-    if (hex_key)
-        MP_TRY(mp_hex_decode_exact(sk, 32, hex_key, e));
-    else
-        memcpy(sk, raw_key, 32);
-    mp_txsend_opts o = MP_TXSEND_OPTS_DEFAULT;
-    o.poll_ms = 50;
-    o.receipt_timeout_ms = 60000;
-    int rc = mp_txsend_init(s, &W.rpc, sk, &o, NULL, e);
-    mp_memzero(sk, 32);
-    return rc;
-}
-
-/* Sends calldata cd to `to`; r receives the receipt (free it). */
-static int tx_send(mp_txsend *s, const uint8_t to[20], const mp_buf *cd, mp_eth_receipt *r,
-                   mp_err *e)
-{
-    memset(r, 0, sizeof *r);
-    MP_TRY(mp_buf_check(cd, e));
-    mp_txreq req = {.to = to, .data = cd->data, .data_len = cd->len};
-    return mp_txsend_send(s, &req, r, NULL, e);
-}
-
-/* Sends and drops the receipt; MP_ERR_VERIFY if it is not a success. */
-static int send_ok(mp_txsend *s, const uint8_t to[20], mp_buf *cd, mp_err *e)
-{
-    mp_eth_receipt r;
-    int rc = tx_send(s, to, cd, &r, e);
-    if (rc == MP_OK && !r.status)
-        rc = MP_FAIL(e, MP_ERR_VERIFY, "transaction failed");
-    mp_eth_receipt_free(&r);
-    mp_buf_free(cd);
-    return rc;
-}
+#define tx_send mp_avsw_send
+#define send_ok mp_avsw_send_ok
 
 /* Sends cd expecting a revert (found by gas estimation, nothing is mined); appends the
  * revert data to data. */
@@ -224,25 +109,10 @@ static void describe_revert(const mp_buf *data)
     printf("# revert: %s\n", text);
 }
 
-static int rpc_simple(const char *method, json_t *params, mp_err *e)
-{
-    json_t *res;
-    MP_TRY(mp_rpc_call(&W.rpc, method, params, &res, e));
-    json_decref(res);
-    return MP_OK;
-}
-
-/* Advances anvil's clock and mines a block. */
-static int advance_time(uint64_t seconds, mp_err *e)
-{
-    MP_TRY(rpc_simple("evm_increaseTime", json_pack("[I]", (json_int_t)seconds), e));
-    return rpc_simple("evm_mine", json_array(), e);
-}
-
 static void gas_row(const char *what, uint64_t gas, const char *target)
 {
     printf("# gas: %s: %llu\n", what, (unsigned long long)gas);
-    mp_buf_printf(&W.gas_rows, "| %s (anvil, C end-to-end test) | %llu gas | %s |\n", what,
+    mp_buf_printf(&gas_rows, "| %s (anvil, C end-to-end test) | %llu gas | %s |\n", what,
                   (unsigned long long)gas, target);
 }
 
@@ -251,30 +121,9 @@ static void gas_row(const char *what, uint64_t gas, const char *target)
 TEST(deploy_with_simulated_attestation)
 {
     mp_err e;
-    snprintf(W.simca, sizeof W.simca, "%s/simca", W.tmp);
-    snprintf(W.other_ca, sizeof W.other_ca, "%s/other-ca", W.tmp);
-    CHECK(simca_init(W.simca) == 0);
-    CHECK(simca_init(W.other_ca) == 0);
-
-    mp_sgxsim_enclave enc;
-    char mrenclave[67], script[512], json[400], log[400], key_env[128];
-    mp_sgxsim_enclave_default(&enc);
-    mp_hex_encode0x(mrenclave, enc.mrenclave, 32);
-    snprintf(script, sizeof script, "%s", mp_test_path("scripts/deploy-contracts.sh"));
-    snprintf(json, sizeof json, "%s/deployment.json", W.tmp);
-    snprintf(log, sizeof log, "%s/deploy.log", W.tmp);
-    snprintf(key_env, sizeof key_env, "DEPLOYER_PRIVATE_KEY=0x%s", dev_key0);
-    const char *argv[] = {script,        "--rpc-url", W.anvil.url, "--sim-ca", W.simca,
-                          "--mrenclave", mrenclave,   "--out",     json,       NULL};
-    const char *env[] = {key_env, "MPAVS_THRESHOLD_PERCENT=67",
-                         "MPAVS_LIVENESS_VALIDITY_SECONDS=3600", NULL};
-    int rc = run(argv, env, log);
-    CHECK(rc == 0);
-    if (rc != 0) {
-        show_log(log);
+    CHECK_OK(mp_avsw_deploy(&W, NULL, &e), &e);
+    if (mp_t->failures)
         return;
-    }
-    CHECK_OK(mp_avs_deployment_load(&W.d, json, &e), &e);
     uint64_t chain;
     CHECK_OK(mp_eth_chain_id(&W.rpc, &chain, &e), &e);
     CHECK(W.d.chain_id == chain);
@@ -295,44 +144,10 @@ TEST(deploy_with_simulated_attestation)
     CHECK_OK(mp_avs_get_committee(&W.rpc, &W.d, MP_STATE_L2_BLOCK, MP_BLOCK_LATEST, &c, &e), &e);
     CHECK(c.n_quorums == 1 && c.quorums[0] == 0 && c.thresholds[0] == 67);
     CHECK_RC(mp_avs_get_committee(&W.rpc, &W.d, 99, MP_BLOCK_LATEST, &c, &e), MP_ERR_NOTFOUND);
-    CHECK_OK(mp_sgxsim_open(&W.sim, W.simca, &e), &e);
-    CHECK_OK(mp_sgxsim_open(&W.other_sim, W.other_ca, &e), &e);
     W.deployed = mp_t->failures == 0;
 }
 
 /* ---- operators ---- */
-
-static void put_call(mp_buf *cd, const char *sig, mp_err *e)
-{
-    if (mp_abi_put_selector(cd, sig, e) != MP_OK)
-        cd->oom = true; /* makes the send fail with the error already in e */
-}
-
-static void fund_and_stake(mp_test_ctx *mp_t, operator* op)
-{
-    mp_err e;
-    mp_eth_receipt r;
-    mp_buf cd = MP_BUF_INIT;
-    uint8_t stake[32];
-    CHECK_OK(mp_u256_from_dec(stake, STAKE, &e), &e);
-    mp_txreq fund = {.to = op->addr};
-    CHECK_OK(mp_u256_from_dec(fund.value, "10000000000000000000", &e), &e);
-    CHECK_OK(mp_txsend_send(&W.dev, &fund, &r, NULL, &e), &e);
-    mp_eth_receipt_free(&r);
-    put_call(&cd, "mint(address,uint256)", &e);
-    mp_abi_put_address(&cd, op->addr);
-    mp_abi_put_word(&cd, stake);
-    CHECK_OK(send_ok(&W.dev, W.d.stake_token, &cd, &e), &e);
-    put_call(&cd, "approve(address,uint256)", &e);
-    mp_abi_put_address(&cd, W.d.restaking_vault);
-    mp_abi_put_word(&cd, stake);
-    CHECK_OK(send_ok(&op->tx, W.d.stake_token, &cd, &e), &e);
-    put_call(&cd, "registerAsOperator()", &e);
-    CHECK_OK(send_ok(&op->tx, W.d.restaking_vault, &cd, &e), &e);
-    put_call(&cd, "deposit(uint256)", &e);
-    mp_abi_put_word(&cd, stake);
-    CHECK_OK(send_ok(&op->tx, W.d.restaking_vault, &cd, &e), &e);
-}
 
 /* The C registration messages equal what the contracts compute. */
 static void check_messages_on_chain(mp_test_ctx *mp_t, const operator* op, const uint8_t salt[32],
@@ -375,22 +190,10 @@ static void register_operator(mp_test_ctx *mp_t, operator* op, int i)
     mp_err e;
     mp_eth_block head;
     uint8_t salt[32];
-    char socket[48];
     CHECK_OK(mp_eth_get_block_by_number(&W.rpc, MP_BLOCK_LATEST, &head, &e), &e);
     CHECK_OK(mp_rand_bytes(salt, 32, &e), &e);
-    uint64_t expiry = head.timestamp + 86400;
-    check_messages_on_chain(mp_t, op, salt, expiry);
-    mp_avsreg_pubkey_params p;
-    mp_avsreg_signature sig;
-    mp_avsreg_pubkey_params_make(&p, &op->bls, W.d.chain_id, W.d.registry_coordinator, op->addr);
-    CHECK_OK(mp_avsreg_sign(&sig, NULL, op->ecdsa, W.d.chain_id, W.d.avs_directory,
-                            W.d.service_manager, salt, expiry, &e),
-             &e);
-    const uint8_t quorums[1] = {0};
-    mp_buf cd = MP_BUF_INIT;
-    snprintf(socket, sizeof socket, "http://operator-%d:9000", i);
-    CHECK_OK(mp_avsreg_register_calldata(&cd, quorums, 1, socket, &p, &sig, &e), &e);
-    CHECK_OK(send_ok(&op->tx, W.d.registry_coordinator, &cd, &e), &e);
+    check_messages_on_chain(mp_t, op, salt, head.timestamp + 86400);
+    CHECK_OK(mp_avsw_register(&W, op, i, &e), &e);
     /* The registry holds the keys made here. */
     mp_checksig_key k;
     CHECK_OK(mp_avs_get_operator_keys(&W.rpc, &W.d, op->addr, MP_BLOCK_LATEST, &k, &e), &e);
@@ -406,19 +209,7 @@ TEST(register_operators)
     mp_err e;
     for (int i = 0; i < N_OPS; i++) {
         operator* op = & W.ops[i];
-        mp_bls_pubkey pk;
-        CHECK_OK(mp_secp_key_generate(op->ecdsa, &e), &e);
-        CHECK_OK(mp_secp_address(NULL, op->addr, op->ecdsa, &e), &e);
-        CHECK_OK(mp_bls_secret_generate(&op->bls, &e), &e);
-        mp_bls_pubkey_from_secret(&pk, &op->bls);
-        op->key.g1 = pk.g1;
-        op->key.g2 = pk.g2;
-        mp_bls_operator_id(op->key.id, &pk.g1);
-        CHECK_OK(mp_secp_key_generate(op->enclave_sk, &e), &e);
-        CHECK_OK(mp_secp_address(NULL, op->enclave, op->enclave_sk, &e), &e);
-        CHECK_OK(sender_init(&op->tx, NULL, op->ecdsa, &e), &e);
-        op->tx_ready = true;
-        fund_and_stake(mp_t, op);
+        CHECK_OK(mp_avsw_operator_new(&W, op, &e), &e);
         register_operator(mp_t, op, i);
     }
     /* All four are in quorum 0 now, with their stakes. */
@@ -438,36 +229,20 @@ TEST(register_operators)
 
 /* ---- liveness ---- */
 
-/* A fresh report for op (reference: the latest block) and a quote of `sim` binding it. */
 static void make_proof(mp_test_ctx *mp_t, operator* op, int i, const mp_sgxsim *sim,
                        mp_liveness_report *r, mp_buf *quote)
 {
     mp_err e;
-    mp_eth_block head;
-    char url[40];
-    uint8_t rd[64];
-    mp_sgxsim_enclave enc;
-    CHECK_OK(mp_eth_get_block_by_number(&W.rpc, MP_BLOCK_LATEST, &head, &e), &e);
-    r->pubkey = op->key.g1;
-    r->reference_block = head.number;
-    memcpy(r->reference_hash, head.hash, 32);
-    snprintf(url, sizeof url, "http://prover-%d:9100", i);
-    mp_liveness_url_hash(r->prover_url_hash, url);
-    mp_liveness_report_data(rd, op->enclave, r);
-    mp_sgxsim_enclave_default(&enc);
-    mp_buf_free(quote);
-    CHECK_OK(mp_sgxsim_quote(sim, &enc, rd, quote, &e), &e);
+    CHECK_OK(mp_avsw_make_proof(&W, op, i, sim, r, quote, &e), &e);
 }
 
 /* Submits op's proof; checks the receipt and its LivenessProofSubmitted event. */
 static void submit_proof(mp_test_ctx *mp_t, operator* op, int i, bool record_gas)
 {
     mp_err e;
-    mp_buf cd = MP_BUF_INIT;
     mp_eth_receipt r;
-    make_proof(mp_t, op, i, W.sim, &op->report, &op->quote);
-    CHECK_OK(mp_liveness_submit_calldata(&cd, &op->report, op->quote.data, op->quote.len, &e), &e);
-    CHECK_OK(tx_send(&op->tx, W.d.tee_liveness_verifier, &cd, &r, &e), &e);
+    memset(&r, 0, sizeof r);
+    CHECK_OK(mp_avsw_submit_proof(&W, op, i, &r, &e), &e);
     CHECK(r.status && r.gas_used <= LIVENESS_BUDGET);
     if (record_gas && i == 0) {
         char what[120];
@@ -496,7 +271,6 @@ static void submit_proof(mp_test_ctx *mp_t, operator* op, int i, bool record_gas
     }
     CHECK(found);
     mp_eth_receipt_free(&r);
-    mp_buf_free(&cd);
 }
 
 TEST(liveness_proofs_with_simulated_quotes)
@@ -527,17 +301,19 @@ TEST(liveness_proofs_with_simulated_quotes)
 typedef struct task {
     uint8_t metadata[64], state[64];
     mp_state_header h;
-    uint8_t digest[32];
+    mp_agg_digests dg;
+    mp_agg_committee_state cs; /* the committee at the reference block */
 } task;
 
-/* A new L2 block task whose reference is the block before the latest. */
+/* A new L2 block task whose reference is the block before the latest, with the
+ * committee's operator state at that block loaded as the aggregator does. */
 static void new_task(mp_test_ctx *mp_t, task *t)
 {
     mp_err e;
     uint64_t head;
     uint8_t block_hash[32], root[32];
     CHECK_OK(mp_eth_block_number(&W.rpc, &head, &e), &e);
-    mp_state_l2block_metadata(t->metadata, W.d.l2_chain_id, 1000 + W.task++);
+    mp_state_l2block_metadata(t->metadata, W.d.l2_chain_id, 1000 + task_counter++);
     CHECK_OK(mp_rand_bytes(block_hash, 32, &e), &e);
     CHECK_OK(mp_rand_bytes(root, 32, &e), &e);
     mp_state_l2block_state(t->state, block_hash, root);
@@ -548,51 +324,52 @@ static void new_task(mp_test_ctx *mp_t, task *t)
     t->h.state = t->state;
     t->h.state_len = sizeof t->state;
     t->h.reference_block = (uint32_t)(head - 1);
-    mp_state_header_digest(t->digest, &t->h, W.d.chain_id, W.d.service_manager);
+    mp_agg_digests_of(&t->dg, &t->h, W.d.chain_id, W.d.service_manager);
     uint8_t onchain[32];
     CHECK_OK(mp_avs_state_header_digest(&W.rpc, &W.d, &t->h, MP_BLOCK_LATEST, onchain, &e), &e);
-    CHECK_MEM(onchain, t->digest, 32);
+    CHECK_MEM(onchain, t->dg.header, 32);
+    mp_avs_committee c;
+    memset(&t->cs, 0, sizeof t->cs);
+    CHECK_OK(mp_avs_get_committee(&W.rpc, &W.d, MP_STATE_L2_BLOCK, MP_BLOCK_LATEST, &c, &e), &e);
+    CHECK_OK(mp_agg_committee_load(&t->cs, &W.rpc, &W.d, &c, t->h.reference_block, &e), &e);
+    CHECK(t->cs.n_members == N_OPS);
 }
 
-/* What one operator sends the aggregator: its BLS signature and its enclave's signature. */
-typedef struct response {
-    int op;
-    mp_bn254_g1 sig;
-    uint8_t enclave_sig[65];
-} response;
+static void task_free(task *t)
+{
+    mp_agg_committee_free(&t->cs);
+}
 
-static void respond(mp_test_ctx *mp_t, const task *t, int i, response *out)
+/* What one operator sends the aggregator: its BLS signature over the header digest and
+ * its enclave's signature over the prover digest (docs/protocol.md 8.1). */
+static void respond(mp_test_ctx *mp_t, const task *t, int i, mp_agg_response *out)
 {
     mp_err e;
-    out->op = i;
-    mp_bls_sign(&out->sig, &W.ops[i].bls, t->digest);
-    CHECK_OK(mp_secp_sign65(NULL, out->enclave_sig, t->digest, W.ops[i].enclave_sk, &e), &e);
+    const operator* op = & W.ops[i];
+    memcpy(out->operator_addr, op->addr, 20);
+    memcpy(out->enclave, op->enclave, 20);
+    mp_bls_sign(&out->bls_sig, &op->bls, t->dg.header);
+    CHECK_OK(mp_secp_sign65(NULL, out->prover_sig, t->dg.prover, op->enclave_sk, &e), &e);
 }
 
-/* The aggregator's side: keeps responses whose BLS signature verifies against the
- * registered key and whose enclave signature comes from the enclave attested live for that
- * operator, unless `keep_unverified` (to make the contract see a non-live signer). */
-static size_t accept_responses(mp_test_ctx *mp_t, const task *t, const response *resp, size_t n,
-                               mp_checksig_signer *signers, bool keep_unverified)
+/* The aggregator's side (mp_agg_check_response): keeps the responses that count, or
+ * also those of non-live operators when `keep_unverified` (to make the contract see a
+ * non-live signer). */
+static size_t accept_responses(mp_test_ctx *mp_t, const task *t, const mp_agg_response *resp,
+                               size_t n, mp_checksig_signer *signers, bool keep_unverified)
 {
     size_t k = 0;
     for (size_t j = 0; j < n; j++) {
-        const operator* op = & W.ops[resp[j].op];
         mp_err e;
-        mp_checksig_key key;
-        uint8_t enclave[20];
-        bool live = false;
-        CHECK_OK(mp_avs_get_operator_keys(&W.rpc, &W.d, op->addr, MP_BLOCK_LATEST, &key, &e), &e);
-        bool ok = mp_bls_verify(&key.g2, t->digest, &resp[j].sig, &e) == MP_OK;
-        CHECK(ok);
-        CHECK_OK(mp_secp_recover_address65(enclave, t->digest, resp[j].enclave_sig, &e), &e);
-        CHECK_MEM(enclave, op->enclave, 20);
+        mp_agg_verdict v = MP_AGG_BAD_BLS;
         CHECK_OK(
-            mp_avs_verify_liveness(&W.rpc, &W.d, op->addr, enclave, MP_BLOCK_LATEST, &live, &e),
+            mp_agg_check_response(&W.rpc, &W.d, &t->cs, &t->dg, &resp[j], MP_BLOCK_LATEST, &v, &e),
             &e);
-        if (ok && (live || keep_unverified)) {
-            memcpy(signers[k].id, key.id, 32);
-            signers[k].sig = resp[j].sig;
+        CHECK(v == MP_AGG_ACCEPTED || v == MP_AGG_NOT_LIVE);
+        if (v == MP_AGG_ACCEPTED || (v == MP_AGG_NOT_LIVE && keep_unverified)) {
+            long m = mp_agg_committee_find(&t->cs, resp[j].operator_addr);
+            memcpy(signers[k].id, t->cs.keys[m].id, 32);
+            signers[k].sig = resp[j].bls_sig;
             k++;
         }
     }
@@ -603,30 +380,48 @@ static size_t accept_responses(mp_test_ctx *mp_t, const task *t, const response 
 static int build_params(mp_test_ctx *mp_t, const task *t, const mp_checksig_signer *signers,
                         size_t n, mp_checksig_params *p, mp_err *e)
 {
-    mp_avs_committee c;
-    mp_avs_operator_state st;
-    MP_TRY(mp_avs_get_committee(&W.rpc, &W.d, MP_STATE_L2_BLOCK, MP_BLOCK_LATEST, &c, e));
-    MP_TRY(mp_avs_get_operator_state(&W.rpc, &W.d, c.quorums, c.n_quorums, t->h.reference_block,
-                                     &st, e));
-    size_t total = 0;
-    for (size_t i = 0; i < st.n_sets; i++)
-        total += st.sets[i].n;
-    mp_checksig_key *keys = calloc(total ? total : 1, sizeof *keys);
-    int rc = keys ? MP_OK : MP_FAIL(e, MP_ERR_NOMEM, "out of memory");
-    size_t nk = 0;
-    for (size_t i = 0; rc == MP_OK && i < st.n_sets; i++)
-        for (size_t j = 0; rc == MP_OK && j < st.sets[i].n; j++)
-            rc = mp_avs_get_operator_keys(&W.rpc, &W.d, st.sets[i].ops[j].address,
-                                          t->h.reference_block, &keys[nk++], e);
-    if (rc == MP_OK)
-        rc = mp_checksig_build(p, &st, keys, nk, signers, n, e);
-    if (rc == MP_OK)
-        rc = mp_avs_get_check_signatures_indices(&W.rpc, &W.d, p, e);
-    if (rc == MP_OK)
-        CHECK(p->n_quorums == 1 && p->quorums[0] == c.quorums[0]);
-    free(keys);
-    mp_avs_operator_state_free(&st);
-    return rc;
+    MP_TRY(mp_agg_build_params(p, &W.rpc, &W.d, &t->cs, signers, n, e));
+    CHECK(p->n_quorums == 1 && p->quorums[0] == t->cs.committee.quorums[0]);
+    return MP_OK;
+}
+
+/* Each failed check of mp_agg_check_response, on a real deployment. */
+TEST(aggregator_rejects_bad_responses)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    mp_err e;
+    task t;
+    new_task(mp_t, &t);
+    mp_agg_response r;
+    mp_agg_verdict v;
+    /* A key that never registered. */
+    respond(mp_t, &t, 0, &r);
+    CHECK_OK(mp_secp_address(NULL, r.operator_addr, W.ops[0].enclave_sk, &e), &e);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_NOT_IN_COMMITTEE);
+    /* Operator 1's BLS signature sent as operator 0's. */
+    respond(mp_t, &t, 0, &r);
+    mp_bls_sign(&r.bls_sig, &W.ops[1].bls, t.dg.header);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_BAD_BLS);
+    /* The enclave signed the header digest instead of the prover digest. */
+    respond(mp_t, &t, 0, &r);
+    CHECK_OK(mp_secp_sign65(NULL, r.prover_sig, t.dg.header, W.ops[0].enclave_sk, &e), &e);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_BAD_PROVER_SIG);
+    /* Operator 1's enclave, honestly named, is not operator 0's live enclave. */
+    respond(mp_t, &t, 0, &r);
+    memcpy(r.enclave, W.ops[1].enclave, 20);
+    CHECK_OK(mp_secp_sign65(NULL, r.prover_sig, t.dg.prover, W.ops[1].enclave_sk, &e), &e);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_NOT_LIVE);
+    /* And the honest response counts. */
+    respond(mp_t, &t, 0, &r);
+    CHECK_OK(mp_agg_check_response(&W.rpc, &W.d, &t.cs, &t.dg, &r, MP_BLOCK_LATEST, &v, &e), &e);
+    CHECK(v == MP_AGG_ACCEPTED);
+    task_free(&t);
 }
 
 /* The receipt holds exactly one StateConfirmed event for t, with operator 3 as the one
@@ -689,17 +484,28 @@ TEST(confirm_state_from_a_non_operator)
     task t;
     new_task(mp_t, &t);
     /* Operators 0-2 answer; operator 3 stays silent (a non-signer). */
-    response resp[3];
+    mp_agg_response resp[3];
     mp_checksig_signer signers[3];
     for (int i = 0; i < 3; i++)
         respond(mp_t, &t, i, &resp[i]);
     size_t n = accept_responses(mp_t, &t, resp, 3, signers, false);
     CHECK(n == 3);
+    /* Progress as the aggregator tracks it: 3 of 4 equal stakes meet 67%, 2 do not. */
+    bool mask[N_OPS] = {false};
+    uint8_t signed_stake[1][32];
+    for (int i = 0; i < 2; i++)
+        mask[mp_agg_committee_find(&t.cs, W.ops[i].addr)] = true;
+    mp_agg_signed_stake(&t.cs, mask, signed_stake);
+    CHECK(!mp_agg_meets_thresholds(&t.cs, (const uint8_t(*)[32])signed_stake));
+    mask[mp_agg_committee_find(&t.cs, W.ops[2].addr)] = true;
+    mp_agg_signed_stake(&t.cs, mask, signed_stake);
+    CHECK(mp_agg_meets_thresholds(&t.cs, (const uint8_t(*)[32])signed_stake));
     mp_checksig_params p;
     CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
     CHECK(p.n_nonsigners == 1 && memcmp(p.nonsigner_ids[0], W.ops[3].key.id, 32) == 0);
     CHECK(mp_checksig_meets_threshold(p.signed_stake[0], p.total_stake[0], 67));
-    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e);
+    CHECK_MEM(p.signed_stake[0], signed_stake[0], 32);
+    CHECK_OK(mp_checksig_verify(&p, t.dg.header, &e), &e);
 
     mp_buf cd = MP_BUF_INIT;
     mp_eth_receipt r;
@@ -720,6 +526,7 @@ TEST(confirm_state_from_a_non_operator)
     mp_eth_receipt_free(&r);
     mp_buf_free(&cd);
     mp_checksig_params_free(&p);
+    task_free(&t);
 }
 
 TEST(below_threshold_reverts)
@@ -730,7 +537,7 @@ TEST(below_threshold_reverts)
     mp_err e;
     task t;
     new_task(mp_t, &t);
-    response resp[2];
+    mp_agg_response resp[2];
     mp_checksig_signer signers[2];
     respond(mp_t, &t, 0, &resp[0]);
     respond(mp_t, &t, 2, &resp[1]);
@@ -738,7 +545,7 @@ TEST(below_threshold_reverts)
     mp_checksig_params p;
     CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
     CHECK(!mp_checksig_meets_threshold(p.signed_stake[0], p.total_stake[0], 67));
-    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e); /* the signature itself is fine */
+    CHECK_OK(mp_checksig_verify(&p, t.dg.header, &e), &e); /* the signature itself is fine */
     mp_buf cd = MP_BUF_INIT, data = MP_BUF_INIT;
     CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
     CHECK_OK(send_reverting(&W.anyone, W.d.service_manager, &cd, &data, &e), &e);
@@ -756,6 +563,7 @@ TEST(below_threshold_reverts)
     mp_buf_free(&data);
     mp_buf_free(&cd);
     mp_checksig_params_free(&p);
+    task_free(&t);
 }
 
 /* Without the NUL after the PEM chain, both length fields lowered: the same quote. */
@@ -804,47 +612,96 @@ TEST(replayed_quote_reverts)
     mp_buf_free(&copy);
 }
 
-TEST(quote_from_another_ca_reverts)
+/* True when revert data is QuoteRejected(check, name, Unrecognized). */
+static bool is_quote_rejected(const mp_buf *data, uint64_t want_check, const char *want_name)
 {
-    CHECK(W.live);
-    if (!W.live)
-        return;
     mp_err e;
-    operator* op = & W.ops[2];
-    mp_liveness_report r;
-    mp_buf q = MP_BUF_INIT, cd = MP_BUF_INIT, data = MP_BUF_INIT;
-    make_proof(mp_t, op, 2, W.other_sim, &r, &q);
-    CHECK_OK(mp_liveness_submit_calldata(&cd, &r, q.data, q.len, &e), &e);
-    CHECK_OK(send_reverting(&op->tx, W.d.tee_liveness_verifier, &cd, &data, &e), &e);
-    /* QuoteRejected(21, "pck.root_key", Unrecognized) */
     mp_abi_sig err_sig;
     mp_abi_value v;
     uint8_t sel[4];
-    CHECK_OK(mp_abi_sig_parse(&err_sig, "QuoteRejected(uint8,string,uint8)", &e), &e);
-    CHECK_OK(mp_abi_selector(sel, "QuoteRejected(uint8,string,uint8)", &e), &e);
-    bool ok = data.len > 4 && memcmp(data.data, sel, 4) == 0 &&
-              mp_abi_decode(&v, err_sig.params, data.data + 4, data.len - 4, &e) == MP_OK;
-    CHECK(ok);
+    if (mp_abi_sig_parse(&err_sig, "QuoteRejected(uint8,string,uint8)", &e) != MP_OK)
+        return false;
+    bool ok = mp_abi_selector(sel, "QuoteRejected(uint8,string,uint8)", &e) == MP_OK &&
+              data->len > 4 && memcmp(data->data, sel, 4) == 0 &&
+              mp_abi_decode(&v, err_sig.params, data->data + 4, data->len - 4, &e) == MP_OK;
     if (ok) {
         uint64_t check = 0, status = 0;
         mp_u256_to_u64(&check, v.items[0].word);
         mp_u256_to_u64(&status, v.items[2].word);
-        CHECK(check == 21 && status == 7);
-        CHECK(v.items[1].len == 12 && memcmp(v.items[1].bytes, "pck.root_key", 12) == 0);
+        ok = check == want_check && status == 7 && v.items[1].len == strlen(want_name) &&
+             memcmp(v.items[1].bytes, want_name, v.items[1].len) == 0;
         mp_abi_value_free(&v);
-    } else {
-        describe_revert(&data);
     }
+    if (!ok)
+        describe_revert(data);
+    mp_abi_sig_free(&err_sig);
+    return ok;
+}
+
+/* A fresh proof of op, changed by `spoil` (NULL: as made, but quoted by sim), must
+ * revert with QuoteRejected(check, name, Unrecognized) and leave op live. */
+static void expect_rejected_proof(mp_test_ctx *mp_t, operator* op, int i, const mp_sgxsim *sim,
+                                  void (*spoil)(mp_buf *q), uint64_t check, const char *name)
+{
+    mp_err e;
+    mp_liveness_report r;
+    mp_buf q = MP_BUF_INIT, cd = MP_BUF_INIT, data = MP_BUF_INIT;
+    make_proof(mp_t, op, i, sim, &r, &q);
+    if (spoil)
+        spoil(&q);
+    CHECK_OK(mp_liveness_submit_calldata(&cd, &r, q.data, q.len, &e), &e);
+    CHECK_OK(send_reverting(&op->tx, W.d.tee_liveness_verifier, &cd, &data, &e), &e);
+    CHECK(is_quote_rejected(&data, check, name));
     /* Still live with its own enclave: the failed proof changed nothing. */
     bool live = false;
     CHECK_OK(
         mp_avs_verify_liveness(&W.rpc, &W.d, op->addr, op->enclave, MP_BLOCK_LATEST, &live, &e),
         &e);
     CHECK(live);
-    mp_abi_sig_free(&err_sig);
     mp_buf_free(&q);
     mp_buf_free(&cd);
     mp_buf_free(&data);
+}
+
+TEST(quote_from_another_ca_reverts)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    expect_rejected_proof(mp_t, &W.ops[2], 2, W.other_sim, NULL, 21, "pck.root_key");
+}
+
+/* Quote v3 layout (docs/dcap.md): ISV report body [48, 432), its signature [436, 500),
+ * the attestation key [500, 564), the QE report [564, 948) and its signature [948, 1012),
+ * the QE authentication data length at 1012 and the data from 1014. Each change below
+ * breaks exactly one signed part; the last byte of a signature's s keeps it well-formed. */
+static void spoil_isv_signature(mp_buf *q)
+{
+    q->data[499] ^= 1;
+}
+
+static void spoil_qe_signature(mp_buf *q)
+{
+    q->data[1011] ^= 1;
+}
+
+/* The QE report data commits to sha256(attestation key || QE auth data). */
+static void spoil_qe_binding(mp_buf *q)
+{
+    q->data[1014] ^= 1;
+}
+
+TEST(quotes_bad_in_each_signed_part_revert)
+{
+    CHECK(W.live);
+    if (!W.live)
+        return;
+    operator* op = & W.ops[2];
+    size_t n_auth = (size_t)op->quote.data[1012] | (size_t)op->quote.data[1013] << 8;
+    CHECK(op->quote.len > 1014 && n_auth > 0); /* the binding case needs auth data */
+    expect_rejected_proof(mp_t, op, 2, W.sim, spoil_isv_signature, 61, "isv.report_signature");
+    expect_rejected_proof(mp_t, op, 2, W.sim, spoil_qe_signature, 53, "qe.report_signature");
+    expect_rejected_proof(mp_t, op, 2, W.sim, spoil_qe_binding, 54, "qe.report_data");
 }
 
 TEST(expired_signer_counted_as_signer_reverts)
@@ -855,10 +712,10 @@ TEST(expired_signer_counted_as_signer_reverts)
     mp_err e;
     /* Operators 1-3 re-attest shortly before the validity period ends; operator 0 does
      * not, and expires. */
-    CHECK_OK(advance_time(VALIDITY - 120, &e), &e);
+    CHECK_OK(mp_avsw_advance_time(&W, VALIDITY - 120, &e), &e);
     for (int i = 1; i < N_OPS; i++)
         submit_proof(mp_t, &W.ops[i], i, false);
-    CHECK_OK(advance_time(240, &e), &e);
+    CHECK_OK(mp_avsw_advance_time(&W, 240, &e), &e);
     bool live0 = true, live1 = false;
     CHECK_OK(mp_avs_verify_liveness(&W.rpc, &W.d, W.ops[0].addr, W.ops[0].enclave, MP_BLOCK_LATEST,
                                     &live0, &e),
@@ -870,7 +727,7 @@ TEST(expired_signer_counted_as_signer_reverts)
 
     task t;
     new_task(mp_t, &t);
-    response resp[N_OPS];
+    mp_agg_response resp[N_OPS];
     mp_checksig_signer signers[N_OPS];
     for (int i = 0; i < N_OPS; i++)
         respond(mp_t, &t, i, &resp[i]);
@@ -881,7 +738,7 @@ TEST(expired_signer_counted_as_signer_reverts)
     mp_buf cd = MP_BUF_INIT, data = MP_BUF_INIT;
     CHECK_OK(build_params(mp_t, &t, signers, n, &p, &e), &e);
     CHECK(p.n_nonsigners == 0);
-    CHECK_OK(mp_checksig_verify(&p, t.digest, &e), &e);
+    CHECK_OK(mp_checksig_verify(&p, t.dg.header, &e), &e);
     CHECK_OK(mp_checksig_confirm_calldata(&cd, &t.h, &p, &e), &e);
     CHECK_OK(send_reverting(&W.anyone, W.d.service_manager, &cd, &data, &e), &e);
     uint8_t w[2][32];
@@ -906,93 +763,49 @@ TEST(expired_signer_counted_as_signer_reverts)
     mp_checksig_params_free(&p);
     mp_buf_free(&cd);
     mp_buf_free(&data);
+    task_free(&t);
 }
 
 static const mp_test_case tests[] = {
     MP_TEST(deploy_with_simulated_attestation),
     MP_TEST(register_operators),
     MP_TEST(liveness_proofs_with_simulated_quotes),
+    MP_TEST(aggregator_rejects_bad_responses),
     MP_TEST(confirm_state_from_a_non_operator),
     MP_TEST(below_threshold_reverts),
     MP_TEST(replayed_quote_reverts),
     MP_TEST(quote_from_another_ca_reverts),
+    MP_TEST(quotes_bad_in_each_signed_part_revert),
     MP_TEST(expired_signer_counted_as_signer_reverts),
 };
 
 /* ---- setup and teardown ---- */
 
-static int setup(mp_err *e)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(W.tmp, sizeof W.tmp, "%s/mpavs-avs-e2e-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(W.tmp) == NULL) {
-        W.tmp[0] = 0;
-        return MP_FAIL(e, MP_ERR_IO, "cannot create a temporary directory");
-    }
-    MP_TRY(mp_anvil_start(&W.anvil, NULL, e));
-    MP_TRY(mp_rpc_init(&W.rpc, W.anvil.url, NULL, NULL, e));
-    W.rpc_ready = true;
-    MP_TRY(sender_init(&W.dev, dev_key0, NULL, e));
-    W.dev_ready = true;
-    MP_TRY(sender_init(&W.anyone, dev_key1, NULL, e));
-    W.anyone_ready = true;
-    return MP_OK;
-}
-
 static void write_gas_rows(void)
 {
     const char *path = getenv("MPAVS_AVS_GAS_OUT");
-    if (path == NULL || *path == 0 || W.gas_rows.len == 0)
+    if (path == NULL || *path == 0 || gas_rows.len == 0)
         return;
     FILE *f = fopen(path, "w");
     if (f) {
-        fwrite(W.gas_rows.data, 1, W.gas_rows.len, f);
+        fwrite(gas_rows.data, 1, gas_rows.len, f);
         fclose(f);
     }
-}
-
-static void teardown(void)
-{
-    for (int i = 0; i < N_OPS; i++) {
-        operator* op = & W.ops[i];
-        if (op->tx_ready)
-            mp_txsend_close(&op->tx);
-        mp_bls_secret_clear(&op->bls);
-        mp_memzero(op->ecdsa, 32);
-        mp_memzero(op->enclave_sk, 32);
-        mp_buf_free(&op->quote);
-    }
-    if (W.anyone_ready)
-        mp_txsend_close(&W.anyone);
-    if (W.dev_ready)
-        mp_txsend_close(&W.dev);
-    if (W.rpc_ready)
-        mp_rpc_close(&W.rpc);
-    mp_anvil_stop(&W.anvil);
-    mp_sgxsim_close(W.sim);
-    mp_sgxsim_close(W.other_sim);
-    if (W.tmp[0] && !getenv("MPAVS_KEEP_LOGS")) {
-        char log[64];
-        snprintf(log, sizeof log, "/dev/null");
-        const char *argv[] = {"/bin/rm", "-rf", W.tmp, NULL};
-        if (run(argv, NULL, log) != 0)
-            printf("# could not remove %s\n", W.tmp);
-    }
-    mp_buf_free(&W.gas_rows);
 }
 
 int main(int argc, char **argv)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     mp_err e = {0};
-    int rc = setup(&e);
+    int rc = mp_avsw_setup(&W, &e);
     if (rc != MP_OK) {
         printf("not ok 1 - avs_e2e/setup: %s\n", e.msg);
     } else {
         rc = mp_test_main("avs_e2e", tests, sizeof tests / sizeof tests[0], argc, argv);
         write_gas_rows();
     }
-    teardown();
+    mp_avsw_teardown(&W);
+    mp_buf_free(&gas_rows);
     curl_global_cleanup();
     return rc == MP_OK ? 0 : 1;
 }

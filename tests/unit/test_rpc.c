@@ -69,6 +69,9 @@ static json_t *get_logs(stub *s, json_t *params, json_t **error)
     return arr;
 }
 
+/* eth_call to this address returns the calldata; every other eth_call reverts. */
+#define ECHO_CONTRACT "0x0202020202020202020202020202020202020202"
+
 static json_t *dispatch(stub *s, const char *method, json_t *params, json_t **error)
 {
     if (!strcmp(method, "eth_chainId"))
@@ -79,6 +82,9 @@ static json_t *dispatch(stub *s, const char *method, json_t *params, json_t **er
         *error = json_pack("{s:i, s:s, s:s}", "code", -32000, "message", "boom", "data", "0x1234");
         return NULL;
     }
+    const char *to = json_string_value(json_object_get(json_array_get(params, 0), "to"));
+    if (!strcmp(method, "eth_call") && to && !strcmp(to, ECHO_CONTRACT))
+        return json_incref(json_object_get(json_array_get(params, 0), "data"));
     if (!strcmp(method, "eth_call") || !strcmp(method, "eth_estimateGas")) {
         /* Error("nope"); the message carries a NUL byte, as anvil's do when it prints
          * revert data with string arguments as text (\u0000 in the body). */
@@ -101,6 +107,16 @@ static json_t *dispatch(stub *s, const char *method, json_t *params, json_t **er
     return NULL;
 }
 
+static json_t *answer(stub *s, json_t *req)
+{
+    json_t *error = NULL;
+    json_t *result = dispatch(s, json_string_value(json_object_get(req, "method")),
+                              json_object_get(req, "params"), &error);
+    json_t *resp = json_pack("{s:s, s:O}", "jsonrpc", "2.0", "id", json_object_get(req, "id"));
+    json_object_set_new(resp, error ? "error" : "result", error ? error : result);
+    return resp;
+}
+
 /* Builds the reply to one request body. */
 static char *reply_to(stub *s, const mp_buf *body, unsigned *status)
 {
@@ -116,11 +132,15 @@ static char *reply_to(stub *s, const mp_buf *body, unsigned *status)
         *status = s->raw_status;
         out = strdup(s->raw);
     } else {
-        json_t *req = json_loadb((const char *)body->data, body->len, 0, NULL), *error = NULL;
-        json_t *result = dispatch(s, json_string_value(json_object_get(req, "method")),
-                                  json_object_get(req, "params"), &error);
-        json_t *resp = json_pack("{s:s, s:O}", "jsonrpc", "2.0", "id", json_object_get(req, "id"));
-        json_object_set_new(resp, error ? "error" : "result", error ? error : result);
+        json_t *req = json_loadb((const char *)body->data, body->len, 0, NULL), *resp;
+        if (json_is_array(req)) {
+            /* A batch: answered in reverse order (the spec allows any order). */
+            resp = json_array();
+            for (size_t i = json_array_size(req); i-- > 0;)
+                json_array_append_new(resp, answer(s, json_array_get(req, i)));
+        } else {
+            resp = answer(s, req);
+        }
         out = json_dumps(resp, JSON_COMPACT | JSON_ENCODE_ANY);
         json_decref(resp);
         json_decref(req);
@@ -515,6 +535,89 @@ TEST(reverts)
     stub_stop(&s);
 }
 
+/* ---- batches ---- */
+
+TEST(batch_answers_in_request_order)
+{
+    WITH_STUB(s, c, fast_opts());
+    json_t *params[3], *res[3];
+    mp_err e;
+    for (int i = 0; i < 3; i++)
+        params[i] = json_pack("[i]", 10 + i);
+    CHECK_OK(mp_rpc_call_batch(&c, "test_echo", params, 3, res, &e), &e);
+    for (int i = 0; i < 3; i++) {
+        CHECK(json_integer_value(json_array_get(res[i], 0)) == 10 + i);
+        json_decref(res[i]);
+    }
+    CHECK(s.requests == 1);
+    /* One error object fails the whole batch and names the member. */
+    params[0] = NULL;
+    params[1] = NULL;
+    int rc = mp_rpc_call_batch(&c, "test_error", params, 2, res, &e);
+    CHECK(mp_rc_detail(rc) == MP_RPC_ERROR_OBJECT && res[0] == NULL && res[1] == NULL);
+    CHECK(strstr(e.msg, "batch member") != NULL && c.last_error.code == -32000);
+    CHECK_RC(mp_rpc_call_batch(&c, "test_echo", params, 0, res, &e), MP_ERR_INVALID);
+    mp_rpc_close(&c);
+    stub_stop(&s);
+}
+
+TEST(batch_rejects_malformed_answers)
+{
+    static const struct {
+        const char *body;
+        const char *msg;
+    } cases[] = {
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1}", "array of 2"},
+        {"[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1}]", "array of 2"},
+        {"[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1},{\"jsonrpc\":\"2.0\",\"id\":1,"
+         "\"result\":2}]",
+         "two answers"},
+        {"[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1},{\"jsonrpc\":\"2.0\",\"id\":7,"
+         "\"result\":2}]",
+         "matches no request"},
+        {"[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1},{\"jsonrpc\":\"2.0\",\"id\":2}]",
+         "exactly one"},
+        {"[1,2]", "not a JSON-RPC 2.0 object"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        WITH_STUB(s, c, fast_opts());
+        s.raw = cases[i].body;
+        s.raw_status = 200;
+        json_t *params[2] = {NULL, NULL}, *res[2];
+        mp_err e;
+        int rc = mp_rpc_call_batch(&c, "test_echo", params, 2, res, &e);
+        if (rc == MP_OK || !strstr(e.msg, cases[i].msg))
+            printf("# case %zu: %s \"%s\"\n", i, mp_rc_name(rc), e.msg);
+        CHECK_RC(rc, MP_ERR_PARSE);
+        CHECK(strstr(e.msg, cases[i].msg) != NULL && res[0] == NULL && res[1] == NULL);
+        mp_rpc_close(&c);
+        stub_stop(&s);
+    }
+}
+
+TEST(eth_call_batch)
+{
+    WITH_STUB(s, c, fast_opts());
+    uint8_t echo[20], other[20] = {1}, data[2][3] = {{1, 2, 3}, {4, 5, 6}};
+    memset(echo, 0x02, 20);
+    mp_eth_callmsg m[2] = {{.to = echo, .data = data[0], .data_len = 3},
+                           {.to = echo, .data = data[1], .data_len = 3}};
+    mp_buf out[2] = {MP_BUF_INIT, MP_BUF_INIT};
+    mp_err e;
+    CHECK_OK(mp_eth_call_batch(&c, m, 2, MP_BLOCK_LATEST, out, &e), &e);
+    CHECK(out[0].len == 3 && memcmp(out[0].data, data[0], 3) == 0);
+    CHECK(out[1].len == 3 && memcmp(out[1].data, data[1], 3) == 0);
+    CHECK(s.requests == 1);
+    /* A revert of one call is the batch's. */
+    m[1].to = other;
+    CHECK_RC(mp_eth_call_batch(&c, m, 2, MP_BLOCK_LATEST, out, &e), MP_ERR_REVERTED);
+    CHECK(strstr(e.msg, "Error(\"nope\")") != NULL);
+    mp_buf_free(&out[0]);
+    mp_buf_free(&out[1]);
+    mp_rpc_close(&c);
+    stub_stop(&s);
+}
+
 TEST(revert_describe)
 {
     char out[200];
@@ -605,6 +708,9 @@ static const mp_test_case tests[] = {
     MP_TEST(blocks),
     MP_TEST(receipts),
     MP_TEST(reverts),
+    MP_TEST(batch_answers_in_request_order),
+    MP_TEST(batch_rejects_malformed_answers),
+    MP_TEST(eth_call_batch),
     MP_TEST(revert_describe),
     MP_TEST(get_logs_splitting),
 };

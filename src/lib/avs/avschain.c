@@ -317,33 +317,94 @@ static int call_words(mp_rpc *rpc, const uint8_t to[20], mp_buf *cd, uint64_t bl
     return rc;
 }
 
+/* getRegisteredPubkey returns (G1 point, operatorId). */
+static int decode_g1_key(mp_checksig_key *out, const mp_buf *ret, mp_err *err)
+{
+    if (ret->len < 3 * 32)
+        return MP_FAIL(err, MP_ERR_PARSE, "getRegisteredPubkey returned %zu bytes, expected 96",
+                       ret->len);
+    MP_TRY(mp_bn254_g1_decode(&out->g1, ret->data, err));
+    memcpy(out->id, ret->data + 64, 32);
+    return MP_OK;
+}
+
+static int decode_g2_key(mp_checksig_key *out, const mp_buf *ret, mp_err *err)
+{
+    if (ret->len < 4 * 32)
+        return MP_FAIL(err, MP_ERR_PARSE, "getOperatorPubkeyG2 returned %zu bytes, expected 128",
+                       ret->len);
+    MP_TRY(mp_bn254_g2_decode(&out->g2, ret->data, err));
+    if (out->g2.infinity)
+        return MP_FAIL(err, MP_ERR_NOTFOUND, "the operator registered no G2 key");
+    return MP_OK;
+}
+
+/* The two key reads of one operator: calldata for getRegisteredPubkey (cd[0]) and
+ * getOperatorPubkeyG2 (cd[1]). */
+static int key_calldata(mp_buf cd[2], const uint8_t operator_addr[20], mp_err *err)
+{
+    MP_TRY(mp_abi_put_selector(&cd[0], "getRegisteredPubkey(address)", err));
+    mp_abi_put_address(&cd[0], operator_addr);
+    MP_TRY(mp_abi_put_selector(&cd[1], "getOperatorPubkeyG2(address)", err));
+    mp_abi_put_address(&cd[1], operator_addr);
+    MP_TRY(mp_buf_check(&cd[0], err));
+    return mp_buf_check(&cd[1], err);
+}
+
 int mp_avs_get_operator_keys(mp_rpc *rpc, const mp_avs_deployment *d,
                              const uint8_t operator_addr[20], uint64_t block, mp_checksig_key *out,
                              mp_err *err)
 {
     MP_ARG_CHECK(err, rpc != NULL && d != NULL && out != NULL);
-    mp_buf cd = MP_BUF_INIT, ret = MP_BUF_INIT;
-    MP_TRY(mp_abi_put_selector(&cd, "getRegisteredPubkey(address)", err));
-    mp_abi_put_address(&cd, operator_addr);
-    int rc = call_words(rpc, d->bls_apk_registry, &cd, block, 3, &ret, "getRegisteredPubkey", err);
+    return mp_avs_get_operator_keys_batch(rpc, d, (const uint8_t(*)[20])operator_addr, 1, block,
+                                          out, err);
+}
+
+/* Keys of up to MP_AVS_KEYS_PER_BATCH operators in one JSON-RPC batch. */
+static int keys_chunk(mp_rpc *rpc, const mp_avs_deployment *d, const uint8_t (*addrs)[20], size_t n,
+                      uint64_t block, mp_checksig_key *out, mp_err *err)
+{
+    mp_buf cd[2 * MP_AVS_KEYS_PER_BATCH], ret[2 * MP_AVS_KEYS_PER_BATCH];
+    mp_eth_callmsg m[2 * MP_AVS_KEYS_PER_BATCH];
+    int rc = MP_OK;
+    for (size_t i = 0; i < 2 * n; i++)
+        cd[i] = ret[i] = (mp_buf)MP_BUF_INIT;
+    for (size_t i = 0; rc == MP_OK && i < n; i++)
+        rc = key_calldata(&cd[2 * i], addrs[i], err);
+    for (size_t i = 0; i < 2 * n; i++)
+        m[i] =
+            (mp_eth_callmsg){.to = d->bls_apk_registry, .data = cd[i].data, .data_len = cd[i].len};
     if (rc == MP_OK)
-        rc = mp_bn254_g1_decode(&out->g1, ret.data, err);
-    if (rc == MP_OK)
-        memcpy(out->id, ret.data + 64, 32);
-    mp_buf_free(&ret);
-    if (rc == MP_OK)
-        rc = mp_abi_put_selector(&cd, "getOperatorPubkeyG2(address)", err);
-    if (rc == MP_OK) {
-        mp_abi_put_address(&cd, operator_addr);
-        rc = call_words(rpc, d->bls_apk_registry, &cd, block, 4, &ret, "getOperatorPubkeyG2", err);
+        rc = mp_eth_call_batch(rpc, m, 2 * n, block, ret, err);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "BLS key reads");
+    for (size_t i = 0; rc == MP_OK && i < n; i++) {
+        rc = decode_g1_key(&out[i], &ret[2 * i], err);
+        if (rc == MP_OK)
+            rc = decode_g2_key(&out[i], &ret[2 * i + 1], err);
+        if (rc != MP_OK) {
+            char a[MP_ADDRESS_TEXT_LEN];
+            mp_address_to_checksum(a, addrs[i]);
+            mp_err_wrap(err, "operator %s", a);
+        }
     }
-    if (rc == MP_OK)
-        rc = mp_bn254_g2_decode(&out->g2, ret.data, err);
-    if (rc == MP_OK && out->g2.infinity)
-        rc = MP_FAIL(err, MP_ERR_NOTFOUND, "the operator registered no G2 key");
-    mp_buf_free(&ret);
-    mp_buf_free(&cd);
+    for (size_t i = 0; i < 2 * n; i++) {
+        mp_buf_free(&cd[i]);
+        mp_buf_free(&ret[i]);
+    }
     return rc;
+}
+
+int mp_avs_get_operator_keys_batch(mp_rpc *rpc, const mp_avs_deployment *d,
+                                   const uint8_t (*operator_addrs)[20], size_t n, uint64_t block,
+                                   mp_checksig_key *out, mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && (n == 0 || (operator_addrs && out)));
+    for (size_t i = 0; i < n; i += MP_AVS_KEYS_PER_BATCH) {
+        size_t k = n - i < MP_AVS_KEYS_PER_BATCH ? n - i : MP_AVS_KEYS_PER_BATCH;
+        MP_TRY(keys_chunk(rpc, d, operator_addrs + i, k, block, out + i, err));
+    }
+    return MP_OK;
 }
 
 static int fill_committee(mp_avs_committee *out, const mp_abi_value *c, uint64_t identifier,

@@ -251,6 +251,32 @@ int mp_eth_call(mp_rpc *c, const mp_eth_callmsg *msg, uint64_t block, mp_buf *ou
     return rc;
 }
 
+int mp_eth_call_batch(mp_rpc *c, const mp_eth_callmsg *msgs, size_t n, uint64_t block, mp_buf *outs,
+                      mp_err *err)
+{
+    MP_ARG_CHECK(err, c != NULL && msgs != NULL && outs != NULL && n > 0 && n <= MP_RPC_MAX_BATCH);
+    json_t **params = calloc(n, sizeof *params), **res = calloc(n, sizeof *res);
+    int rc = MP_OK;
+    if (params == NULL || res == NULL) {
+        free(params);
+        free(res);
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory for %zu calls", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        params[i] = json_pack("[o, o]", callmsg_json(&msgs[i]), block_param(block));
+    rc = mp_rpc_call_batch(c, "eth_call", params, n, res, err);
+    if (rc != MP_OK)
+        rc = revert_failure(c, "eth_call", rc, err);
+    jctx j = {"eth_call", err};
+    for (size_t i = 0; rc == MP_OK && i < n; i++)
+        rc = j_data(&j, res[i], "result", &outs[i]);
+    for (size_t i = 0; i < n; i++)
+        json_decref(res[i]);
+    free(params);
+    free(res);
+    return rc;
+}
+
 int mp_eth_estimate_gas(mp_rpc *c, const mp_eth_callmsg *msg, uint64_t *gas, mp_err *err)
 {
     int rc = call_quantity(c, "eth_estimateGas", json_pack("[o]", callmsg_json(msg)), gas, err);

@@ -130,8 +130,12 @@ static bool retryable_status(long status)
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
-static attempt_result attempt(mp_rpc *c, const char *method, const char *req, uint64_t id,
-                              json_t **result, int *rc, mp_err *err)
+/* One HTTP exchange; an answered body is handed to parse(ctx). */
+typedef int (*body_parser)(mp_rpc *c, const char *method, const mp_buf *body, void *ctx,
+                           mp_err *err);
+
+static attempt_result attempt(mp_rpc *c, const char *method, const char *req, body_parser parse,
+                              void *ctx, int *rc, mp_err *err)
 {
     body_sink sink = {MP_BUF_INIT, c->opts.max_response, false};
     CURL *h = c->curl;
@@ -161,7 +165,7 @@ static attempt_result attempt(mp_rpc *c, const char *method, const char *req, ui
         *rc = MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_TRANSPORT), "%s: HTTP %ld", method, status);
         ar = RETRY;
     } else {
-        *rc = parse_response(c, method, id, &sink.buf, result, err);
+        *rc = parse(c, method, &sink.buf, ctx, err);
         if (*rc != MP_OK && status != 200 && mp_rc_class(*rc) == MP_ERR_PARSE)
             *rc = MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_HTTP), "%s: HTTP %ld", method, status);
         ar = ANSWERED;
@@ -199,12 +203,10 @@ bool mp_rpc_error_mentions(const mp_rpc *c, int rc, const char *text)
     return strstr(msg, text) != NULL;
 }
 
-int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err)
+/* Sends req with the retry policy of rpc.h; parse(ctx) reads the answer. */
+static int exchange(mp_rpc *c, const char *method, const char *req, body_parser parse, void *ctx,
+                    mp_err *err)
 {
-    uint64_t id = c->next_id++;
-    char *req = build_request(method, params, id);
-    if (req == NULL)
-        return MP_FAIL(err, MP_ERR_NOMEM, "%s: cannot build the request", method);
     int rc = MP_OK;
     long wait = c->opts.backoff_ms;
     attempt_result ar = FINAL;
@@ -216,13 +218,140 @@ int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, 
             c->retries++;
         }
         c->calls++;
-        ar = attempt(c, method, req, id, result, &rc, err);
+        ar = attempt(c, method, req, parse, ctx, &rc, err);
         log_call(c, method, i + 1, rc, err);
         if (ar != RETRY)
             break;
     }
     if (ar == RETRY && i > 1)
         mp_err_wrap(err, "after %d attempts", i);
+    return rc;
+}
+
+typedef struct single_ctx {
+    uint64_t id;
+    json_t **result;
+} single_ctx;
+
+static int parse_single(mp_rpc *c, const char *method, const mp_buf *body, void *ctx, mp_err *err)
+{
+    single_ctx *s = ctx;
+    return parse_response(c, method, s->id, body, s->result, err);
+}
+
+int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err)
+{
+    single_ctx s = {c->next_id++, result};
+    char *req = build_request(method, params, s.id);
+    if (req == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "%s: cannot build the request", method);
+    int rc = exchange(c, method, req, parse_single, &s, err);
+    free(req);
+    return rc;
+}
+
+/* ---- batches ---- */
+
+typedef struct batch_ctx {
+    uint64_t first_id;
+    size_t n;
+    json_t **results;
+} batch_ctx;
+
+/* Checks one member of a batch answer and stores its result at its id's slot. */
+static int batch_member(mp_rpc *c, const char *method, batch_ctx *b, json_t *m, mp_err *err)
+{
+    json_t *ver = json_object_get(m, "jsonrpc"), *jid = json_object_get(m, "id");
+    json_t *res = json_object_get(m, "result"), *e = json_object_get(m, "error");
+    if (!json_is_object(m) || !json_is_string(ver) || strcmp(json_string_value(ver), "2.0"))
+        return MP_FAIL(err, MP_ERR_PARSE, "%s batch: a member is not a JSON-RPC 2.0 object",
+                       method);
+    json_int_t id = json_is_integer(jid) ? json_integer_value(jid) : -1;
+    if (id < 0 || (uint64_t)id < b->first_id || (uint64_t)id - b->first_id >= b->n)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s batch: a member's id matches no request", method);
+    size_t k = (size_t)((uint64_t)id - b->first_id);
+    if (b->results[k] != NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s batch: two answers to request %zu", method, k);
+    if ((res == NULL) == (e == NULL))
+        return MP_FAIL(err, MP_ERR_PARSE,
+                       "%s batch: member %zu needs exactly one of result and error", method, k);
+    if (e != NULL) {
+        int rc = error_object(c, method, e, err);
+        mp_err_wrap(err, "batch member %zu", k);
+        return rc;
+    }
+    b->results[k] = json_incref(res);
+    return MP_OK;
+}
+
+static void drop_results(json_t **results, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_decref(results[i]);
+        results[i] = NULL;
+    }
+}
+
+static int parse_batch(mp_rpc *c, const char *method, const mp_buf *body, void *ctx, mp_err *err)
+{
+    batch_ctx *b = ctx;
+    json_error_t je;
+    json_t *root = json_loadb(body->data ? (char *)body->data : "", body->len, JSON_ALLOW_NUL, &je);
+    if (root == NULL)
+        return MP_FAIL(err, MP_ERR_PARSE, "%s batch: response is not JSON (%s)", method, je.text);
+    int rc = MP_OK;
+    if (json_is_object(root) && json_object_get(root, "error") != NULL)
+        rc = error_object(c, method, json_object_get(root, "error"), err); /* refused whole */
+    else if (!json_is_array(root) || json_array_size(root) != b->n)
+        rc = MP_FAIL(err, MP_ERR_PARSE, "%s batch: expected an array of %zu answers", method, b->n);
+    for (size_t i = 0; rc == MP_OK && i < b->n; i++)
+        rc = batch_member(c, method, b, json_array_get(root, i), err);
+    if (rc != MP_OK)
+        drop_results(b->results, b->n);
+    json_decref(root);
+    return rc;
+}
+
+static char *build_batch(const char *method, json_t **params, size_t n, uint64_t first_id)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *r = json_pack("{s:s, s:I, s:s, s:o}", "jsonrpc", "2.0", "id",
+                              (json_int_t)(first_id + i), "method", method, "params",
+                              params[i] ? json_incref(params[i]) : json_array());
+        if (r == NULL || json_array_append_new(arr, r) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+    json_decref(arr);
+    return text;
+}
+
+int mp_rpc_call_batch(mp_rpc *c, const char *method, json_t **params, size_t n, json_t **results,
+                      mp_err *err)
+{
+    char *req = NULL;
+    int rc = MP_OK;
+    for (size_t i = 0; i < n; i++)
+        results[i] = NULL;
+    if (n == 0 || n > MP_RPC_MAX_BATCH) {
+        rc = MP_FAIL(err, MP_ERR_INVALID, "%s batch: %zu requests (1 to %d allowed)", method, n,
+                     MP_RPC_MAX_BATCH);
+        goto done;
+    }
+    batch_ctx b = {c->next_id, n, results};
+    c->next_id += n;
+    req = build_batch(method, params, n, b.first_id);
+    if (req == NULL) {
+        rc = MP_FAIL(err, MP_ERR_NOMEM, "%s batch: cannot build the request", method);
+        goto done;
+    }
+    rc = exchange(c, method, req, parse_batch, &b, err);
+done:
+    for (size_t i = 0; i < n; i++)
+        json_decref(params[i]);
     free(req);
     return rc;
 }

@@ -1,0 +1,392 @@
+/*
+** bench_aggregator.c: mpavs-aggregator under load (issue 13's performance
+** figures; reported, not asserted). A devnet on anvil (tests/support/
+** avsworld.h) with MPAVS_BENCH_AGG_OPS operators (default 100) registered and
+** live, threshold 100% so every task stays open until every operator signed;
+** the release aggregator issues MPAVS_BENCH_AGG_TASKS tasks (default 100);
+** then a load generator of 4 client processes on loopback (keep-alive HTTP,
+** one request at a time each) sends every operator's signed response to every
+** task. Reported: accepted submissions per second, p50/p99 latency, the
+** aggregator's peak RSS, and whether every accepted submission is in its
+** database. Everything started is stopped on every path.
+**
+** Signatures are made before the clock starts; the daemon checks each one
+** fully (BLS pairing, prover signature, liveness from its cache) and commits it
+** with synchronous=FULL before answering.
+*/
+#include "anvil.h"
+#include "avsworld.h"
+#include "bench.h"
+#include "mpavs/aggregate.h"
+#include "mpavs/bn254_g1.h"
+#include "mpavs/hex.h"
+#include "mpavs/json.h"
+#include "mpavs/keystore.h"
+#include "mpavs/secp.h"
+#include "mpavs/store.h"
+#include "mpavs/u256.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CLIENTS 4
+#define L2_STEP 2
+
+static mp_avsw W;
+static mp_anvil L2;
+static pid_t agg_pid;
+static int port;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int env_int(const char *name, int def)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : def;
+}
+
+/* ---- HTTP (one keep-alive connection per process) ---- */
+
+typedef struct sink {
+    char buf[4096];
+    size_t len;
+} sink;
+
+static size_t on_body(char *p, size_t size, size_t n, void *user)
+{
+    sink *s = user;
+    size_t k = size * n;
+    size_t room = sizeof s->buf - 1 - s->len;
+    memcpy(s->buf + s->len, p, k < room ? k : room);
+    s->len += k < room ? k : room;
+    s->buf[s->len] = 0;
+    return k;
+}
+
+static bool post(CURL *h, const char *body, sink *out)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    out->len = 0;
+    out->buf[0] = 0;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 70000L);
+    return curl_easy_perform(h) == CURLE_OK;
+}
+
+/* ---- set-up ---- */
+
+static int start_aggregator(int n_ops, mp_err *e)
+{
+    char ks[400], pw[400], cfg[400], data[400], log[400], bin[512];
+    uint8_t sk[32];
+    snprintf(ks, sizeof ks, "%s/submitter.json", W.tmp);
+    snprintf(pw, sizeof pw, "%s/password", W.tmp);
+    snprintf(cfg, sizeof cfg, "%s/aggregator.json", W.tmp);
+    snprintf(data, sizeof data, "%s/agg-data", W.tmp);
+    snprintf(log, sizeof log, "%s/aggregator.log", W.tmp);
+    snprintf(bin, sizeof bin, "%s/mpavs-aggregator", mp_avsw_bin_dir());
+    MP_TRY(mp_hex_decode_exact(sk, 32, mp_avsw_dev_key1, e));
+    mp_keystore_params light = MP_KEYSTORE_LIGHT;
+    MP_TRY(mp_keystore_eth_write(ks, sk, "bench", &light, e));
+    FILE *f = fopen(pw, "w");
+    if (f == NULL)
+        return MP_FAIL(e, MP_ERR_IO, "cannot write %s", pw);
+    fputs("bench\n", f);
+    fclose(f);
+    chmod(pw, 0600);
+    port = 20000 + (int)(getpid() % 20000);
+    f = fopen(cfg, "w");
+    if (f == NULL)
+        return MP_FAIL(e, MP_ERR_IO, "cannot write %s", cfg);
+    fprintf(f,
+            "{\"rpc_url\":\"%s\",\"deployment\":\"%s\",\"keystore\":\"%s\","
+            "\"keystore_password_file\":\"%s\",\"listen\":\"127.0.0.1:%d\",\"l2_rpc_url\":\"%s\","
+            "\"block_interval\":%d,\"poll_interval\":\"100ms\",\"task_ttl\":\"1h\","
+            "\"liveness_cache\":\"10m\",\"data_dir\":\"%s\",\"log_level\":\"warn\","
+            "\"http_threads\":4,\"workers\":2}\n",
+            W.anvil.url, W.deployment, ks, pw, port, L2.url, L2_STEP, data);
+    fclose(f);
+    (void)n_ops;
+    fflush(NULL);
+    agg_pid = fork();
+    if (agg_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(bin, bin, "--config", cfg, (char *)NULL);
+        _exit(127);
+    }
+    CURL *h = curl_easy_init();
+    sink s;
+    bool up = false;
+    for (int i = 0; i < 300 && !up; i++) {
+        up = post(h, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"aggregator_listTasks\"}", &s) &&
+             strstr(s.buf, "\"result\"") != NULL;
+        if (!up)
+            usleep(100 * 1000);
+    }
+    curl_easy_cleanup(h);
+    if (!up) {
+        mp_avsw_show_log(log);
+        return MP_FAIL(e, MP_ERR_IO, "the aggregator did not start");
+    }
+    return MP_OK;
+}
+
+typedef struct task {
+    uint64_t id;
+    uint32_t ref;
+    uint8_t meta[64];
+} task;
+
+/* Mines L2 blocks until n tasks are issued (each fetched by long poll). */
+static int issue_tasks(task *tasks, int n, mp_err *e)
+{
+    mp_rpc l2;
+    MP_TRY(mp_rpc_init(&l2, L2.url, NULL, NULL, e));
+    CURL *h = curl_easy_init();
+    uint64_t after = 0;
+    int got = 0, rc = MP_OK;
+    while (got < n && rc == MP_OK) {
+        json_t *res;
+        rc = mp_rpc_call(&l2, "anvil_mine", json_pack("[i]", L2_STEP), &res, e);
+        if (rc != MP_OK)
+            break;
+        json_decref(res);
+        char body[200];
+        sink s;
+        snprintf(body, sizeof body,
+                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"aggregator_fetchTask\",\"params\":"
+                 "[{\"afterTaskId\":%llu,\"maxWaitSeconds\":10}]}",
+                 (unsigned long long)after);
+        json_t *j = post(h, body, &s) ? json_loads(s.buf, 0, NULL) : NULL;
+        json_t *arr = json_object_get(json_object_get(j, "result"), "tasks");
+        for (size_t i = 0; i < json_array_size(arr) && got < n && rc == MP_OK; i++) {
+            json_t *x = json_array_get(arr, i);
+            task *t = &tasks[got++];
+            t->id = (uint64_t)json_integer_value(json_object_get(x, "taskId"));
+            t->ref = (uint32_t)json_integer_value(json_object_get(x, "referenceBlockNumber"));
+            rc = mp_json_get_hex(x, "metadata", MP_JSON_0X, t->meta, 64, e);
+            after = t->id;
+        }
+        if (rc == MP_OK && json_array_size(arr) == 0)
+            rc = MP_FAIL(e, MP_ERR_TIMEOUT, "no task after mining L2 blocks");
+        json_decref(j);
+    }
+    curl_easy_cleanup(h);
+    mp_rpc_close(&l2);
+    return rc;
+}
+
+/* Operator i's submission for t (a JSON-RPC request text, malloc'd). */
+static char *make_body(const task *t, int i, uint64_t rid)
+{
+    const mp_avsw_op *op = &W.ops[i];
+    uint8_t state[64], a[32], b[32];
+    memset(a, 0xaa, 32);
+    memcpy(b, &t->id, sizeof t->id);
+    memset(b + 8, 0xbb, 24);
+    mp_state_l2block_state(state, a, b);
+    mp_state_header h = {.metadata = t->meta,
+                         .metadata_len = 64,
+                         .state = state,
+                         .state_len = 64,
+                         .reference_block = t->ref};
+    mp_u256_from_u64(h.identifier, 1);
+    mp_agg_digests dg;
+    mp_agg_digests_of(&dg, &h, W.d.chain_id, W.d.service_manager);
+    mp_bn254_g1 sig;
+    uint8_t enc[64], psig[65];
+    mp_bls_sign(&sig, &op->bls, dg.header);
+    mp_bn254_g1_encode(enc, &sig);
+    if (mp_secp_sign65(NULL, psig, dg.prover, op->enclave_sk, NULL) != MP_OK)
+        return NULL;
+    json_t *req = json_pack(
+        "{s:s, s:I, s:s, s:[{s:I, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o}]}", "jsonrpc", "2.0",
+        "id", (json_int_t)rid, "method", "aggregator_submitTask", "params", "taskId",
+        (json_int_t)t->id, "identifier", 1, "metadata", mp_json_hex_new(t->meta, 64, MP_JSON_0X),
+        "state", mp_json_hex_new(state, 64, MP_JSON_0X), "referenceBlockNumber", (json_int_t)t->ref,
+        "operator", mp_json_hex_new(op->addr, 20, MP_JSON_0X), "operatorId",
+        mp_json_hex_new(op->key.id, 32, MP_JSON_0X), "blsSignature",
+        mp_json_hex_new(enc, 64, MP_JSON_0X), "proverSignature",
+        mp_json_hex_new(psig, 65, MP_JSON_0X), "enclaveAddress",
+        mp_json_hex_new(op->enclave, 20, MP_JSON_0X));
+    char *text = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    return text;
+}
+
+/* ---- the load ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Client k sends requests k, k + CLIENTS, ...; latency < 0 marks a refusal. */
+static void client(char **bodies, size_t n, int k, double *lat)
+{
+    CURL *h = curl_easy_init();
+    sink s;
+    for (size_t i = (size_t)k; i < n; i += CLIENTS) {
+        double t0 = now_s();
+        bool ok = post(h, bodies[i], &s) && strstr(s.buf, "\"accepted\":true") != NULL;
+        lat[i] = ok ? now_s() - t0 : -1;
+    }
+    curl_easy_cleanup(h);
+}
+
+static long peak_rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    long kb = -1;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+static long long db_responses(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/agg-data/aggregator.db", W.tmp);
+    mp_store *db;
+    mp_store_opts ro = {.read_only = true};
+    long long n = -1;
+    sqlite3_stmt *q;
+    bool row = false;
+    if (mp_store_open(&db, path, &ro, NULL) != MP_OK)
+        return -1;
+    if (mp_store_prepare(db, "SELECT count(*) FROM response", &q, NULL) == MP_OK &&
+        mp_store_step(db, q, &row, NULL) == MP_OK && row) {
+        n = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+    }
+    mp_store_close(db);
+    return n;
+}
+
+static int run(mp_err *e)
+{
+    int n_ops = env_int("MPAVS_BENCH_AGG_OPS", 100),
+        n_tasks = env_int("MPAVS_BENCH_AGG_TASKS", 100);
+    if (n_ops > MP_AVSW_MAX_OPS || n_ops < 1 || n_tasks < 1)
+        return MP_FAIL(e, MP_ERR_INVALID, "1..%d operators", MP_AVSW_MAX_OPS);
+    const char *env[] = {"MPAVS_THRESHOLD_PERCENT=100", "MPAVS_MAX_OPERATORS=1000", NULL};
+    MP_TRY(mp_avsw_deploy(&W, env, e));
+    double t0 = now_s();
+    for (int i = 0; i < n_ops; i++) {
+        MP_TRY(mp_avsw_operator_new(&W, &W.ops[i], e));
+        MP_TRY(mp_avsw_register(&W, &W.ops[i], i, e));
+        MP_TRY(mp_avsw_submit_proof(&W, &W.ops[i], i, NULL, e));
+    }
+    printf("# %d operators registered and live in %.1f s\n", n_ops, now_s() - t0);
+    MP_TRY(mp_anvil_start(&L2, NULL, e));
+    MP_TRY(start_aggregator(n_ops, e));
+    task *tasks = calloc((size_t)n_tasks, sizeof *tasks);
+    size_t n = (size_t)n_ops * (size_t)n_tasks;
+    char **bodies = calloc(n, sizeof *bodies);
+    double *lat =
+        mmap(NULL, n * sizeof *lat, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int rc =
+        tasks && bodies && lat != MAP_FAILED ? MP_OK : MP_FAIL(e, MP_ERR_NOMEM, "out of memory");
+    if (rc == MP_OK)
+        rc = issue_tasks(tasks, n_tasks, e);
+    /* Operator-major order: every task fills up gradually, all close near the end. */
+    for (size_t i = 0; rc == MP_OK && i < n; i++)
+        if ((bodies[i] =
+                 make_body(&tasks[i % (size_t)n_tasks], (int)(i / (size_t)n_tasks), i + 1)) == NULL)
+            rc = MP_FAIL(e, MP_ERR_NOMEM, "cannot build a submission");
+    if (rc == MP_OK) {
+        fflush(NULL);
+        double start = now_s();
+        pid_t kids[CLIENTS];
+        for (int k = 0; k < CLIENTS; k++) {
+            kids[k] = fork();
+            if (kids[k] == 0) {
+                client(bodies, n, k, lat);
+                _exit(0);
+            }
+        }
+        for (int k = 0; k < CLIENTS; k++)
+            waitpid(kids[k], NULL, 0);
+        double wall = now_s() - start;
+        size_t ok = 0;
+        for (size_t i = 0; i < n; i++)
+            if (lat[i] >= 0)
+                lat[ok++] = lat[i];
+        qsort(lat, ok, sizeof *lat, cmp_double);
+        char v[96];
+        mp_bench_header("aggregator under load (loopback, 4 client processes)");
+        snprintf(v, sizeof v, "%.0f/s (%zu of %zu accepted, %d operators x %d tasks)",
+                 (double)ok / wall, ok, n, n_ops, n_tasks);
+        mp_bench_row_text("submissions accepted and persisted", v, ">= 5,000/s (issue 13)");
+        if (ok) {
+            snprintf(v, sizeof v, "p50 %.1f ms, p99 %.1f ms", 1e3 * lat[ok / 2],
+                     1e3 * lat[(size_t)((double)ok * 0.99)]);
+            mp_bench_row_text("submission latency", v, "p99 <= 50 ms");
+        }
+        snprintf(v, sizeof v, "%ld MB peak RSS (%d operators, %d tasks)",
+                 peak_rss_kb(agg_pid) / 1024, n_ops, n_tasks);
+        mp_bench_row_text("aggregator memory", v, "<= 200 MB with 1,000 operators, 100 tasks");
+        long long in_db = db_responses();
+        snprintf(v, sizeof v, "%lld rows for %zu accepted: %s", in_db, ok,
+                 in_db == (long long)ok ? "all there" : "MISMATCH");
+        mp_bench_row_text("accepted submissions in the database", v, "all");
+    }
+    for (size_t i = 0; bodies && i < n; i++)
+        free(bodies[i]);
+    free(bodies);
+    free(tasks);
+    if (lat != MAP_FAILED && lat)
+        munmap(lat, n * sizeof *lat);
+    return rc;
+}
+
+int main(void)
+{
+    if (getenv("MPAVS_BIN") == NULL)
+        setenv("MPAVS_BIN", "build/bin", 1);
+    if (getenv("MPAVS_ROOT") == NULL)
+        setenv("MPAVS_ROOT", ".", 1);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    mp_err e = {0};
+    int rc = mp_avsw_setup(&W, &e);
+    if (rc == MP_OK)
+        rc = run(&e);
+    if (rc != MP_OK)
+        printf("# bench_aggregator: %s\n", e.msg);
+    if (agg_pid > 0) {
+        kill(agg_pid, SIGTERM);
+        waitpid(agg_pid, NULL, 0);
+    }
+    mp_anvil_stop(&L2);
+    mp_avsw_teardown(&W);
+    curl_global_cleanup();
+    return rc == MP_OK ? 0 : 1;
+}

@@ -1,0 +1,267 @@
+/*
+** agg.h: the aggregator daemon's context and the functions its files share
+** (docs/aggregator.md). One mutex (agg_ctx.mu) guards the in-memory tasks and
+** the store; chain reads happen outside it.
+**
+**   main.c     configuration, daemon callbacks, timers
+**   db.c       the SQLite schema and every statement
+**   tasks.c    task sources (identifier 1 from an L2 node), expiry, loading
+**   submit.c   validation and aggregation of one submission
+**   confirm.c  the confirmation job: parameters, dry run, confirmState
+**   api.c      JSON-RPC methods, node API, /metrics, the status page
+*/
+#ifndef AGG_H
+#define AGG_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mpavs/aggregate.h"
+#include "mpavs/avschain.h"
+#include "mpavs/cfg.h"
+#include "mpavs/daemon.h"
+#include "mpavs/http.h"
+#include "mpavs/metrics.h"
+#include "mpavs/rpc.h"
+#include "mpavs/rpcserver.h"
+#include "mpavs/store.h"
+#include "mpavs/txsend.h"
+
+/* Wire error codes (docs/protocol.md 8.2). */
+enum {
+    AGG_E_UNKNOWN_TASK = -32001,
+    AGG_E_HEADER = -32002,
+    AGG_E_NOT_REGISTERED = -32003,
+    AGG_E_BAD_BLS = -32004,
+    AGG_E_BAD_PROVER_SIG = -32005,
+    AGG_E_NOT_LIVE = -32006,
+    AGG_E_EQUIVOCATION = -32007,
+    AGG_E_CLOSED = -32008,
+    AGG_E_RATE_LIMITED = -32009,
+};
+
+#define AGG_MAX_METADATA 256 /* bytes of task metadata */
+#define AGG_MAX_STATE    1024
+#define AGG_RPC_POOL     8 /* L1 clients shared by server threads and workers */
+#define AGG_LIVE_CACHE   1024
+
+typedef struct agg_cfg {
+    mp_daemon_cfg common;
+    char *rpc_url;            /* L1 */
+    char *deployment;         /* deployment JSON path */
+    char *keystore;           /* submitter's Ethereum keystore */
+    char *password_file;      /* its password, or */
+    char *password_env;       /* the variable holding it */
+    mp_cfg_listen listen;     /* JSON-RPC, node API, /metrics, status page */
+    char *l2_rpc_url;         /* identifier 1 source; unset: no identifier 1 tasks */
+    long long block_interval; /* identifier 1: one task every N L2 blocks */
+    long long poll_ms;        /* task sources, expiry, confirmation checks */
+    long long task_ttl_ms;    /* a task expires this long after it is issued */
+    long long min_wait_ms;    /* do not confirm a task younger than this */
+    long long reference_lag;  /* reference block = L1 head - this (>= 1) */
+    long long liveness_cache_ms;
+    long long max_body;   /* HTTP request body limit */
+    long long rate_limit; /* submissions per second per client address; 0 = none */
+    long long http_threads;
+    long long batch_confirmations; /* identifier 2: blocks a BatchCommitted event must be deep */
+    long long batch_max_range;     /* identifier 2: blocks per eth_getLogs */
+} agg_cfg;
+
+typedef enum agg_status {
+    AGG_OPEN = 0,
+    AGG_CONFIRMING,
+    AGG_CONFIRMED,           /* by us */
+    AGG_CONFIRMED_ELSEWHERE, /* someone else's confirmState got there first */
+    AGG_EXPIRED,
+    AGG_FAILED,
+    AGG_REORGED, /* identifier 2: its BatchCommitted event was reorged out */
+} agg_status;
+
+const char *agg_status_name(agg_status s);
+/** -1 for an unknown name. */
+int agg_status_parse(const char *name);
+
+/* One operator's accepted response. */
+typedef struct agg_resp {
+    uint8_t operator_addr[20];
+    uint8_t enclave[20];
+    mp_bn254_g1 sig;
+    uint8_t sig_enc[64]; /* as submitted, for duplicate detection */
+    size_t state;        /* index into the task's states */
+    int64_t at_ms;
+} agg_resp;
+
+/* One distinct state of a task with its progress. */
+typedef struct agg_state {
+    uint8_t hash[32];
+    uint8_t *bytes;
+    size_t len;
+    size_t n_signers;
+} agg_state;
+
+typedef struct agg_task {
+    uint64_t id;
+    uint64_t identifier;
+    uint8_t metadata[AGG_MAX_METADATA];
+    size_t metadata_len;
+    uint32_t reference_block;
+    int64_t created_at, expires_at; /* unix seconds */
+    agg_status status;
+    char reason[200];
+    uint8_t confirmed_hash[32];
+    uint8_t tx_hash[32];
+    bool has_tx;
+    uint64_t gas_used;
+    int64_t threshold_ms;       /* when some state first met every threshold (0: never) */
+    int64_t retry_after_ms;     /* no confirmation attempt before this */
+    mp_agg_committee_state *cs; /* loaded at the first submission; NULL before */
+    agg_state *states;
+    size_t n_states;
+    agg_resp *resps;
+    size_t n_resps;
+} agg_task;
+
+/* A liveness answer kept for a while (per operator and enclave). */
+typedef struct agg_live {
+    uint8_t operator_addr[20], enclave[20];
+    bool live;
+    int64_t until_ms;
+} agg_live;
+
+/* The daemon's Prometheus families (docs/aggregator.md, "Metrics"). */
+typedef struct agg_metrics {
+    mp_metrics *reg;
+    mp_metric *submissions;   /* {result}: accepted, duplicate, or the rejection reason */
+    mp_metric *confirmations; /* {outcome}: confirmed, confirmed_elsewhere, failed */
+    mp_metric *tasks;         /* {event}: issued, expired */
+    mp_metric *gas;           /* gas spent on confirmState */
+    mp_metric *to_quorum;     /* seconds from issue to every threshold met */
+    mp_metric *open_tasks;    /* gauge */
+    mp_metric *rpc;           /* {method, code} */
+    mp_metric *rpc_seconds;   /* {method} */
+} agg_metrics;
+
+typedef struct agg_ctx {
+    mp_daemon *d;
+    const agg_cfg *cfg;
+    mp_avs_deployment dep;
+    pthread_mutex_t mu;
+    bool mu_ready;
+    mp_store *db;
+    /* L1 clients: a pool so server threads and the worker never share one */
+    mp_rpc rpcs[AGG_RPC_POOL];
+    bool rpc_busy[AGG_RPC_POOL];
+    size_t n_rpc;
+    pthread_cond_t rpc_free;
+    mp_rpc l2;
+    bool l2_ready;
+    mp_rpc tx_rpc; /* the transaction sender's own client */
+    bool tx_rpc_ready;
+    mp_txsend tx; /* used by the confirmation job only (one at a time) */
+    bool tx_ready;
+    uint8_t submitter[20];
+    mp_avs_committee committees[2]; /* identifiers 1 and 2 */
+    bool have_committee[2];
+    mp_rpcs *rpcs_server;
+    void *limiter; /* api.c's per-client rate limiter */
+    mp_http *http;
+    mp_timer tick;
+    /* identifier 2: the watcher, its own connection and client (worker thread) */
+    struct mp_watcher *watcher;
+    mp_store *wdb;
+    mp_rpc wrpc;
+    bool wrpc_ready;
+    bool watching; /* a watcher poll job is running (loop thread only) */
+    uint8_t batch_topic[32];
+    bool confirming; /* a confirmation job is running */
+    bool stopping;
+    agg_task *tasks; /* ascending id: open ones and recent closed ones */
+    size_t n_tasks, cap_tasks;
+    agg_live live[AGG_LIVE_CACHE];
+    size_t n_live;
+    agg_metrics m;
+    uint64_t last_l2_task; /* identifier 1: last L2 block a task was issued for */
+    uint64_t l1_head;
+    int64_t started_ms;
+} agg_ctx;
+
+/* ---- main.c ---- */
+/** Adds v to series (label value) of family m; a no-op when metrics are off. */
+void agg_count(mp_metric *m, const char *label, double v);
+/** Borrows an L1 client (waits for a free one); give it back with agg_rpc_put. */
+mp_rpc *agg_rpc_get(agg_ctx *c);
+void agg_rpc_put(agg_ctx *c, mp_rpc *r);
+int64_t agg_now_s(void);
+int64_t agg_now_ms(void);
+
+/* ---- db.c ---- */
+MP_WUR int agg_db_open(agg_ctx *c, mp_err *err);
+MP_WUR int agg_db_insert_task(agg_ctx *c, agg_task *t, mp_err *err);
+MP_WUR int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err);
+MP_WUR int agg_db_insert_response(agg_ctx *c, const agg_task *t, const agg_resp *r,
+                                  const uint8_t operator_id[32], const uint8_t prover_sig[65],
+                                  mp_err *err);
+MP_WUR int agg_db_insert_equivocation(agg_ctx *c, uint64_t task_id, const uint8_t op[20],
+                                      const uint8_t first[32], const uint8_t second[32],
+                                      mp_err *err);
+MP_WUR int agg_db_insert_submission(agg_ctx *c, const agg_task *t, const char *outcome,
+                                    mp_err *err);
+MP_WUR int agg_db_get_u64(agg_ctx *c, const char *key, uint64_t *v, bool *found, mp_err *err);
+MP_WUR int agg_db_set_u64(agg_ctx *c, const char *key, uint64_t v, mp_err *err);
+/** Loads open and confirming tasks with their responses into c->tasks. */
+MP_WUR int agg_db_load(agg_ctx *c, mp_err *err);
+/** Recent equivocations as a JSON array (new reference). */
+json_t *agg_db_equivocations(agg_ctx *c, size_t limit);
+/** Tasks from the database (any status) as JSON, newest first. */
+json_t *agg_db_list_tasks(agg_ctx *c, int status, size_t limit);
+/** Brings identifier 2 tasks in memory in line with the database after a
+ ** watcher poll: new open tasks added (*added set), reorged ones closed. */
+MP_WUR int agg_db_sync_batches(agg_ctx *c, bool *added, mp_err *err);
+/** Count of accepted responses in the database (for checks and the bench). */
+MP_WUR int agg_db_count_responses(agg_ctx *c, uint64_t *n, mp_err *err);
+
+/* ---- tasks.c ---- */
+agg_task *agg_task_find(agg_ctx *c, uint64_t id);
+/** Adds a task to memory (c->tasks, kept sorted by id); the pointer is valid
+ ** until the next add. */
+agg_task *agg_task_add(agg_ctx *c, const agg_task *t, mp_err *err);
+void agg_task_free(agg_task *t);
+/** The state index for hash in t, adding it; SIZE_MAX when out of memory. */
+size_t agg_task_state(agg_task *t, const uint8_t hash[32], const uint8_t *bytes, size_t len);
+/** Issues identifier 1 tasks for new L2 blocks (loop thread; reads the chain). */
+void agg_tasks_poll(agg_ctx *c);
+/** Expires open tasks whose time is over (called under c->mu). */
+void agg_tasks_expire(agg_ctx *c);
+/** Drops closed tasks beyond the most recent ones from memory (under c->mu). */
+void agg_tasks_trim(agg_ctx *c);
+/** Recomputes a task's aggregates from its responses (after loading). */
+void agg_task_recount(agg_task *t);
+/** True when state s of t has signed stake meeting every quorum threshold. */
+bool agg_task_state_ready(const agg_task *t, size_t s);
+/** A task as the wire protocol's task object (new reference). */
+json_t *agg_task_json(const agg_task *t, bool progress);
+
+/* ---- batches.c ---- */
+/** The BatchCommitted watcher (when committee 2 exists). */
+MP_WUR int agg_batches_init(agg_ctx *c, mp_err *err);
+void agg_batches_fini(agg_ctx *c);
+/** Starts a watcher poll on a worker unless one runs (loop thread). */
+void agg_batches_poll(agg_ctx *c);
+
+/* ---- submit.c ---- */
+/** Handles aggregator_submitTask's params (the JSON-RPC method body). */
+int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err);
+
+/* ---- confirm.c ---- */
+/** Starts a confirmation job for the first task that is ready (loop thread). */
+void agg_confirm_next(agg_ctx *c);
+
+/* ---- api.c ---- */
+MP_WUR int agg_api_start(agg_ctx *c, mp_err *err);
+void agg_api_stop(agg_ctx *c);
+/** Wakes aggregator_fetchTask long polls (a task was issued). */
+void agg_api_notify_task(agg_ctx *c);
+
+#endif /* AGG_H */

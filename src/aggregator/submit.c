@@ -1,0 +1,357 @@
+/*
+** submit.c: aggregator_submitTask. A submission counts only after every check
+** of docs/aggregator.md ("Validation"), in this order: well-formed fields, the
+** task exists and is open, the header equals the task's, the operator is in
+** the committee at the reference block with that operatorId, a repeat is a
+** duplicate (idempotent) and another state is equivocation (recorded), the BLS
+** signature, the prover signature, liveness. Then it is written to the
+** database (fsync'd) before the answer, and the task's aggregate moves.
+**
+** Chain reads (the committee at the reference block, liveness) run without
+** the context lock; the task is looked up again afterwards by id.
+*/
+#include "agg.h"
+
+#include "mpavs/bn254_g1.h"
+#include "mpavs/json.h"
+#include "mpavs/keccak.h"
+#include "mpavs/log.h"
+#include "mpavs/u256.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct submission {
+    uint64_t task_id, identifier, reference_block;
+    uint8_t metadata[AGG_MAX_METADATA];
+    size_t metadata_len;
+    uint8_t state[AGG_MAX_STATE];
+    size_t state_len;
+    uint8_t operator_id[32], bls[64], prover_sig[65];
+    mp_agg_response r;
+} submission;
+
+static const char *const fields[] = {
+    "taskId",   "identifier", "metadata",     "state",           "referenceBlockNumber",
+    "operator", "operatorId", "blsSignature", "proverSignature", "enclaveAddress",
+    NULL};
+
+static int parse(submission *s, json_t *params, mp_err *err)
+{
+    json_t *o;
+    size_t n;
+    MP_TRY(mp_rpcs_params(params, 1, 1, err));
+    MP_TRY(mp_rpcs_param_object(params, 0, &o, err));
+    MP_TRY(mp_rpcs_check_keys(o, "params[0]", fields, err));
+    MP_TRY(mp_json_get_u64(o, "taskId", 1, INT64_MAX, &s->task_id, err));
+    MP_TRY(mp_json_get_u64(o, "identifier", 0, INT64_MAX, &s->identifier, err));
+    MP_TRY(mp_json_get_hex_max(o, "metadata", MP_JSON_0X, s->metadata, 0, AGG_MAX_METADATA,
+                               &s->metadata_len, err));
+    MP_TRY(mp_json_get_hex_max(o, "state", MP_JSON_0X, s->state, 0, AGG_MAX_STATE, &s->state_len,
+                               err));
+    MP_TRY(mp_json_get_u64(o, "referenceBlockNumber", 0, UINT32_MAX, &s->reference_block, err));
+    MP_TRY(mp_json_get_address(o, "operator", s->r.operator_addr, err));
+    MP_TRY(mp_json_get_word(o, "operatorId", s->operator_id, err));
+    MP_TRY(mp_json_get_hex(o, "blsSignature", MP_JSON_0X, s->bls, 64, err));
+    MP_TRY(mp_json_get_hex(o, "proverSignature", MP_JSON_0X, s->prover_sig, 65, err));
+    MP_TRY(mp_json_get_address(o, "enclaveAddress", s->r.enclave, err));
+    (void)n;
+    if (mp_bn254_g1_decode(&s->r.bls_sig, s->bls, NULL) != MP_OK)
+        return MP_FAIL(err, MP_ERR_INVALID, "blsSignature is not a point of G1");
+    memcpy(s->r.prover_sig, s->prover_sig, 65);
+    return MP_OK;
+}
+
+static const char *reason_label(int code)
+{
+    switch (code) {
+    case AGG_E_UNKNOWN_TASK:
+        return "unknown_task";
+    case AGG_E_HEADER:
+        return "header_mismatch";
+    case AGG_E_NOT_REGISTERED:
+        return "not_registered";
+    case AGG_E_BAD_BLS:
+        return "bad_bls_signature";
+    case AGG_E_BAD_PROVER_SIG:
+        return "bad_prover_signature";
+    case AGG_E_NOT_LIVE:
+        return "not_live";
+    case AGG_E_EQUIVOCATION:
+        return "equivocation";
+    case AGG_E_CLOSED:
+        return "task_closed";
+    default:
+        return "invalid_params";
+    }
+}
+
+static int reject(agg_ctx *c, mp_rpcs_call *call, mp_err *err, int code, const char *msg)
+{
+    agg_count(c->m.submissions, reason_label(code), 1);
+    return mp_rpcs_fail(call, err, code, "%s", msg);
+}
+
+/* The task for s, checked against the header (under c->mu). */
+static int find_task(agg_ctx *c, const submission *s, agg_task **out, int *code, char *msg,
+                     size_t cap)
+{
+    agg_task *t = agg_task_find(c, s->task_id);
+    *out = t;
+    if (t == NULL) {
+        *code = AGG_E_UNKNOWN_TASK;
+        snprintf(msg, cap, "task %llu was not issued by this aggregator or is no longer kept",
+                 (unsigned long long)s->task_id);
+    } else if (t->status != AGG_OPEN || agg_now_s() >= t->expires_at) {
+        *code = AGG_E_CLOSED;
+        snprintf(msg, cap, "task %llu is %s", (unsigned long long)t->id,
+                 t->status == AGG_OPEN ? "expired" : agg_status_name(t->status));
+    } else if (s->identifier != t->identifier) {
+        *code = AGG_E_HEADER;
+        snprintf(msg, cap, "identifier %llu is not the task's (%llu)",
+                 (unsigned long long)s->identifier, (unsigned long long)t->identifier);
+    } else if (s->metadata_len != t->metadata_len ||
+               memcmp(s->metadata, t->metadata, t->metadata_len) != 0) {
+        *code = AGG_E_HEADER;
+        snprintf(msg, cap, "metadata is not the task's");
+    } else if (s->reference_block != t->reference_block) {
+        *code = AGG_E_HEADER;
+        snprintf(msg, cap, "referenceBlockNumber %llu is not the task's (%u)",
+                 (unsigned long long)s->reference_block, t->reference_block);
+    } else {
+        *code = 0;
+    }
+    return *code == 0 ? MP_OK : MP_ERR_INVALID;
+}
+
+/* Makes sure the task's committee state is loaded (reads the chain unlocked). */
+static int ensure_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
+                            mp_err *err)
+{
+    pthread_mutex_lock(&c->mu);
+    agg_task *t = agg_task_find(c, task_id);
+    bool need = t && t->cs == NULL;
+    pthread_mutex_unlock(&c->mu);
+    if (!need)
+        return MP_OK;
+    size_t k = identifier == 2 ? 1 : 0;
+    mp_agg_committee_state *cs = calloc(1, sizeof *cs);
+    if (cs == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    mp_rpc *r = agg_rpc_get(c);
+    int rc = mp_agg_committee_load(cs, r, &c->dep, &c->committees[k], ref, err);
+    agg_rpc_put(c, r);
+    if (rc != MP_OK) {
+        free(cs);
+        return rc;
+    }
+    pthread_mutex_lock(&c->mu);
+    t = agg_task_find(c, task_id);
+    if (t && t->cs == NULL) {
+        t->cs = cs;
+        cs = NULL;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (cs) {
+        mp_agg_committee_free(cs);
+        free(cs);
+    }
+    return MP_OK;
+}
+
+/* verifyLivenessProof(operator, enclave), answers kept for liveness_cache_ms. */
+static int check_live(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], bool *live,
+                      mp_err *err)
+{
+    int64_t now = agg_now_ms();
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < c->n_live; i++) {
+        agg_live *l = &c->live[i];
+        if (memcmp(l->operator_addr, op, 20) == 0 && memcmp(l->enclave, enclave, 20) == 0 &&
+            now < l->until_ms) {
+            *live = l->live;
+            pthread_mutex_unlock(&c->mu);
+            return MP_OK;
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    mp_rpc *r = agg_rpc_get(c);
+    int rc = mp_avs_verify_liveness(r, &c->dep, op, enclave, MP_BLOCK_LATEST, live, err);
+    agg_rpc_put(c, r);
+    if (rc != MP_OK || !*live)
+        return rc; /* a "no" is not cached: the operator may be attesting right now */
+    pthread_mutex_lock(&c->mu);
+    size_t slot = c->n_live < AGG_LIVE_CACHE ? c->n_live++ : (size_t)(now % AGG_LIVE_CACHE);
+    for (size_t i = 0; i < c->n_live; i++)
+        if (memcmp(c->live[i].operator_addr, op, 20) == 0 &&
+            memcmp(c->live[i].enclave, enclave, 20) == 0)
+            slot = i;
+    agg_live *l = &c->live[slot];
+    memcpy(l->operator_addr, op, 20);
+    memcpy(l->enclave, enclave, 20);
+    l->live = true;
+    l->until_ms = now + c->cfg->liveness_cache_ms;
+    pthread_mutex_unlock(&c->mu);
+    return MP_OK;
+}
+
+/* Membership, operatorId, duplicates and equivocation (under c->mu). On MP_OK
+ * *key is the operator's key; *dup set when this exact response is known. */
+static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32],
+                          mp_checksig_key *key, bool *dup, int *code, char *msg, size_t cap)
+{
+    long m = mp_agg_committee_find(t->cs, s->r.operator_addr);
+    *dup = false;
+    *code = 0;
+    if (m < 0 || memcmp(t->cs->keys[m].id, s->operator_id, 32) != 0) {
+        *code = AGG_E_NOT_REGISTERED;
+        snprintf(msg, cap,
+                 m < 0 ? "operator is not registered in the committee's quorums at block %u"
+                       : "operatorId is not the operator's registered key id at block %u",
+                 t->reference_block);
+        return MP_ERR_INVALID;
+    }
+    *key = t->cs->keys[m];
+    for (size_t i = 0; i < t->n_resps; i++) {
+        const agg_resp *r = &t->resps[i];
+        if (memcmp(r->operator_addr, s->r.operator_addr, 20) != 0)
+            continue;
+        const agg_state *st = &t->states[r->state];
+        if (memcmp(st->hash, sh, 32) == 0 && memcmp(r->sig_enc, s->bls, 64) == 0) {
+            *dup = true;
+            return MP_OK;
+        }
+        mp_err e2 = {0};
+        if (memcmp(st->hash, sh, 32) != 0 &&
+            agg_db_insert_equivocation(c, t->id, s->r.operator_addr, st->hash, sh, &e2) != MP_OK)
+            MP_ERROR(&c->d->log, "cannot record an equivocation", "error", e2.msg);
+        *code = memcmp(st->hash, sh, 32) != 0 ? AGG_E_EQUIVOCATION : AGG_E_BAD_BLS;
+        snprintf(msg, cap,
+                 *code == AGG_E_EQUIVOCATION
+                     ? "equivocation: the operator already signed another state for this task"
+                     : "the operator already signed this state with another signature");
+        return MP_ERR_INVALID;
+    }
+    return MP_OK;
+}
+
+/* Writes the response and moves the aggregate (under c->mu). */
+static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32], mp_err *err)
+{
+    size_t si = agg_task_state(t, sh, s->state, s->state_len);
+    agg_resp *grown = si == SIZE_MAX ? NULL : realloc(t->resps, (t->n_resps + 1) * sizeof *grown);
+    if (grown == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    t->resps = grown;
+    agg_resp *r = &t->resps[t->n_resps];
+    memset(r, 0, sizeof *r);
+    memcpy(r->operator_addr, s->r.operator_addr, 20);
+    memcpy(r->enclave, s->r.enclave, 20);
+    r->sig = s->r.bls_sig;
+    memcpy(r->sig_enc, s->bls, 64);
+    r->state = si;
+    r->at_ms = agg_now_ms();
+    MP_TRY(agg_db_insert_response(c, t, r, s->operator_id, s->prover_sig, err));
+    t->n_resps++;
+    t->states[si].n_signers++;
+    agg_count(c->m.submissions, "accepted", 1);
+    if (t->threshold_ms == 0 && agg_task_state_ready(t, si)) {
+        t->threshold_ms = agg_now_ms();
+        mp_series_observe(mp_metric_series(c->m.to_quorum, NULL),
+                          (double)t->threshold_ms / 1000.0 - (double)t->created_at);
+    }
+    return MP_OK;
+}
+
+static json_t *answer(const submission *s, bool dup, const uint8_t sh[32])
+{
+    return json_pack("{s:b, s:b, s:I, s:o}", "accepted", 1, "duplicate", dup, "taskId",
+                     (json_int_t)s->task_id, "stateHash", mp_json_hex_new(sh, 32, MP_JSON_0X));
+}
+
+int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
+{
+    submission *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    char msg[200];
+    int code = 0, rc = parse(s, params, err);
+    uint8_t sh[32];
+    agg_task *t;
+    uint32_t ref = 0;
+    if (rc != MP_OK) {
+        rc = reject(c, call, err, MP_RPCS_INVALID_PARAMS, err->msg);
+        goto done;
+    }
+    mp_keccak256(sh, s->state, s->state_len);
+    pthread_mutex_lock(&c->mu);
+    find_task(c, s, &t, &code, msg, sizeof msg);
+    ref = t ? t->reference_block : 0;
+    pthread_mutex_unlock(&c->mu);
+    if (code != 0) {
+        rc = reject(c, call, err, code, msg);
+        goto done;
+    }
+    rc = ensure_committee(c, s->task_id, s->identifier, ref, err);
+    if (rc != MP_OK)
+        goto done;
+    /* Header digests and the offline signature checks need no lock. */
+    mp_state_header h = {.metadata = s->metadata,
+                         .metadata_len = s->metadata_len,
+                         .state = s->state,
+                         .state_len = s->state_len,
+                         .reference_block = ref};
+    mp_u256_from_u64(h.identifier, s->identifier);
+    mp_agg_digests dg;
+    mp_agg_digests_of(&dg, &h, c->dep.chain_id, c->dep.service_manager);
+    mp_checksig_key key;
+    bool dup = false;
+    pthread_mutex_lock(&c->mu);
+    if (find_task(c, s, &t, &code, msg, sizeof msg) == MP_OK)
+        check_operator(c, t, s, sh, &key, &dup, &code, msg, sizeof msg);
+    pthread_mutex_unlock(&c->mu);
+    if (dup)
+        agg_count(c->m.submissions, "duplicate", 1);
+    if (code != 0) {
+        rc = reject(c, call, err, code, msg);
+        goto done;
+    }
+    if (dup) {
+        *result = answer(s, true, sh);
+        goto done;
+    }
+    mp_agg_verdict v = mp_agg_check_signatures(&dg, &key, &s->r);
+    if (v == MP_AGG_BAD_BLS) {
+        rc = reject(c, call, err, AGG_E_BAD_BLS,
+                    "blsSignature does not verify for the operator's "
+                    "registered key over the task's header digest");
+        goto done;
+    }
+    if (v == MP_AGG_BAD_PROVER_SIG) {
+        rc = reject(c, call, err, AGG_E_BAD_PROVER_SIG,
+                    "proverSignature does not recover to enclaveAddress over the prover digest");
+        goto done;
+    }
+    bool live = false;
+    rc = check_live(c, s->r.operator_addr, s->r.enclave, &live, err);
+    if (rc != MP_OK)
+        goto done;
+    if (!live) {
+        rc = reject(c, call, err, AGG_E_NOT_LIVE,
+                    "the operator has no valid liveness proof for enclaveAddress");
+        goto done;
+    }
+    pthread_mutex_lock(&c->mu);
+    if (find_task(c, s, &t, &code, msg, sizeof msg) == MP_OK)
+        check_operator(c, t, s, sh, &key, &dup, &code, msg, sizeof msg);
+    if (code == 0 && !dup)
+        rc = accept(c, t, s, sh, err);
+    pthread_mutex_unlock(&c->mu);
+    if (code != 0)
+        rc = reject(c, call, err, code, msg);
+    else if (rc == MP_OK)
+        *result = answer(s, dup, sh);
+done:
+    free(s);
+    return rc;
+}
