@@ -6,173 +6,185 @@
 # Starts anvil as L1 (osaka) and a second anvil as the L2 (cancun, interval mining), creates the
 # development SGX PKI (mpavs sim-ca), deploys every contract in simulation mode, runs the
 # sequencer (L2 block ranges committed to the MockRollup), creates keys for N operators, stakes
-# and registers them, and starts one prover per operator, the operators and the aggregator.
-# Then it prints what happens: liveness proofs, tasks, signatures, every state confirmed on
-# chain with its transaction and gas. Ctrl-C stops every process it started.
+# and registers them (mpavs operator register), and starts one prover per operator, the
+# operators and the aggregator. Then it prints what happens: liveness proofs, tasks, signatures,
+# every state confirmed on chain with its transaction and gas. Ctrl-C stops every process it
+# started.
 #
 # Options (each also as an environment variable):
 #   --operators N           MPAVS_DEVNET_OPERATORS      operators, each with its prover (default 4)
 #   --faulty-prover         MPAVS_DEVNET_FAULTY=1       the last operator's prover signs wrong states
 #   --l2-block-time S       MPAVS_DEVNET_L2_BLOCK_TIME  L2 block time in seconds (default 2)
-#   --liveness-validity S   MPAVS_DEVNET_LIVENESS       liveness validity in seconds (default 3600)
+#   --liveness-validity S   MPAVS_DEVNET_LIVENESS       liveness validity in seconds (default 3600;
+#                                                       fixed by the first run's deployment)
 #   --base-port P           MPAVS_DEVNET_BASE_PORT      first of the ports used (default 18545):
-#                           L1 P, L2 P+1, aggregator P+2, provers P+10+i, operators P+40+i
+#                           L1 P, L2 P+1, aggregator P+2, provers P+10+i, operator node APIs
+#                           P+40+i, operator metrics P+70+i
 #   --fresh                 MPAVS_DEVNET_FRESH=1        start over (same as make devnet-clean first)
 #   --dir DIR               MPAVS_DEVNET_DIR            state directory (default .devnet)
 #   --until-confirmed N     MPAVS_DEVNET_UNTIL=N        exit 0 after N confirmed states (tests)
 #
-# All state lives in the state directory: chain state dumps, the PKI, keys, daemon databases
-# and logs (logs/). A second run resumes from it (the chains reload their dumps, the daemons
-# their databases); --fresh or `make devnet-clean` starts over.
+# All state lives in the state directory: chain state dumps, the PKI, keys and their password
+# files (0600), daemon databases and logs (logs/). A second run resumes from it: the chains
+# reload their dumps, registered operators are not registered again, the daemons reopen their
+# databases. --fresh or `make devnet-clean` starts over.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-export PATH="$root/node_modules/.bin:$root/build/bin:$PATH"
+# shellcheck source=scripts/devnet-lib.sh
+. "$root/scripts/devnet-lib.sh"
 
-n_ops=${MPAVS_DEVNET_OPERATORS:-4}
-faulty=${MPAVS_DEVNET_FAULTY:-0}
-l2_block_time=${MPAVS_DEVNET_L2_BLOCK_TIME:-2}
-liveness=${MPAVS_DEVNET_LIVENESS:-3600}
-base=${MPAVS_DEVNET_BASE_PORT:-18545}
+DN_OPS=${MPAVS_DEVNET_OPERATORS:-4}
+DN_FAULTY=${MPAVS_DEVNET_FAULTY:-0}
+DN_L2_BLOCK_TIME=${MPAVS_DEVNET_L2_BLOCK_TIME:-2}
+DN_LIVENESS=${MPAVS_DEVNET_LIVENESS:-3600}
+DN_BASE=${MPAVS_DEVNET_BASE_PORT:-18545}
+DN_DIR=${MPAVS_DEVNET_DIR:-$root/.devnet}
 fresh=${MPAVS_DEVNET_FRESH:-0}
-dir=${MPAVS_DEVNET_DIR:-$root/.devnet}
 until_n=${MPAVS_DEVNET_UNTIL:-0}
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
-die() { echo "devnet: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
-    --operators) n_ops=${2:?}; shift 2 ;;
-    --faulty-prover) faulty=1; shift ;;
-    --l2-block-time) l2_block_time=${2:?}; shift 2 ;;
-    --liveness-validity) liveness=${2:?}; shift 2 ;;
-    --base-port) base=${2:?}; shift 2 ;;
+    --operators) DN_OPS=${2:?}; shift 2 ;;
+    --faulty-prover) DN_FAULTY=1; shift ;;
+    --l2-block-time) DN_L2_BLOCK_TIME=${2:?}; shift 2 ;;
+    --liveness-validity) DN_LIVENESS=${2:?}; shift 2 ;;
+    --base-port) DN_BASE=${2:?}; shift 2 ;;
     --fresh) fresh=1; shift ;;
-    --dir) dir=${2:?}; shift 2 ;;
+    --dir) DN_DIR=${2:?}; shift 2 ;;
     --until-confirmed) until_n=${2:?}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
-    *) die "unknown argument '$1' (see --help)" ;;
+    *) dn_die "unknown argument '$1' (see --help)" ;;
     esac
 done
-for v in n_ops l2_block_time liveness base until_n; do
-    [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer (got '${!v}')"
+for v in DN_OPS DN_L2_BLOCK_TIME DN_LIVENESS DN_BASE until_n; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || dn_die "$v must be a non-negative integer (got '${!v}')"
 done
-[ "$n_ops" -ge 1 ] || die "--operators must be at least 1"
+[ "$DN_OPS" -ge 1 ] && [ "$DN_OPS" -le 29 ] || dn_die "--operators must be 1 to 29"
+[ "$DN_L2_BLOCK_TIME" -ge 1 ] || dn_die "--l2-block-time must be at least 1"
 
-# anvil's well-known development accounts (mnemonic "test test ... junk"); devnet only.
-DEPLOYER_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
-SEQUENCER_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
-SUBMITTER_KEY=0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9bd9b4f13ef22
+# word N of a 0x-hex ABI encoding (as a number; our words fit 64 bits)
+word() { echo $((16#${1:$((2 + 64 * $2 + 48)):16})); }
 
-l1_port=$base l2_port=$((base + 1)) agg_port=$((base + 2))
-L1=http://127.0.0.1:$l1_port
-L2=http://127.0.0.1:$l2_port
-pids=()
-
-say() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
-
-# Every process this script starts is in pids; all of them are stopped on any exit.
-stop_all() {
-    local p
-    trap - EXIT INT TERM
-    [ ${#pids[@]} -eq 0 ] && return 0
-    say "stopping ${#pids[@]} processes"
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    for _ in $(seq 50); do
-        local alive=0
-        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-        [ "$alive" -eq 0 ] && break
-        sleep 0.1
-    done
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-}
-trap 'stop_all' EXIT
-trap 'exit 130' INT TERM
-
-# start NAME CMD...: runs CMD in the background with its output in logs/NAME.log.
-start() {
-    local name=$1
-    shift
-    "$@" >>"$dir/logs/$name.log" 2>&1 &
-    pids+=($!)
-}
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_rpc() {
-    local url=$1 what=$2
-    for _ in $(seq 100); do
-        cast block-number --rpc-url "$url" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    die "$what did not answer at $url (log: $dir/logs)"
-}
-
-start_chains() {
-    local p
-    for p in $l1_port $l2_port $agg_port; do
-        port_free "$p" || die "port $p is in use (another devnet running? try --base-port)"
-    done
-    mkdir -p "$dir/l1" "$dir/l2"
-    local l1_state=() l2_state=()
-    [ -f "$dir/l1/state.json" ] && l1_state=(--load-state "$dir/l1/state.json")
-    [ -f "$dir/l2/state.json" ] && l2_state=(--load-state "$dir/l2/state.json")
-    # L1 mines on demand until the contracts are deployed (forge's broadcast stalls under interval
-    # mining), then one block a second (set_l1_block_time).
-    start anvil-l1 anvil --port "$l1_port" --host 127.0.0.1 --hardfork osaka --chain-id 31337 \
-        --dump-state "$dir/l1/state.json" --state-interval 5 ${l1_state[@]+"${l1_state[@]}"}
-    start anvil-l2 anvil --port "$l2_port" --host 127.0.0.1 --hardfork cancun --chain-id 31338 \
-        --block-time "$l2_block_time" --dump-state "$dir/l2/state.json" --state-interval 5 \
-        ${l2_state[@]+"${l2_state[@]}"}
-    wait_rpc "$L1" "L1 anvil"
-    wait_rpc "$L2" "L2 anvil"
-    say "L1 anvil at $L1 (block $(cast block-number --rpc-url "$L1")), L2 anvil at $L2"
-}
-
-deploy() {
-    if [ -f "$dir/deployment.json" ] &&
-        [ "$(cast code --rpc-url "$L1" "$(jq -r .serviceManager "$dir/deployment.json")")" != 0x ]; then
-        say "contracts already deployed (resuming)"
-        return 0
+describe() {
+    local id=$1 m=$2
+    if [ "$id" = 1 ]; then
+        echo "identifier 1, L2 block $(word "$m" 1)"
+    else
+        echo "identifier 2, batch $(word "$m" 1) (L2 blocks $(word "$m" 2)..$(word "$m" 3))"
     fi
-    [ -f "$dir/pki/sim.json" ] || {
-        say "creating the development SGX PKI (mpavs sim-ca init)"
-        mpavs sim-ca init "$dir/pki" >/dev/null
-    }
-    say "deploying the contracts in simulation mode (forge script; about a minute)"
-    local seq_addr
-    seq_addr=$(cast wallet address --private-key "$SEQUENCER_KEY")
-    DEPLOYER_PRIVATE_KEY=$DEPLOYER_KEY MPAVS_SEQUENCER=$seq_addr \
-        MPAVS_LIVENESS_VALIDITY_SECONDS=$liveness \
-        "$root/scripts/deploy-contracts.sh" --rpc-url "$L1" --sim-ca "$dir/pki" \
-        --mrenclave "$(mrenclave)" --out "$dir/deployment.json" >/dev/null
-    say "deployed: service manager $(jq -r .serviceManager "$dir/deployment.json")"
 }
 
-# The simulated prover's MRENCLAVE (what the deployment allows).
-mrenclave() { printf '0x%s' "$(printf 'mpavs simulated enclave' | sha256sum | cut -c1-64)"; }
-
-set_l1_block_time() {
-    cast rpc --rpc-url "$L1" evm_setIntervalMining 1 >/dev/null
+# new_lines NAME: sets `lines` to the JSON lines of logs/NAME.log written since the last call
+# (whole lines only). Runs in this shell, so the offsets persist.
+declare -A log_off=()
+new_lines() {
+    local f=$DN_DIR/logs/$1.log off=${log_off[$1]:-0} size chunk LC_ALL=C
+    lines=""
+    [ -f "$f" ] || return 0
+    size=$(stat -c %s "$f")
+    [ "$size" -gt "$off" ] || return 0
+    chunk=$(tail -c +$((off + 1)) "$f" | head -c $((size - off)))
+    case "$chunk" in *$'\n'*) ;; *) return 0 ;; esac
+    chunk=${chunk%$'\n'*}
+    log_off[$1]=$((off + ${#chunk} + 1))
+    lines=$(printf '%s\n' "$chunk" | grep '^{' || true)
 }
 
-start_sequencer() {
-    SEQUENCER_PRIVATE_KEY=$SEQUENCER_KEY start sequencer "$root/scripts/devnet-sequencer.sh" \
-        --l1 "$L1" --l2 "$L2" --rollup "$(jq -r .mockRollup "$dir/deployment.json")" \
-        --batch-blocks 5 --interval 2
-    say "sequencer committing L2 blocks to the MockRollup in batches of 5"
+# The live view: liveness proofs from the operators' logs, tasks, signatures and confirmations
+# from the aggregator's JSON-RPC (aggregator_listTasks, aggregator_getTask).
+declare -A task_seen=() task_sigs=() task_done=()
+confirmed=0 first_at=""
+# progress_once [quiet]: quiet (on resume) takes note of earlier tasks without printing them.
+progress_once() {
+    local quiet=${1:-0} i line lines tasks t id status m n
+    for ((i = 1; i <= DN_OPS; i++)); do
+        new_lines "operator$i"
+        [ -n "$lines" ] || continue
+        while IFS= read -r line; do
+            [ -n "$line" ] && dn_say "operator $i: liveness proof confirmed on chain ($line)"
+        done < <(jq -r 'select(.msg == "liveness proof mined")
+            | "block \(.block), tx \(.tx), gas \(.gas)"' <<<"$lines" 2>/dev/null)
+    done
+    tasks=$(dn_agg aggregator_listTasks '{"limit":50}' 2>/dev/null | jq -c '.tasks | reverse | .[]') || return 0
+    while IFS= read -r t; do
+        [ -n "$t" ] || continue
+        id=$(jq -r .taskId <<<"$t")
+        status=$(jq -r .status <<<"$t")
+        m=$(jq -r .metadata <<<"$t")
+        if [ "$quiet" = 1 ] && [ "$status" != open ] && [ "$status" != confirming ]; then
+            task_seen[$id]=1 task_done[$id]=1
+            continue
+        fi
+        if [ -z "${task_seen[$id]:-}" ]; then
+            task_seen[$id]=1
+            dn_say "task $id created: $(describe "$(jq -r .identifier <<<"$t")" "$m") (reference block $(jq -r .referenceBlockNumber <<<"$t"))"
+        fi
+        [ -z "${task_done[$id]:-}" ] || continue
+        if [ "$status" = open ] || [ "$status" = confirming ]; then
+            n=$(dn_agg aggregator_getTask "{\"taskId\":$id}" 2>/dev/null | jq -r '.responses // 0') || n=0
+            if [ "$n" != "${task_sigs[$id]:-0}" ]; then
+                task_sigs[$id]=$n
+                dn_say "task $id: $n signature(s) in"
+            fi
+            continue
+        fi
+        task_done[$id]=1
+        case "$status" in
+        confirmed)
+            confirmed=$((confirmed + 1))
+            [ -n "$first_at" ] || first_at=$SECONDS
+            dn_say "task $id CONFIRMED on chain: $(describe "$(jq -r .identifier <<<"$t")" "$m"), state hash $(jq -r .confirmedStateHash <<<"$t"), tx $(jq -r .txHash <<<"$t"), gas $(jq -r .gasUsed <<<"$t")" ;;
+        *) dn_say "task $id $status${status:+: }$(jq -r .reason <<<"$t")" ;;
+        esac
+    done <<<"$tasks"
+}
+
+check_alive() {
+    local name
+    for name in "${!DN_PID[@]}"; do
+        dn_running "$name" && continue
+        dn_say "$name stopped unexpectedly; the end of logs/$name.log:"
+        tail -5 "$DN_DIR/logs/$name.log" | sed 's/^/    /'
+        unset "DN_PID[$name]"
+    done
 }
 
 main() {
-    [ -x "$root/build/bin/mpavs" ] || die "build/bin/mpavs missing: run make devnet"
-    if [ "$fresh" = 1 ]; then rm -rf "$dir"; fi
-    mkdir -p "$dir/logs"
-    chmod 700 "$dir"
-    start_chains
-    deploy
-    set_l1_block_time
-    start_sequencer
-    wait
+    [ "$fresh" = 1 ] && rm -rf "$DN_DIR"
+    local resumed=0
+    [ -f "$DN_DIR/deployment.json" ] && resumed=1
+    dn_init
+    trap 'dn_stop_all' EXIT
+    trap 'exit 130' INT TERM
+    local t0=$SECONDS i
+    if [ "$resumed" = 1 ]; then
+        dn_say "resuming from $DN_DIR (--fresh or make devnet-clean starts over)"
+        for ((i = 1; i <= DN_OPS; i++)); do
+            [ -f "$DN_DIR/logs/operator$i.log" ] &&
+                log_off[operator$i]=$(stat -c %s "$DN_DIR/logs/operator$i.log")
+        done
+    fi
+    dn_up
+    dn_say "status page: $AGG/   metrics: $AGG/metrics   logs: $DN_DIR/logs/   Ctrl-C stops everything"
+    dn_wait_for 30 dn_agg aggregator_listTasks || dn_die "the aggregator does not answer (logs/aggregator.log)"
+    if [ "$resumed" = 1 ]; then
+        progress_once 1
+        dn_say "${#task_done[@]} tasks finished in earlier runs (aggregator_listTasks has them)"
+    fi
+    while :; do
+        progress_once
+        check_alive
+        if [ -n "$first_at" ] && [ -z "${reported:-}" ]; then
+            reported=1
+            dn_say "first state confirmed $((first_at - t0)) s after start"
+        fi
+        if [ "$until_n" -gt 0 ] && [ "$confirmed" -ge "$until_n" ]; then
+            dn_say "$confirmed states confirmed; stopping (--until-confirmed)"
+            exit 0
+        fi
+        sleep 1
+    done
 }
 
 main
