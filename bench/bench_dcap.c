@@ -101,6 +101,7 @@ int main(void)
     }
     j.quote = quote;
     mp_dcap_policy_init(&j.pol);
+    j.pol.any_enclave = true; /* not about the allow-lists */
     mp_bench_header("SGX DCAP v3 verification (real Intel quote, set1)");
     double ns = mp_bench_ns(verify_loop, &j, 5, 300);
     mp_bench_row("full verification, collateral parsed (wall time)", ns, "target <= 1 ms");

@@ -22,7 +22,7 @@ import {AttestationCollateral} from "./AttestationCollateral.sol";
 ///   DCAP_UPLOAD_AT       time at which the collateral is uploaded; default: DCAP_VERIFY_AT
 ///   DCAP_ROOT            "dir" (default): pin the key of root_ca.der; "intel": Intel's root
 ///   DCAP_MRENCLAVES / DCAP_MRSIGNERS  allow-lists as for the C CLI's --mrenclave/--mrsigner;
-///                        with neither set, no allow-list applies (the C CLI's default), which
+///                        with neither set, any enclave is accepted (the C CLI's --any-enclave), which
 ///                        the script reproduces by allowing each quote's own MRENCLAVE
 ///   DCAP_ACCEPTED_STATUSES  accepted-status bit mask (bit i = TcbStatus i); default 0x0f
 ///   DCAP_VERDICTS_OUT    output file (default: cache/dcap-verdicts.tsv under contracts/)

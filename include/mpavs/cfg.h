@@ -112,4 +112,21 @@ MP_WUR int mp_cfg_parse_strlist(const char *text, mp_cfg_strlist *out, mp_err *e
 /** Frees the items; the list is empty afterwards. */
 void mp_cfg_strlist_free(mp_cfg_strlist *l);
 
+/* ---- command-line tools: flags only ---- */
+
+/** Loads cfg (zero-initialised by the caller) from the table's defaults and
+ ** the flags of argv[1..argc-1] only: no config file, no environment (a
+ ** tool's behaviour should not depend on either). Flags (--name VALUE,
+ ** --name=VALUE, a bare --name for a boolean) and positional arguments may be
+ ** mixed; "--" ends the flags, so a positional argument may start with "--".
+ ** argv is reordered, as getopt does: the positional arguments end up in
+ ** argv[*first_arg..argc) in their original order. Unknown flags, missing
+ ** values and unset MP_CFG_REQUIRED options are MP_ERR_INVALID naming them. */
+MP_WUR int mp_cfg_load_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv,
+                             int *first_arg, mp_err *err);
+/** A command's --help option list: one line per option, "--rpc-url RPC_URL"
+ ** (a boolean has no value), its help, "(required)" or its default. Prints
+ ** "options: none" for an empty table. */
+void mp_cfg_usage_flags(const mp_cfg_spec *spec, FILE *out);
+
 #endif /* MPAVS_CFG_H */

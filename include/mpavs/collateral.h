@@ -91,8 +91,8 @@ void mp_qe_identity_free(mp_qe_identity *qi);
  * object, the key is missing or appears twice, or any top-level key contains
  * an escape (so what is found is what a JSON parser would find).
  */
-MP_WUR int mp_json_member_span(const uint8_t *json, size_t len, const char *key, size_t *off,
-                               size_t *vlen, mp_err *err);
+MP_WUR int mp_collateral_member_span(const uint8_t *json, size_t len, const char *key, size_t *off,
+                                     size_t *vlen, mp_err *err);
 
 /* ---- everything a verification needs ----------------------------------------- */
 

@@ -114,10 +114,16 @@ typedef struct mp_dcap_policy {
     uint8_t root_pubkey[64];         /* pinned root public key x||y */
     unsigned accepted_statuses;      /* bit (1u << status) per accepted mp_tcb_status */
     bool allow_debug;                /* accept enclaves with ATTRIBUTES.DEBUG set */
-    const uint8_t (*mrenclaves)[32]; /* allow-list; NULL/0 entries = any */
+    const uint8_t (*mrenclaves)[32]; /* allow-list; NULL/0 entries = not checked */
     size_t n_mrenclaves;
-    const uint8_t (*mrsigners)[32]; /* allow-list; NULL/0 entries = any */
+    const uint8_t (*mrsigners)[32]; /* allow-list; NULL/0 entries = not checked */
     size_t n_mrsigners;
+    /* With both lists empty the policy fails closed (check 72, as on chain) unless
+     * any_enclave says every enclave is acceptable (tests, diagnostics). */
+    bool any_enclave;
+    /* Skip checks 31-37 and 41 (the CRLs): for a caller without CRLs that knows
+     * it; res->revocation_checked then says revocation was not checked. */
+    bool skip_revocation;
 } mp_dcap_policy;
 
 /** The default accepted statuses: UpToDate, SWHardeningNeeded, ConfigurationNeeded,
@@ -126,7 +132,8 @@ typedef struct mp_dcap_policy {
     ((1u << MP_TCB_UP_TO_DATE) | (1u << MP_TCB_SW_HARDENING_NEEDED) |                              \
      (1u << MP_TCB_CONFIGURATION_NEEDED) | (1u << MP_TCB_CONFIG_AND_SW_HARDENING_NEEDED))
 
-/** Intel's root pinned, default statuses, debug rejected, no allow-lists. */
+/** Intel's root pinned, default statuses, debug rejected, no allow-lists (so
+ ** every enclave is refused until a list is set or any_enclave), revocation checked. */
 void mp_dcap_policy_init(mp_dcap_policy *pol);
 /** Parses "UpToDate,SWHardeningNeeded,..." into a status bit set. */
 MP_WUR int mp_dcap_parse_statuses(unsigned *out, const char *list, mp_err *err);
@@ -156,13 +163,15 @@ typedef struct mp_dcap_result {
     uint16_t isvprodid;
     uint16_t isvsvn;
     bool debug;
+    bool revocation_checked; /* the CRL checks ran (false under skip_revocation) */
 } mp_dcap_result;
 
 /**
  * Verifies a quote against collateral at time "at": checks 10..64 in order,
  * stopping at the first that fails. Returns MP_OK when every check passes
  * (res->verified), else MP_RC(MP_ERR_QUOTE, check) with err naming it.
- * pol supplies the pinned root key; its other fields are not used here.
+ * pol supplies the pinned root key and skip_revocation; its other fields are
+ * not used here.
  * Out-of-date statuses are not failures here; Revoked is (check 64).
  */
 MP_WUR int mp_dcap_verify_quote(mp_dcap_result *res, const uint8_t *quote, size_t len,

@@ -11,9 +11,18 @@
 **   MP_RC(MP_ERR_RPC, MP_RPC_TRANSPORT)     no usable answer after the retries
 **   MP_RC(MP_ERR_RPC, MP_RPC_HTTP)          another HTTP status without a
 **                                           JSON-RPC body
-**   MP_RC(MP_ERR_RPC, MP_RPC_TOO_LARGE)     the body exceeded opts.max_response
+**   MP_RC(MP_ERR_RPC, MP_RPC_TOO_LARGE)     the body exceeded the call's cap, or
+**                                           would take too much memory to parse
 **   MP_ERR_TIMEOUT                          the last attempt timed out
 **   MP_ERR_PARSE                            the body is not a valid response
+**
+** Bodies are bounded twice: in bytes (opts.max_response, a few MiB; calls
+** that ask for it, mp_rpc_call_large, get opts.max_large_response), and in
+** what parsing them costs: before jansson sees a body, mp_jsonscan_bound
+** refuses one whose estimated tree exceeds MP_RPC_PARSE_FACTOR times its
+** length (plus MP_RPC_PARSE_SLACK) or nests deeper than MP_RPC_MAX_DEPTH.
+** Real Ethereum answers cost 2-10 times their length; "[{},{},...]" costs 85.
+** So parsing a body takes at most ~16x the cap (64 MiB at the default).
 **
 ** The program must call curl_global_init(CURL_GLOBAL_DEFAULT) once before
 ** creating clients (libcurl's rule; there is no global state in mpavs).
@@ -37,15 +46,21 @@ enum mp_rpc_detail {
 };
 
 typedef struct mp_rpc_opts {
-    long timeout_ms;         /* one attempt, connect to last byte */
-    long connect_timeout_ms; /* TCP (and TLS) connect */
-    int retries;             /* extra attempts after a transport failure */
-    long backoff_ms;         /* wait before the first retry; doubles each time */
-    long backoff_max_ms;     /* ceiling of the wait */
-    size_t max_response;     /* larger bodies are refused (MP_RPC_TOO_LARGE) */
+    long timeout_ms;           /* one attempt, connect to last byte */
+    long connect_timeout_ms;   /* TCP (and TLS) connect */
+    int retries;               /* extra attempts after a transport failure */
+    long backoff_ms;           /* wait before the first retry; doubles each time */
+    long backoff_max_ms;       /* ceiling of the wait */
+    size_t max_response;       /* larger bodies are refused (MP_RPC_TOO_LARGE) */
+    size_t max_large_response; /* the same for mp_rpc_call_large (eth_getLogs) */
 } mp_rpc_opts;
 
-#define MP_RPC_OPTS_DEFAULT ((mp_rpc_opts){10000, 3000, 3, 200, 5000, 64u << 20})
+#define MP_RPC_OPTS_DEFAULT ((mp_rpc_opts){10000, 3000, 3, 200, 5000, 4u << 20, 32u << 20})
+
+/* Parse bounds (see the top of this file). */
+#define MP_RPC_PARSE_FACTOR 16
+#define MP_RPC_PARSE_SLACK  (64u << 10)
+#define MP_RPC_MAX_DEPTH    64
 
 /** The last JSON-RPC error object received (valid after an ERROR_OBJECT failure). */
 typedef struct mp_rpc_error {
@@ -85,6 +100,10 @@ MP_WUR int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **r
  ** member); then every results[i] is NULL. 1 <= n <= MP_RPC_MAX_BATCH. */
 MP_WUR int mp_rpc_call_batch(mp_rpc *c, const char *method, json_t **params, size_t n,
                              json_t **results, mp_err *err);
+/** mp_rpc_call for a method whose answer may legitimately be large (eth_getLogs
+ ** over a range, traces): the body cap is opts.max_large_response. */
+MP_WUR int mp_rpc_call_large(mp_rpc *c, const char *method, json_t *params, json_t **result,
+                             mp_err *err);
 /** True when rc is an ERROR_OBJECT failure whose message contains text, compared
  ** case-insensitively (text in lowercase): nodes word one error differently
  ** ("nonce too low", "Nonce too low"). */

@@ -123,6 +123,21 @@ typedef struct agg_task {
     size_t n_resps;
 } agg_task;
 
+/* A response on its way to the database (group commit, db.c). */
+typedef struct agg_row {
+    uint64_t task_id;
+    uint8_t operator_addr[20], operator_id[32], enclave[20];
+    const uint8_t *state;
+    size_t state_len;
+    uint8_t state_hash[32], bls[64], prover_sig[65];
+    int64_t at_ms;
+    /* filled by the commit */
+    uint64_t seq;
+    bool inserted; /* false: a row for (task, operator) was already there */
+    int rc;
+    mp_err err;
+} agg_row;
+
 /* A liveness answer kept for a while (per operator and enclave). */
 typedef struct agg_live {
     uint8_t operator_addr[20], enclave[20];
@@ -150,6 +165,14 @@ typedef struct agg_ctx {
     pthread_mutex_t mu;
     bool mu_ready;
     mp_store *db;
+    /* group commit of responses: one fsync for every response that arrived meanwhile */
+    mp_store *gdb; /* used by the committing thread only */
+    pthread_mutex_t gc_mu;
+    pthread_cond_t gc_cv;
+    agg_row **gc_q;
+    size_t gc_n, gc_cap;
+    uint64_t gc_seq, gc_done;
+    bool gc_busy, gc_ready;
     /* L1 clients: a pool so server threads and the worker never share one */
     mp_rpc rpcs[AGG_RPC_POOL];
     bool rpc_busy[AGG_RPC_POOL];
@@ -200,9 +223,11 @@ int64_t agg_now_ms(void);
 MP_WUR int agg_db_open(agg_ctx *c, mp_err *err);
 MP_WUR int agg_db_insert_task(agg_ctx *c, agg_task *t, mp_err *err);
 MP_WUR int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err);
-MP_WUR int agg_db_insert_response(agg_ctx *c, const agg_task *t, const agg_resp *r,
-                                  const uint8_t operator_id[32], const uint8_t prover_sig[65],
-                                  mp_err *err);
+/** Writes a response durably (INSERT OR IGNORE, committed with every other
+ ** response that arrived meanwhile: one fsync for all); returns when it is on
+ ** disk. Called without c->mu. row->inserted tells whether it was new. */
+MP_WUR int agg_db_commit_response(agg_ctx *c, agg_row *row, mp_err *err);
+void agg_db_close(agg_ctx *c);
 MP_WUR int agg_db_insert_equivocation(agg_ctx *c, uint64_t task_id, const uint8_t op[20],
                                       const uint8_t first[32], const uint8_t second[32],
                                       mp_err *err);

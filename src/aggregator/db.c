@@ -3,7 +3,8 @@
 ** response is on disk before the submitter hears "accepted"). Tables: task,
 ** response (one per task and operator), equivocation, submission (each
 ** confirmState outcome with its receipt) and kv (the task sources' cursors).
-** Called with agg_ctx.mu held.
+** Called with agg_ctx.mu held, except agg_db_commit_response (group commit
+** of responses on its own connection, from the server threads).
 */
 #include "agg.h"
 
@@ -40,8 +41,27 @@ int agg_db_open(agg_ctx *c, mp_err *err)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/aggregator.db", c->cfg->common.data_dir);
+    pthread_mutex_init(&c->gc_mu, NULL);
+    pthread_cond_init(&c->gc_cv, NULL);
+    c->gc_ready = true;
     MP_TRY(mp_store_open(&c->db, path, NULL, err));
-    return mp_store_migrate(c->db, schema, sizeof schema / sizeof *schema, err);
+    MP_TRY(mp_store_migrate(c->db, schema, sizeof schema / sizeof *schema, err));
+    return mp_store_open(&c->gdb, path, NULL, err);
+}
+
+void agg_db_close(agg_ctx *c)
+{
+    mp_store_close(c->gdb);
+    c->gdb = NULL;
+    mp_store_close(c->db);
+    c->db = NULL;
+    free(c->gc_q);
+    c->gc_q = NULL;
+    if (c->gc_ready) {
+        pthread_cond_destroy(&c->gc_cv);
+        pthread_mutex_destroy(&c->gc_mu);
+        c->gc_ready = false;
+    }
 }
 
 static int bind_blob(mp_store *s, sqlite3_stmt *st, int i, const void *p, size_t n, mp_err *err)
@@ -87,26 +107,93 @@ int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err)
     return mp_store_run(c->db, st, err);
 }
 
-int agg_db_insert_response(agg_ctx *c, const agg_task *t, const agg_resp *r,
-                           const uint8_t operator_id[32], const uint8_t prover_sig[65], mp_err *err)
+/* One row of a group (on c->gdb, inside its transaction). */
+static int insert_row(agg_ctx *c, agg_row *r, mp_err *err)
 {
     sqlite3_stmt *st;
-    const agg_state *s = &t->states[r->state];
-    MP_TRY(mp_store_prepare(c->db,
-                            "INSERT INTO response (task_id, operator, operator_id, state,"
+    mp_store *db = c->gdb;
+    MP_TRY(mp_store_prepare(db,
+                            "INSERT OR IGNORE INTO response (task_id, operator, operator_id, state,"
                             " state_hash, bls_signature, prover_signature, enclave, received_ms)"
                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             &st, err));
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)t->id);
-    MP_TRY(bind_blob(c->db, st, 2, r->operator_addr, 20, err));
-    MP_TRY(bind_blob(c->db, st, 3, operator_id, 32, err));
-    MP_TRY(bind_blob(c->db, st, 4, s->bytes, s->len, err));
-    MP_TRY(bind_blob(c->db, st, 5, s->hash, 32, err));
-    MP_TRY(bind_blob(c->db, st, 6, r->sig_enc, 64, err));
-    MP_TRY(bind_blob(c->db, st, 7, prover_sig, 65, err));
-    MP_TRY(bind_blob(c->db, st, 8, r->enclave, 20, err));
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->task_id);
+    MP_TRY(bind_blob(db, st, 2, r->operator_addr, 20, err));
+    MP_TRY(bind_blob(db, st, 3, r->operator_id, 32, err));
+    MP_TRY(bind_blob(db, st, 4, r->state, r->state_len, err));
+    MP_TRY(bind_blob(db, st, 5, r->state_hash, 32, err));
+    MP_TRY(bind_blob(db, st, 6, r->bls, 64, err));
+    MP_TRY(bind_blob(db, st, 7, r->prover_sig, 65, err));
+    MP_TRY(bind_blob(db, st, 8, r->enclave, 20, err));
     sqlite3_bind_int64(st, 9, r->at_ms);
-    return mp_store_run(c->db, st, err);
+    MP_TRY(mp_store_run(db, st, err));
+    r->inserted = sqlite3_changes(mp_store_db(db)) > 0;
+    return MP_OK;
+}
+
+/* Commits rows[0..n) in one transaction; every row gets the outcome. */
+static void commit_group(agg_ctx *c, agg_row **rows, size_t n)
+{
+    mp_err err = {0};
+    int rc = mp_store_begin(c->gdb, &err);
+    for (size_t i = 0; rc == MP_OK && i < n; i++)
+        rc = insert_row(c, rows[i], &err);
+    if (rc == MP_OK)
+        rc = mp_store_commit(c->gdb, &err);
+    if (rc != MP_OK)
+        mp_store_rollback(c->gdb);
+    for (size_t i = 0; i < n; i++) {
+        rows[i]->rc = rc;
+        if (rc != MP_OK)
+            rows[i]->err = err;
+    }
+}
+
+int agg_db_commit_response(agg_ctx *c, agg_row *row, mp_err *err)
+{
+    pthread_mutex_lock(&c->gc_mu);
+    if (c->gc_n == c->gc_cap) {
+        size_t cap = c->gc_cap ? 2 * c->gc_cap : 64;
+        agg_row **grown = realloc(c->gc_q, cap * sizeof *grown);
+        if (grown == NULL) {
+            pthread_mutex_unlock(&c->gc_mu);
+            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+        }
+        c->gc_q = grown;
+        c->gc_cap = cap;
+    }
+    row->seq = ++c->gc_seq;
+    c->gc_q[c->gc_n++] = row;
+    while (c->gc_done < row->seq) {
+        if (c->gc_busy) {
+            pthread_cond_wait(&c->gc_cv, &c->gc_mu);
+            continue;
+        }
+        /* This thread commits everything queued so far. */
+        c->gc_busy = true;
+        size_t n = c->gc_n;
+        agg_row **batch = malloc(n * sizeof *batch);
+        if (batch == NULL) {
+            c->gc_busy = false;
+            pthread_mutex_unlock(&c->gc_mu);
+            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+        }
+        memcpy(batch, c->gc_q, n * sizeof *batch);
+        c->gc_n = 0;
+        uint64_t last = batch[n - 1]->seq;
+        pthread_mutex_unlock(&c->gc_mu);
+        commit_group(c, batch, n);
+        free(batch);
+        pthread_mutex_lock(&c->gc_mu);
+        c->gc_done = last;
+        c->gc_busy = false;
+        pthread_cond_broadcast(&c->gc_cv);
+    }
+    int rc = row->rc;
+    pthread_mutex_unlock(&c->gc_mu);
+    if (rc != MP_OK && err)
+        *err = row->err;
+    return rc;
 }
 
 int agg_db_insert_equivocation(agg_ctx *c, uint64_t task_id, const uint8_t op[20],

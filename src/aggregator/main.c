@@ -258,7 +258,7 @@ static void agg_fini(mp_daemon *d)
         agg_task_free(&c->tasks[i]);
     free(c->tasks);
     agg_batches_fini(c);
-    mp_store_close(c->db);
+    agg_db_close(c);
     if (c->tx_ready)
         mp_txsend_close(&c->tx);
     if (c->tx_rpc_ready)

@@ -235,24 +235,23 @@ static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const ui
     return MP_OK;
 }
 
-/* Writes the response and moves the aggregate (under c->mu). */
-static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32], mp_err *err)
+/* Moves the aggregate with a response already on disk (under c->mu). */
+static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32],
+                  int64_t at_ms, mp_err *err)
 {
     size_t si = agg_task_state(t, sh, s->state, s->state_len);
     agg_resp *grown = si == SIZE_MAX ? NULL : realloc(t->resps, (t->n_resps + 1) * sizeof *grown);
     if (grown == NULL)
         return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     t->resps = grown;
-    agg_resp *r = &t->resps[t->n_resps];
+    agg_resp *r = &t->resps[t->n_resps++];
     memset(r, 0, sizeof *r);
     memcpy(r->operator_addr, s->r.operator_addr, 20);
     memcpy(r->enclave, s->r.enclave, 20);
     r->sig = s->r.bls_sig;
     memcpy(r->sig_enc, s->bls, 64);
     r->state = si;
-    r->at_ms = agg_now_ms();
-    MP_TRY(agg_db_insert_response(c, t, r, s->operator_id, s->prover_sig, err));
-    t->n_resps++;
+    r->at_ms = at_ms;
     t->states[si].n_signers++;
     agg_count(c->m.submissions, "accepted", 1);
     if (t->threshold_ms == 0 && agg_task_state_ready(t, si)) {
@@ -261,6 +260,22 @@ static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh
                           (double)t->threshold_ms / 1000.0 - (double)t->created_at);
     }
     return MP_OK;
+}
+
+/* The database row of a checked submission. */
+static void fill_row(agg_row *row, const submission *s, const uint8_t sh[32])
+{
+    memset(row, 0, sizeof *row);
+    row->task_id = s->task_id;
+    memcpy(row->operator_addr, s->r.operator_addr, 20);
+    memcpy(row->operator_id, s->operator_id, 32);
+    memcpy(row->enclave, s->r.enclave, 20);
+    row->state = s->state;
+    row->state_len = s->state_len;
+    memcpy(row->state_hash, sh, 32);
+    memcpy(row->bls, s->bls, 64);
+    memcpy(row->prover_sig, s->prover_sig, 65);
+    row->at_ms = agg_now_ms();
 }
 
 static json_t *answer(const submission *s, bool dup, const uint8_t sh[32])
@@ -341,11 +356,22 @@ int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, 
                     "the operator has no valid liveness proof for enclaveAddress");
         goto done;
     }
+    /* On disk first (group commit), then counted; a concurrent submission of the same
+     * operator for the same task is sorted out by the checks below and the row's key. */
+    agg_row row;
+    fill_row(&row, s, sh);
+    rc = agg_db_commit_response(c, &row, err);
+    if (rc != MP_OK)
+        goto done;
     pthread_mutex_lock(&c->mu);
     if (find_task(c, s, &t, &code, msg, sizeof msg) == MP_OK)
         check_operator(c, t, s, sh, &key, &dup, &code, msg, sizeof msg);
-    if (code == 0 && !dup)
-        rc = accept(c, t, s, sh, err);
+    if (code == 0 && !dup && row.inserted)
+        rc = accept(c, t, s, sh, row.at_ms, err);
+    else if (code == 0 && !dup)
+        rc = MP_FAIL(err, MP_ERR_BUSY,
+                     "another submission of this operator for this task is being recorded; "
+                     "submit again");
     pthread_mutex_unlock(&c->mu);
     if (code != 0)
         rc = reject(c, call, err, code, msg);

@@ -19,7 +19,10 @@
 #define KEEP_CLOSED 64 /* closed tasks kept in memory for the status page */
 
 static const char *const status_names[] = {
-    "open", "confirming", "confirmed", "confirmed_elsewhere", "expired", "failed"};
+    "open", "confirming", "confirmed", "confirmed_elsewhere", "expired", "failed", "reorged"};
+
+_Static_assert(sizeof status_names / sizeof *status_names == AGG_REORGED + 1,
+               "a name for every status");
 
 const char *agg_status_name(agg_status s)
 {

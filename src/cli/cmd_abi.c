@@ -6,6 +6,7 @@
 #include "mpavs/abi.h"
 #include "mpavs/hex.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,38 +62,50 @@ static int encode_args(const char *text, int argc, char **argv, bool with_select
     return code;
 }
 
-static const char encode_usage[] = "mpavs abi encode [--packed] SIGNATURE [ARGS...]";
+typedef struct encode_opts {
+    bool packed;
+} encode_opts;
 
-static int abi_encode(int argc, char **argv)
+static const mp_cfg_opt encode_table[] = {
+    {"packed", MP_CFG_BOOL, offsetof(encode_opts, packed), NULL, 0, 0, 0,
+     "abi.encodePacked instead of abi.encode"},
+};
+
+static int encode_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n"
-               "ABI-encodes ARGS as the parameters of SIGNATURE (\"f(uint256,address[])\" or\n"
-               "\"(uint256,address[])\"), without a selector; --packed gives abi.encodePacked.\n"
-               "Arrays are written [a,b], tuples (a,b), numbers decimal or 0x hex.\n",
-               encode_usage);
-        return CLI_OK;
-    }
-    bool packed = argc >= 2 && !strcmp(argv[1], "--packed");
-    if (argc < 2 + packed)
-        return cli_usage(encode_usage);
-    return encode_args(argv[1 + packed], argc - 2 - packed, argv + 2 + packed, false, packed);
+    const encode_opts *o = args;
+    return encode_args(pos[0], npos - 1, pos + 1, false, o->packed);
 }
 
-static const char calldata_usage[] = "mpavs abi calldata SIGNATURE [ARGS...]";
+static const cli_spec encode_spec = {
+    .name = "abi encode",
+    .usage = "mpavs abi encode [--packed] SIGNATURE [ARGS...]",
+    .help = "ABI-encodes ARGS as the parameters of SIGNATURE (\"f(uint256,address[])\" or\n"
+            "\"(uint256,address[])\"), without a selector. Arrays are written [a,b], tuples\n"
+            "(a,b), numbers decimal or 0x hex. An argument that starts with \"--\" goes after\n"
+            "\"--\".\n",
+    .opts = encode_table,
+    .nopts = 1,
+    .args_size = sizeof(encode_opts),
+    .min_args = 1,
+    .max_args = -1,
+    .run = encode_run,
+};
 
-static int abi_calldata(int argc, char **argv)
+static int calldata_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nPrints the selector of SIGNATURE followed by the ABI encoding of "
-               "ARGS.\n",
-               calldata_usage);
-        return CLI_OK;
-    }
-    if (argc < 2)
-        return cli_usage(calldata_usage);
-    return encode_args(argv[1], argc - 2, argv + 2, true, false);
+    (void)args;
+    return encode_args(pos[0], npos - 1, pos + 1, true, false);
 }
+
+static const cli_spec calldata_spec = {
+    .name = "abi calldata",
+    .usage = "mpavs abi calldata SIGNATURE [ARGS...]",
+    .help = "Prints the selector of SIGNATURE followed by the ABI encoding of ARGS.\n",
+    .min_args = 1,
+    .max_args = -1,
+    .run = calldata_run,
+};
 
 static int print_json(const mp_abi_value *v)
 {
@@ -123,30 +136,18 @@ static int strip_selector(const mp_abi_sig *sig, mp_buf *data, size_t *skip, mp_
     return MP_OK;
 }
 
-static const char decode_usage[] = "mpavs abi decode TYPES HEX";
-
-static int abi_decode(int argc, char **argv)
+static int decode_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n"
-               "Decodes HEX as the ABI encoding of the parameter list TYPES (\"uint256,bytes\"\n"
-               "or \"(uint256,bytes)\"; a single tuple is \"((uint256,bytes))\") and prints a\n"
-               "JSON array: integers as decimal strings, addresses EIP-55, bytes as hex.\n"
-               "With \"name(TYPES)\", HEX is calldata and must start with its selector.\n",
-               decode_usage);
-        return CLI_OK;
-    }
-    if (argc != 3)
-        return cli_usage(decode_usage);
+    (void)args, (void)npos;
     mp_abi_sig sig = {0};
     mp_buf data = MP_BUF_INIT;
     mp_abi_value v;
     mp_err err;
     size_t skip = 0;
     int code;
-    if (parse_params_or_sig(argv[1], &sig, &err) != MP_OK)
+    if (parse_params_or_sig(pos[0], &sig, &err) != MP_OK)
         code = cli_fail("types", &err);
-    else if (mp_hex_decode_buf(&data, argv[2], &err) != MP_OK)
+    else if (mp_hex_decode_buf(&data, pos[1], &err) != MP_OK)
         code = cli_fail("hex", &err);
     else if (strip_selector(&sig, &data, &skip, &err) != MP_OK)
         code = cli_fail("decode", &err);
@@ -161,50 +162,62 @@ static int abi_decode(int argc, char **argv)
     return code;
 }
 
-static const char selector_usage[] = "mpavs abi selector SIGNATURE";
+static const cli_spec decode_spec = {
+    .name = "abi decode",
+    .usage = "mpavs abi decode TYPES HEX",
+    .help = "Decodes HEX as the ABI encoding of the parameter list TYPES (\"uint256,bytes\"\n"
+            "or \"(uint256,bytes)\"; a single tuple is \"((uint256,bytes))\") and prints a\n"
+            "JSON array: integers as decimal strings, addresses EIP-55, bytes as hex.\n"
+            "With \"name(TYPES)\", HEX is calldata and must start with its selector.\n",
+    .min_args = 2,
+    .max_args = 2,
+    .run = decode_run,
+};
 
-static int abi_selector(int argc, char **argv)
+static int selector_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nPrints the 4-byte function selector of SIGNATURE "
-               "(names and spaces allowed).\n",
-               selector_usage);
-        return CLI_OK;
-    }
-    if (argc != 2)
-        return cli_usage(selector_usage);
+    (void)args, (void)npos;
     uint8_t sel[4];
     mp_err err;
-    if (mp_abi_selector(sel, argv[1], &err) != MP_OK)
+    if (mp_abi_selector(sel, pos[0], &err) != MP_OK)
         return cli_fail("signature", &err);
     return print_hex(sel, 4);
 }
 
-static const char topic_usage[] = "mpavs abi topic EVENT_SIGNATURE";
+static const cli_spec selector_spec = {
+    .name = "abi selector",
+    .usage = "mpavs abi selector SIGNATURE",
+    .help = "Prints the 4-byte function selector of SIGNATURE (names and spaces allowed).\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = selector_run,
+};
 
-static int abi_topic(int argc, char **argv)
+static int topic_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nPrints topic 0 of an event: keccak256 of its canonical "
-               "signature.\n",
-               topic_usage);
-        return CLI_OK;
-    }
-    if (argc != 2)
-        return cli_usage(topic_usage);
+    (void)args, (void)npos;
     uint8_t t[32];
     mp_err err;
-    if (mp_abi_event_topic(t, argv[1], &err) != MP_OK)
+    if (mp_abi_event_topic(t, pos[0], &err) != MP_OK)
         return cli_fail("signature", &err);
     return print_hex(t, 32);
 }
 
+static const cli_spec topic_spec = {
+    .name = "abi topic",
+    .usage = "mpavs abi topic EVENT_SIGNATURE",
+    .help = "Prints topic 0 of an event: keccak256 of its canonical signature.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = topic_run,
+};
+
 static const cli_command abi_commands[] = {
-    {"encode", abi_encode, "ABI-encode arguments (no selector)"},
-    {"calldata", abi_calldata, "selector + ABI-encoded arguments"},
-    {"decode", abi_decode, "decode ABI data to a JSON array"},
-    {"selector", abi_selector, "4-byte function selector"},
-    {"topic", abi_topic, "event topic 0"},
+    {"encode", NULL, "ABI-encode arguments (no selector)", &encode_spec},
+    {"calldata", NULL, "selector + ABI-encoded arguments", &calldata_spec},
+    {"decode", NULL, "decode ABI data to a JSON array", &decode_spec},
+    {"selector", NULL, "4-byte function selector", &selector_spec},
+    {"topic", NULL, "event topic 0", &topic_spec},
 };
 
 int cli_abi(int argc, char **argv)

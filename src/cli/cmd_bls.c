@@ -2,8 +2,9 @@
 ** cmd_bls.c: "mpavs bls ..." EigenLayer BLS tools: hash-to-g1, pubkey, sign,
 ** verify, aggregate. Values are 0x-prefixed hex in the EVM encodings (G1
 ** x||y, G2 imaginary parts first); SECRET is a 32-byte big-endian scalar.
-** verify exits 0 for a valid signature and 1 for an invalid one; unusable
-** input exits 2 with an error naming the problem.
+** verify exits 0 for a valid signature and 1 for an invalid one (also 64
+** bytes that are not a point of G1); unusable input (not 64 bytes of hex, a
+** bad public key or digest) exits 2 with an error naming the problem.
 */
 #include "cli.h"
 #include "mpavs/bls.h"
@@ -86,38 +87,33 @@ static void print_pubkey_json(const mp_bls_pubkey *pk)
     printf("{\"g1\": \"%s\", \"g2\": \"%s\", \"operatorId\": \"%s\"}\n", g1h, g2h, idh);
 }
 
-static int cmd_hash(int argc, char **argv)
+static int cmd_hash_run(void *args, int npos, char **pos)
 {
-    static const char usage[] = "mpavs bls hash-to-g1 DIGEST32";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nBN254.hashToG1 (try-and-increment); prints the G1 point x||y.\n", usage);
-        return CLI_OK;
-    }
-    if (argc != 2)
-        return cli_usage(usage);
+    (void)args, (void)npos;
     uint8_t d[32];
     mp_err err;
-    if (read_digest(d, argv[1], &err) != MP_OK)
+    if (read_digest(d, pos[0], &err) != MP_OK)
         return cli_fail("bls hash-to-g1", &err);
     mp_bn254_g1 h;
     mp_bls_hash_to_g1(&h, d);
     print_g1(&h);
     return CLI_OK;
 }
+static const cli_spec cmd_hash_spec = {
+    .name = "bls hash-to-g1",
+    .usage = "mpavs bls hash-to-g1 DIGEST32",
+    .help = "BN254.hashToG1 (try-and-increment); prints the G1 point x||y.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = cmd_hash_run,
+};
 
-static int cmd_pubkey(int argc, char **argv)
+static int cmd_pubkey_run(void *args, int npos, char **pos)
 {
-    static const char usage[] = "mpavs bls pubkey SECRET";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nPrints {\"g1\", \"g2\", \"operatorId\"} of a 32-byte secret key.\n",
-               usage);
-        return CLI_OK;
-    }
-    if (argc != 2)
-        return cli_usage(usage);
+    (void)args, (void)npos;
     mp_bls_secret sk;
     mp_err err;
-    if (read_secret(&sk, argv[1], &err) != MP_OK)
+    if (read_secret(&sk, pos[0], &err) != MP_OK)
         return cli_fail("bls pubkey", &err);
     mp_bls_pubkey pk;
     mp_bls_pubkey_from_secret(&pk, &sk);
@@ -125,22 +121,24 @@ static int cmd_pubkey(int argc, char **argv)
     print_pubkey_json(&pk);
     return CLI_OK;
 }
+static const cli_spec cmd_pubkey_spec = {
+    .name = "bls pubkey",
+    .usage = "mpavs bls pubkey SECRET",
+    .help = "Prints {\"g1\", \"g2\", \"operatorId\"} of a 32-byte secret key.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = cmd_pubkey_run,
+};
 
-static int cmd_sign(int argc, char **argv)
+static int cmd_sign_run(void *args, int npos, char **pos)
 {
-    static const char usage[] = "mpavs bls sign SECRET DIGEST32";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nPrints the G1 signature SECRET * hashToG1(DIGEST32).\n", usage);
-        return CLI_OK;
-    }
-    if (argc != 3)
-        return cli_usage(usage);
+    (void)args, (void)npos;
     mp_bls_secret sk;
     uint8_t d[32];
     mp_err err;
-    if (read_digest(d, argv[2], &err) != MP_OK)
+    if (read_digest(d, pos[1], &err) != MP_OK)
         return cli_fail("bls sign", &err);
-    if (read_secret(&sk, argv[1], &err) != MP_OK)
+    if (read_secret(&sk, pos[0], &err) != MP_OK)
         return cli_fail("bls sign", &err);
     mp_bn254_g1 sig;
     mp_bls_sign(&sig, &sk, d);
@@ -148,76 +146,98 @@ static int cmd_sign(int argc, char **argv)
     print_g1(&sig);
     return CLI_OK;
 }
+static const cli_spec cmd_sign_spec = {
+    .name = "bls sign",
+    .usage = "mpavs bls sign SECRET DIGEST32",
+    .help = "Prints the G1 signature SECRET * hashToG1(DIGEST32).\n",
+    .min_args = 2,
+    .max_args = 2,
+    .run = cmd_sign_run,
+};
 
-static int cmd_verify(int argc, char **argv)
+static int cmd_verify_run(void *args, int npos, char **pos)
 {
-    static const char usage[] = "mpavs bls verify G2PUB DIGEST32 SIG";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nExit status 0 when SIG is a valid signature of DIGEST32 under the G2 "
-               "public key, 1 when it is not.\n",
-               usage);
-        return CLI_OK;
-    }
-    if (argc != 4)
-        return cli_usage(usage);
+    (void)args, (void)npos;
     mp_bn254_g2 pk;
     mp_bn254_g1 sig;
-    uint8_t d[32];
+    uint8_t d[32], sigb[64];
     mp_err err;
-    if (read_g2(&pk, argv[1], "G2PUB", &err) != MP_OK || read_digest(d, argv[2], &err) != MP_OK ||
-        read_g1(&sig, argv[3], "SIG", &err) != MP_OK)
+    if (read_g2(&pk, pos[0], "G2PUB", &err) != MP_OK || read_digest(d, pos[1], &err) != MP_OK)
         return cli_fail("bls verify", &err);
+    if (mp_hex_decode_exact(sigb, 64, pos[2], &err) != MP_OK) {
+        mp_err_wrap(&err, "SIG");
+        return cli_fail("bls verify", &err);
+    }
+    /* 64 bytes that are not a curve point are an invalid signature, not bad input. */
+    if (mp_bn254_g1_decode(&sig, sigb, &err) != MP_OK) {
+        mp_err_wrap(&err, "SIG");
+        return cli_no("bls verify", &err);
+    }
     if (mp_bls_verify(&pk, d, &sig, &err) != MP_OK)
         return cli_no("bls verify", &err);
     puts("valid");
     return CLI_OK;
 }
+static const cli_spec cmd_verify_spec = {
+    .name = "bls verify",
+    .usage = "mpavs bls verify G2PUB DIGEST32 SIG",
+    .help = "Exit status 0 when SIG is a valid signature of DIGEST32 under the G2 public key, 1\n"
+            "when it is not (also when SIG is 64 bytes that are not a point of G1), 2 when an\n"
+            "argument does not decode.\n",
+    .min_args = 3,
+    .max_args = 3,
+    .run = cmd_verify_run,
+};
 
-static int cmd_aggregate(int argc, char **argv)
+static int aggregate_g2(int n, char **pos, mp_err *err)
 {
-    static const char usage[] = "mpavs bls aggregate SIG... | mpavs bls aggregate G2PUB...";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nPrints the sum of G1 signatures (64-byte values) or of G2 public keys "
-               "(128-byte values).\n",
-               usage);
-        return CLI_OK;
+    mp_bn254_g2 *pts = calloc((size_t)n, sizeof *pts), sum;
+    int rc = pts ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n && rc == MP_OK; i++)
+        if ((rc = read_g2(&pts[i], pos[i], "G2PUB", err)) != MP_OK)
+            mp_err_wrap(err, "argument %d", i + 1);
+    if (rc == MP_OK) {
+        uint8_t b[128];
+        mp_bls_aggregate_g2(&sum, pts, (size_t)n);
+        mp_bn254_g2_encode(b, &sum);
+        print_hex(b, 128);
     }
-    if (argc < 2)
-        return cli_usage(usage);
-    size_t n = (size_t)argc - 1;
-    const char *first = mp_hex_skip_0x(argv[1]);
-    int g2 = strlen(first) == 256;
+    free(pts);
+    return rc;
+}
+
+static int aggregate_g1(int n, char **pos, mp_err *err)
+{
+    mp_bn254_g1 *pts = calloc((size_t)n, sizeof *pts), sum;
+    int rc = pts ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n && rc == MP_OK; i++)
+        if ((rc = read_g1(&pts[i], pos[i], "SIG", err)) != MP_OK)
+            mp_err_wrap(err, "argument %d", i + 1);
+    if (rc == MP_OK) {
+        mp_bls_aggregate_g1(&sum, pts, (size_t)n);
+        print_g1(&sum);
+    }
+    free(pts);
+    return rc;
+}
+
+static int cmd_aggregate_run(void *args, int npos, char **pos)
+{
+    (void)args;
     mp_err err;
-    int rc = MP_OK;
-    if (g2) {
-        mp_bn254_g2 *pts = calloc(n, sizeof *pts), sum;
-        if (pts == NULL)
-            rc = MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < n && rc == MP_OK; i++)
-            if ((rc = read_g2(&pts[i], argv[i + 1], "G2PUB", &err)) != MP_OK)
-                mp_err_wrap(&err, "argument %zu", i + 1);
-        if (rc == MP_OK) {
-            uint8_t b[128];
-            mp_bls_aggregate_g2(&sum, pts, n);
-            mp_bn254_g2_encode(b, &sum);
-            print_hex(b, 128);
-        }
-        free(pts);
-    } else {
-        mp_bn254_g1 *pts = calloc(n, sizeof *pts), sum;
-        if (pts == NULL)
-            rc = MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < n && rc == MP_OK; i++)
-            if ((rc = read_g1(&pts[i], argv[i + 1], "SIG", &err)) != MP_OK)
-                mp_err_wrap(&err, "argument %zu", i + 1);
-        if (rc == MP_OK) {
-            mp_bls_aggregate_g1(&sum, pts, n);
-            print_g1(&sum);
-        }
-        free(pts);
-    }
+    bool g2 = strlen(mp_hex_skip_0x(pos[0])) == 256;
+    int rc = g2 ? aggregate_g2(npos, pos, &err) : aggregate_g1(npos, pos, &err);
     return rc == MP_OK ? CLI_OK : cli_fail("bls aggregate", &err);
 }
+static const cli_spec cmd_aggregate_spec = {
+    .name = "bls aggregate",
+    .usage = "mpavs bls aggregate SIG... | mpavs bls aggregate G2PUB...",
+    .help = "Prints the sum of G1 signatures (64-byte values) or of G2 public keys (128-byte\n"
+            "values).\n",
+    .min_args = 1,
+    .max_args = -1,
+    .run = cmd_aggregate_run,
+};
 
 /* ---- key files (EigenLayer BLS keystore) ---------------------------------- */
 
@@ -235,46 +255,47 @@ static int keygen_write(const cli_key_args *a, mp_bls_pubkey *pk, mp_err *err)
     mp_keystore_params params = a->light ? MP_KEYSTORE_LIGHT : MP_KEYSTORE_STANDARD;
     int rc = cli_read_password(a->password_file, true, &pw, err);
     if (rc == MP_OK)
-        rc = mp_keystore_bls_write(a->file, skb, gnark, pw, &params, err);
+        rc = mp_keystore_bls_write(a->out, skb, gnark, pw, &params, err);
     cli_free_password(pw);
     mp_memzero(skb, sizeof skb);
     return rc;
 }
 
-static int cmd_keygen(int argc, char **argv)
+static int cmd_keygen_run(void *args, int npos, char **pos)
 {
-    static const char usage[] = "mpavs bls keygen --out FILE [--password-file F] [--light]";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n"
-               "Creates a BLS key from the OS random generator and writes it as an EigenLayer\n"
-               "BLS keystore (mode 0600); prints {\"g1\", \"g2\", \"operatorId\"}. The password\n"
-               "is read from F (first line) or asked twice. --light: weak scrypt parameters,\n"
-               "for tests and throwaway devnet keys only.\n",
-               usage);
-        return CLI_OK;
-    }
-    cli_key_args a;
-    if (!cli_parse_key_args(argc, argv, false, &a))
-        return cli_usage(usage);
-    if (access(a.file, F_OK) == 0) {
-        fprintf(stderr, "mpavs: bls keygen: %s already exists; not overwriting a key\n", a.file);
+    (void)npos, (void)pos;
+    const cli_key_args *a = args;
+    if (access(a->out, F_OK) == 0) {
+        fprintf(stderr, "mpavs: bls keygen: %s already exists; not overwriting a key\n", a->out);
         return CLI_USAGE;
     }
     mp_bls_pubkey pk;
     mp_err err;
-    if (keygen_write(&a, &pk, &err) != MP_OK)
+    if (keygen_write(a, &pk, &err) != MP_OK)
         return cli_fail("bls keygen", &err);
     print_pubkey_json(&pk);
     return CLI_OK;
 }
 
+static const cli_spec keygen_spec = {
+    .name = "bls keygen",
+    .usage = "mpavs bls keygen --out FILE [--password-file F] [--light]",
+    .help = "Creates a BLS key from the OS random generator and writes it as an EigenLayer\n"
+            "BLS keystore (mode 0600); prints {\"g1\", \"g2\", \"operatorId\"}. The password\n"
+            "is read from F (first line) or asked twice.\n",
+    .opts = cli_key_new_opts,
+    .nopts = 3,
+    .args_size = sizeof(cli_key_args),
+    .run = cmd_keygen_run,
+};
+
 /* Decrypts the file, derives the key and checks it against the pubKey field. */
-static int show_unlocked(const cli_key_args *a, mp_bls_pubkey *pk, mp_err *err)
+static int show_unlocked(const char *file, const cli_key_args *a, mp_bls_pubkey *pk, mp_err *err)
 {
     char *pw = NULL, *field = NULL;
     uint8_t skb[32];
     MP_TRY(cli_read_password(a->password_file, false, &pw, err));
-    int rc = mp_keystore_bls_read(skb, &field, a->file, pw, err);
+    int rc = mp_keystore_bls_read(skb, &field, file, pw, err);
     cli_free_password(pw);
     mp_bls_secret sk;
     if (rc == MP_OK)
@@ -289,34 +310,13 @@ static int show_unlocked(const cli_key_args *a, mp_bls_pubkey *pk, mp_err *err)
     return rc;
 }
 
-static int cmd_show(int argc, char **argv)
+/* Without a password: the pubKey field's G1 point and operatorId. */
+static int show_locked(const char *file)
 {
-    static const char usage[] = "mpavs bls show FILE [--password-file F]";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n"
-               "Without a password: prints {\"g1\", \"operatorId\"} from the file's pubKey field.\n"
-               "With --password-file: decrypts the key, checks that it matches pubKey (exit 1\n"
-               "if not) and prints {\"g1\", \"g2\", \"operatorId\"}.\n",
-               usage);
-        return CLI_OK;
-    }
-    cli_key_args a;
-    if (!cli_parse_key_args(argc, argv, true, &a))
-        return cli_usage(usage);
-    mp_err err;
-    if (a.password_file != NULL) {
-        mp_bls_pubkey pk;
-        int rc = show_unlocked(&a, &pk, &err);
-        if (mp_rc_class(rc) == MP_ERR_VERIFY)
-            return cli_no("bls show", &err);
-        if (rc != MP_OK)
-            return cli_fail("bls show", &err);
-        print_pubkey_json(&pk);
-        return CLI_OK;
-    }
     char *field = NULL;
     mp_bn254_g1 g1;
-    int rc = mp_keystore_bls_pubkey(&field, a.file, &err);
+    mp_err err;
+    int rc = mp_keystore_bls_pubkey(&field, file, &err);
     if (rc == MP_OK)
         rc = mp_bls_g1_from_gnark(&g1, field, &err);
     free(field);
@@ -332,16 +332,47 @@ static int cmd_show(int argc, char **argv)
     return CLI_OK;
 }
 
+static int cmd_show_run(void *args, int npos, char **pos)
+{
+    (void)npos;
+    const cli_key_args *a = args;
+    if (a->password_file == NULL)
+        return show_locked(pos[0]);
+    mp_bls_pubkey pk;
+    mp_err err;
+    int rc = show_unlocked(pos[0], a, &pk, &err);
+    if (mp_rc_class(rc) == MP_ERR_VERIFY)
+        return cli_no("bls show", &err);
+    if (rc != MP_OK)
+        return cli_fail("bls show", &err);
+    print_pubkey_json(&pk);
+    return CLI_OK;
+}
+
+static const cli_spec show_spec = {
+    .name = "bls show",
+    .usage = "mpavs bls show FILE [--password-file F]",
+    .help = "Without a password: prints {\"g1\", \"operatorId\"} from the file's pubKey field.\n"
+            "With --password-file: decrypts the key, checks that it matches pubKey (exit 1\n"
+            "if not) and prints {\"g1\", \"g2\", \"operatorId\"}.\n",
+    .opts = cli_key_show_opts,
+    .nopts = 1,
+    .args_size = sizeof(cli_key_args),
+    .min_args = 1,
+    .max_args = 1,
+    .run = cmd_show_run,
+};
+
 int cli_bls(int argc, char **argv)
 {
     static const cli_command cmds[] = {
-        {"hash-to-g1", cmd_hash, "BN254.hashToG1 of a 32-byte digest"},
-        {"pubkey", cmd_pubkey, "G1/G2 public keys and operatorId of a secret"},
-        {"sign", cmd_sign, "sign a 32-byte digest"},
-        {"verify", cmd_verify, "verify a signature (exit 0 valid, 1 invalid)"},
-        {"aggregate", cmd_aggregate, "sum signatures or G2 public keys"},
-        {"keygen", cmd_keygen, "new BLS key in an EigenLayer BLS keystore"},
-        {"show", cmd_show, "public keys and operatorId of a BLS keystore"},
+        {"hash-to-g1", NULL, "BN254.hashToG1 of a 32-byte digest", &cmd_hash_spec},
+        {"pubkey", NULL, "G1/G2 public keys and operatorId of a secret", &cmd_pubkey_spec},
+        {"sign", NULL, "sign a 32-byte digest", &cmd_sign_spec},
+        {"verify", NULL, "verify a signature (exit 0 valid, 1 invalid)", &cmd_verify_spec},
+        {"aggregate", NULL, "sum signatures or G2 public keys", &cmd_aggregate_spec},
+        {"keygen", NULL, "new BLS key in an EigenLayer BLS keystore", &keygen_spec},
+        {"show", NULL, "public keys and operatorId of a BLS keystore", &show_spec},
     };
     return cli_dispatch("mpavs bls", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
 }

@@ -12,20 +12,10 @@
 
 typedef int (*precompile_fn)(uint8_t *out, const uint8_t *in, size_t len, mp_err *err);
 
-static int precompile(int argc, char **argv, precompile_fn fn, size_t out_len, const char *usage,
-                      const char *what)
+static int precompile(const char *hex, precompile_fn fn, size_t out_len, const char *cmd)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n%s\n", usage, what);
-        return CLI_OK;
-    }
-    if (argc != 2)
-        return cli_usage(usage);
     mp_buf in = MP_BUF_INIT;
     mp_err err;
-    char cmd[32];
-    snprintf(cmd, sizeof cmd, "bn254 %s", argv[0]);
-    const char *hex = argv[1];
     bool empty = *mp_hex_skip_0x(hex) == 0;
     if (!empty && mp_hex_decode_buf(&in, hex, &err) != MP_OK) {
         mp_buf_free(&in);
@@ -43,33 +33,59 @@ static int precompile(int argc, char **argv, precompile_fn fn, size_t out_len, c
     return CLI_OK;
 }
 
-static int cmd_add(int argc, char **argv)
+static int add_run(void *args, int npos, char **pos)
 {
-    return precompile(argc, argv, mp_bn254_ecadd, 64, "mpavs bn254 add HEX",
-                      "ecAdd (0x06): two G1 points x1||y1||x2||y2 (short input zero-padded); "
-                      "prints x||y.");
+    (void)args, (void)npos;
+    return precompile(pos[0], mp_bn254_ecadd, 64, "bn254 add");
 }
 
-static int cmd_mul(int argc, char **argv)
+static int mul_run(void *args, int npos, char **pos)
 {
-    return precompile(argc, argv, mp_bn254_ecmul, 64, "mpavs bn254 mul HEX",
-                      "ecMul (0x07): a G1 point and a 256-bit scalar x||y||k (short input "
-                      "zero-padded); prints x||y.");
+    (void)args, (void)npos;
+    return precompile(pos[0], mp_bn254_ecmul, 64, "bn254 mul");
 }
 
-static int cmd_pairing(int argc, char **argv)
+static int pairing_run(void *args, int npos, char **pos)
 {
-    return precompile(argc, argv, mp_bn254_ecpairing, 32, "mpavs bn254 pairing HEX",
-                      "ecPairing (0x08): k pairs of G1 (64 bytes) || G2 (128 bytes, imaginary "
-                      "parts first); prints 32 bytes, 1 when the pairing product is one.");
+    (void)args, (void)npos;
+    return precompile(pos[0], mp_bn254_ecpairing, 32, "bn254 pairing");
 }
+
+static const cli_spec add_spec = {
+    .name = "bn254 add",
+    .usage = "mpavs bn254 add HEX",
+    .help = "ecAdd (0x06): two G1 points x1||y1||x2||y2 (short input zero-padded); prints x||y.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = add_run,
+};
+
+static const cli_spec mul_spec = {
+    .name = "bn254 mul",
+    .usage = "mpavs bn254 mul HEX",
+    .help = "ecMul (0x07): a G1 point and a 256-bit scalar x||y||k (short input zero-padded);\n"
+            "prints x||y.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = mul_run,
+};
+
+static const cli_spec pairing_spec = {
+    .name = "bn254 pairing",
+    .usage = "mpavs bn254 pairing HEX",
+    .help = "ecPairing (0x08): k pairs of G1 (64 bytes) || G2 (128 bytes, imaginary parts\n"
+            "first); prints 32 bytes, 1 when the pairing product is one.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = pairing_run,
+};
 
 int cli_bn254(int argc, char **argv)
 {
     static const cli_command cmds[] = {
-        {"add", cmd_add, "ecAdd precompile (0x06)"},
-        {"mul", cmd_mul, "ecMul precompile (0x07)"},
-        {"pairing", cmd_pairing, "ecPairing precompile (0x08)"},
+        {"add", NULL, "ecAdd precompile (0x06)", &add_spec},
+        {"mul", NULL, "ecMul precompile (0x07)", &mul_spec},
+        {"pairing", NULL, "ecPairing precompile (0x08)", &pairing_spec},
     };
     return cli_dispatch("mpavs bn254", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
 }

@@ -12,36 +12,28 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char new_usage[] = "mpavs key new --out FILE [--password-file F] [--light]";
+static const char new_help[] =
+    "Creates a secp256k1 key from the OS random source, writes it encrypted to FILE\n"
+    "(Web3 Secret Storage v3, scrypt n=2^18 r=8 p=1, mode 0600) and prints its address.\n"
+    "The password is read from F (first line) or asked twice on the terminal.\n";
 
-static int key_new(int argc, char **argv)
+static int key_new_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf(
-            "usage: %s\n"
-            "Creates a secp256k1 key from the OS random source, writes it encrypted to FILE\n"
-            "(Web3 Secret Storage v3, scrypt n=2^18 r=8 p=1, mode 0600) and prints its address.\n"
-            "The password is read from F (first line) or asked twice on the terminal.\n"
-            "--light uses n=2^12, p=6: for tests and throwaway devnet keys only.\n",
-            new_usage);
-        return CLI_OK;
-    }
-    cli_key_args a;
-    if (!cli_parse_key_args(argc, argv, false, &a))
-        return cli_usage(new_usage);
-    if (access(a.file, F_OK) == 0) {
-        fprintf(stderr, "mpavs: key new: %s already exists; not overwriting a key\n", a.file);
+    (void)npos, (void)pos;
+    const cli_key_args *a = args;
+    if (access(a->out, F_OK) == 0) {
+        fprintf(stderr, "mpavs: key new: %s already exists; not overwriting a key\n", a->out);
         return CLI_USAGE;
     }
     mp_err err;
     char *pw = NULL;
     uint8_t sk[32], addr[20];
-    mp_keystore_params params = a.light ? MP_KEYSTORE_LIGHT : MP_KEYSTORE_STANDARD;
-    int rc = cli_read_password(a.password_file, true, &pw, &err);
+    mp_keystore_params params = a->light ? MP_KEYSTORE_LIGHT : MP_KEYSTORE_STANDARD;
+    int rc = cli_read_password(a->password_file, true, &pw, &err);
     if (rc == MP_OK)
         rc = mp_secp_key_generate(sk, &err);
     if (rc == MP_OK)
-        rc = mp_keystore_eth_write(a.file, sk, pw, &params, &err);
+        rc = mp_keystore_eth_write(a->out, sk, pw, &params, &err);
     if (rc == MP_OK)
         rc = mp_secp_address(NULL, addr, sk, &err);
     mp_memzero(sk, sizeof sk);
@@ -54,15 +46,23 @@ static int key_new(int argc, char **argv)
     return CLI_OK;
 }
 
-static const char show_usage[] = "mpavs key show FILE [--password-file F]";
+static const cli_spec new_spec = {
+    .name = "key new",
+    .usage = "mpavs key new --out FILE [--password-file F] [--light]",
+    .help = new_help,
+    .opts = cli_key_new_opts,
+    .nopts = 3,
+    .args_size = sizeof(cli_key_args),
+    .run = key_new_run,
+};
 
 /* With the password: decrypt, derive the address, compare with the file's field. */
-static int show_checked(const cli_key_args *a, uint8_t addr[20], mp_err *err)
+static int show_checked(const char *file, const cli_key_args *a, uint8_t addr[20], mp_err *err)
 {
     char *pw = NULL;
     uint8_t sk[32];
     MP_TRY(cli_read_password(a->password_file, false, &pw, err));
-    int rc = mp_keystore_eth_read(sk, a->file, pw, err);
+    int rc = mp_keystore_eth_read(sk, file, pw, err);
     cli_free_password(pw);
     if (rc == MP_OK)
         rc = mp_secp_address(NULL, addr, sk, err);
@@ -70,23 +70,14 @@ static int show_checked(const cli_key_args *a, uint8_t addr[20], mp_err *err)
     return rc;
 }
 
-static int key_show(int argc, char **argv)
+static int key_show_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n"
-               "Prints the address of a v3 key file. Without a password it is the file's\n"
-               "address field; with --password-file the key is decrypted and its own address\n"
-               "printed, after checking that it matches the field (exit 1 if not).\n",
-               show_usage);
-        return CLI_OK;
-    }
-    cli_key_args a;
-    if (!cli_parse_key_args(argc, argv, true, &a))
-        return cli_usage(show_usage);
+    (void)npos;
+    const cli_key_args *a = args;
     mp_err err;
     uint8_t addr[20];
-    int rc = a.password_file ? show_checked(&a, addr, &err)
-                             : mp_keystore_eth_address(addr, a.file, &err);
+    int rc = a->password_file ? show_checked(pos[0], a, addr, &err)
+                              : mp_keystore_eth_address(addr, pos[0], &err);
     if (mp_rc_class(rc) == MP_ERR_VERIFY)
         return cli_no("key show", &err);
     if (rc != MP_OK)
@@ -97,9 +88,23 @@ static int key_show(int argc, char **argv)
     return CLI_OK;
 }
 
+static const cli_spec show_spec = {
+    .name = "key show",
+    .usage = "mpavs key show FILE [--password-file F]",
+    .help = "Prints the address of a v3 key file. Without a password it is the file's\n"
+            "address field; with --password-file the key is decrypted and its own address\n"
+            "printed, after checking that it matches the field (exit 1 if not).\n",
+    .opts = cli_key_show_opts,
+    .nopts = 1,
+    .args_size = sizeof(cli_key_args),
+    .min_args = 1,
+    .max_args = 1,
+    .run = key_show_run,
+};
+
 static const cli_command key_commands[] = {
-    {"new", key_new, "create an encrypted key file, print its address"},
-    {"show", key_show, "print (and with the password, check) a key file's address"},
+    {"new", NULL, "create an encrypted key file, print its address", &new_spec},
+    {"show", NULL, "print (and with the password, check) a key file's address", &show_spec},
 };
 
 int cli_key(int argc, char **argv)

@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,7 +29,7 @@ static const char verify_usage[] =
     "mpavs quote verify --quote FILE --tcb-info FILE --qe-identity FILE --root-ca FILE\n"
     "       [--pck-crl FILE] [--root-crl FILE] [--tcb-signing-cert FILE] [--at UNIX_TIME]\n"
     "       [--allow-status S,S,...] [--mrenclave HEX[,HEX...]] [--mrsigner HEX[,HEX...]]\n"
-    "       [--allow-debug]";
+    "       [--allow-debug] [--any-enclave] [--no-revocation-check]";
 
 static const char verify_help[] =
     "Verifies an SGX DCAP v3 quote (binary or hex) against Intel-format collateral at a time\n"
@@ -38,7 +39,10 @@ static const char verify_help[] =
     "of the failed check, see docs/dcap.md), check and message. Exit 0 verified, 1 not,\n"
     "2 unusable arguments. Default accepted statuses: UpToDate, SWHardeningNeeded,\n"
     "ConfigurationNeeded, ConfigurationAndSWHardeningNeeded. Debug enclaves are rejected\n"
-    "unless --allow-debug.\n";
+    "unless --allow-debug. Like the on-chain verifier, every enclave is refused\n"
+    "(policy.mrenclave) unless --mrenclave or --mrsigner lists it, or --any-enclave accepts\n"
+    "any. The CRLs are required unless --no-revocation-check, which verifies everything\n"
+    "else; \"revocationChecked\" in the output says which.\n";
 
 static bool is_hex_text(const uint8_t *d, size_t n)
 {
@@ -118,6 +122,43 @@ static int parse_time(int64_t *out, const char *s, mp_err *err)
     return MP_OK;
 }
 
+/* The flags, as the option table reads them. */
+typedef struct verify_flags {
+    char *quote, *tcb_info, *qe_identity, *root_ca, *pck_crl, *root_crl, *tcb_signing_cert;
+    char *at, *allow_status, *mrenclave, *mrsigner;
+    bool allow_debug, any_enclave, no_revocation_check;
+} verify_flags;
+
+#define TEXT_OPT(name, field, flags, help)                                                         \
+    {                                                                                              \
+        name, MP_CFG_STRING, offsetof(verify_flags, field), NULL, 0, 0, flags, help                \
+    }
+#define FLAG_OPT(name, field, help)                                                                \
+    {                                                                                              \
+        name, MP_CFG_BOOL, offsetof(verify_flags, field), NULL, 0, 0, 0, help                      \
+    }
+
+static const mp_cfg_opt verify_opts[] = {
+    TEXT_OPT("quote", quote, MP_CFG_REQUIRED, "the quote, binary or hex text"),
+    TEXT_OPT("tcb_info", tcb_info, MP_CFG_REQUIRED, "TCB info JSON (Intel's format)"),
+    TEXT_OPT("qe_identity", qe_identity, MP_CFG_REQUIRED, "QE identity JSON"),
+    TEXT_OPT("root_ca", root_ca, MP_CFG_REQUIRED, "root CA certificate: its key is pinned"),
+    TEXT_OPT("pck_crl", pck_crl, 0, "PCK CA CRL (needed unless --no-revocation-check)"),
+    TEXT_OPT("root_crl", root_crl, 0, "root CA CRL (needed unless --no-revocation-check)"),
+    TEXT_OPT("tcb_signing_cert", tcb_signing_cert, 0, "TCB signing certificate (needed)"),
+    TEXT_OPT("at", at, 0, "verification time, Unix seconds (default now)"),
+    TEXT_OPT("allow_status", allow_status, 0,
+             "accepted TCB statuses, S,S,... (default UpToDate, SWHardeningNeeded, "
+             "ConfigurationNeeded, ConfigurationAndSWHardeningNeeded)"),
+    TEXT_OPT("mrenclave", mrenclave, 0, "allowed MRENCLAVEs, HEX[,HEX...]"),
+    TEXT_OPT("mrsigner", mrsigner, 0, "allowed MRSIGNERs, HEX[,HEX...]"),
+    FLAG_OPT("allow_debug", allow_debug, "accept debug enclaves"),
+    FLAG_OPT("any_enclave", any_enclave,
+             "accept any enclave when no --mrenclave/--mrsigner is given (default: refuse)"),
+    FLAG_OPT("no_revocation_check", no_revocation_check,
+             "verify without CRLs; the output says \"revocationChecked\": false"),
+};
+
 typedef struct verify_args {
     const char *quote;
     mp_dcap_collateral_files files;
@@ -127,47 +168,33 @@ typedef struct verify_args {
     uint8_t mrsigners[MAX_ALLOW][32];
 } verify_args;
 
-static int parse_verify_args(verify_args *a, int argc, char **argv, mp_err *err)
+/* The files, time and policy the flags describe. */
+static int verify_args_from(verify_args *a, const verify_flags *f, mp_err *err)
 {
     mp_dcap_policy_init(&a->pol);
     a->at = (int64_t)time(NULL);
-    for (int i = 1; i < argc; i++) {
-        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(f, "--allow-debug")) {
-            a->pol.allow_debug = true;
-            continue;
-        }
-        if (v == NULL)
-            return MP_FAIL(err, MP_ERR_INVALID, "%s needs a value", f);
-        i++;
-        if (!strcmp(f, "--quote"))
-            a->quote = v;
-        else if (!strcmp(f, "--tcb-info"))
-            a->files.tcb_info = v;
-        else if (!strcmp(f, "--qe-identity"))
-            a->files.qe_identity = v;
-        else if (!strcmp(f, "--root-ca"))
-            a->files.root_ca = v;
-        else if (!strcmp(f, "--pck-crl"))
-            a->files.pck_crl = v;
-        else if (!strcmp(f, "--root-crl"))
-            a->files.root_crl = v;
-        else if (!strcmp(f, "--tcb-signing-cert"))
-            a->files.tcb_signing = v;
-        else if (!strcmp(f, "--at"))
-            MP_TRY(parse_time(&a->at, v, err));
-        else if (!strcmp(f, "--allow-status"))
-            MP_TRY(mp_dcap_parse_statuses(&a->pol.accepted_statuses, v, err));
-        else if (!strcmp(f, "--mrenclave"))
-            MP_TRY(parse_list(a->mrenclaves, &a->pol.n_mrenclaves, v, err));
-        else if (!strcmp(f, "--mrsigner"))
-            MP_TRY(parse_list(a->mrsigners, &a->pol.n_mrsigners, v, err));
-        else
-            return MP_FAIL(err, MP_ERR_INVALID, "unknown option %s", f);
-    }
-    if (!a->quote || !a->files.tcb_info || !a->files.qe_identity || !a->files.root_ca)
-        return MP_FAIL(err, MP_ERR_INVALID,
-                       "--quote, --tcb-info, --qe-identity and --root-ca are required");
+    a->quote = f->quote;
+    a->files.tcb_info = f->tcb_info;
+    a->files.qe_identity = f->qe_identity;
+    a->files.root_ca = f->root_ca;
+    a->files.pck_crl = f->pck_crl;
+    a->files.root_crl = f->root_crl;
+    a->files.tcb_signing = f->tcb_signing_cert;
+    a->pol.allow_debug = f->allow_debug;
+    a->pol.any_enclave = f->any_enclave;
+    a->pol.skip_revocation = f->no_revocation_check;
+    if (f->at)
+        MP_TRY(parse_time(&a->at, f->at, err));
+    if (f->allow_status)
+        MP_TRY(mp_dcap_parse_statuses(&a->pol.accepted_statuses, f->allow_status, err));
+    if (f->mrenclave)
+        MP_TRY(parse_list(a->mrenclaves, &a->pol.n_mrenclaves, f->mrenclave, err));
+    if (f->mrsigner)
+        MP_TRY(parse_list(a->mrsigners, &a->pol.n_mrsigners, f->mrsigner, err));
+    if (a->pol.any_enclave && (a->pol.n_mrenclaves || a->pol.n_mrsigners))
+        return MP_FAIL(
+            err, MP_ERR_INVALID,
+            "--any-enclave contradicts --mrenclave and --mrsigner: give one or the other");
     a->pol.mrenclaves = (const uint8_t(*)[32])a->mrenclaves;
     a->pol.mrsigners = (const uint8_t(*)[32])a->mrsigners;
     return MP_OK;
@@ -215,6 +242,8 @@ static json_t *result_json(const mp_dcap_result *res, const mp_dcap_policy *pol,
     json_object_set_new(o, "intelRoot",
                         json_boolean(memcmp(pol->root_pubkey, MP_DCAP_INTEL_ROOT_PUBKEY, 64) == 0));
     json_object_set_new(o, "at", json_integer(at));
+    /* false when --no-revocation-check skipped the CRLs, or verification stopped first */
+    json_object_set_new(o, "revocationChecked", json_boolean(res->revocation_checked));
     if (!res->verified) {
         json_object_set_new(o, "error", json_string(mp_dcap_check_name(res->check)));
         json_object_set_new(o, "check", json_integer(res->check));
@@ -224,7 +253,7 @@ static json_t *result_json(const mp_dcap_result *res, const mp_dcap_policy *pol,
 }
 
 /* Failure before verification could start: still one JSON object, exit 2. */
-static int input_error(const char *what, const mp_err *err)
+static void input_json(const char *what, const mp_err *err)
 {
     json_t *o = json_object();
     json_object_set_new(o, "verified", json_false());
@@ -233,15 +262,22 @@ static int input_error(const char *what, const mp_err *err)
     snprintf(msg, sizeof msg, "%s: %s", what, err->msg);
     json_object_set_new(o, "message", json_string(msg));
     print_json(o, JSON_COMPACT);
+}
+
+static int input_error(const char *what, const mp_err *err)
+{
+    input_json(what, err);
     return cli_fail(what, err);
 }
 
-static int quote_verify(int argc, char **argv)
+static void bad_verify_args(const mp_err *err)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n%s", verify_usage, verify_help);
-        return CLI_OK;
-    }
+    input_json("arguments", err);
+}
+
+static int quote_verify_run(void *args, int npos, char **pos)
+{
+    (void)npos, (void)pos;
     verify_args *a = calloc(1, sizeof *a);
     if (a == NULL)
         return CLI_USAGE;
@@ -250,7 +286,7 @@ static int quote_verify(int argc, char **argv)
     mp_buf quote = MP_BUF_INIT;
     mp_dcap_collateral col;
     memset(&col, 0, sizeof col);
-    if (parse_verify_args(a, argc, argv, &err) != MP_OK) {
+    if (verify_args_from(a, args, &err) != MP_OK) {
         input_error("arguments", &err);
         cli_usage(verify_usage);
         goto out;
@@ -274,6 +310,17 @@ out:
     free(a);
     return code;
 }
+
+static const cli_spec verify_spec = {
+    .name = "quote verify",
+    .usage = verify_usage,
+    .help = verify_help,
+    .opts = verify_opts,
+    .nopts = sizeof verify_opts / sizeof verify_opts[0],
+    .args_size = sizeof(verify_flags),
+    .run = quote_verify_run,
+    .bad_args = bad_verify_args,
+};
 
 /* ---- show ------------------------------------------------------------------ */
 
@@ -363,19 +410,12 @@ static void add_chain(json_t *o, const mp_quote *q)
         json_object_set_new(o, "pckChainError", json_string(err.msg));
 }
 
-static int quote_show(int argc, char **argv)
+static int quote_show_run(void *args, int npos, char **pos)
 {
-    static const char usage[] = "mpavs quote show FILE";
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\nPrints the fields of an SGX DCAP v3 quote (binary or hex) as JSON.\n",
-               usage);
-        return CLI_OK;
-    }
-    if (argc != 2)
-        return cli_usage(usage);
+    (void)args, (void)npos;
     mp_buf quote = MP_BUF_INIT;
     mp_err err;
-    if (read_quote(argv[1], &quote, &err) != MP_OK) {
+    if (read_quote(pos[0], &quote, &err) != MP_OK) {
         mp_buf_free(&quote);
         return cli_fail("quote show", &err);
     }
@@ -395,11 +435,20 @@ static int quote_show(int argc, char **argv)
     return rc == MP_OK ? CLI_OK : CLI_NO;
 }
 
+static const cli_spec show_spec = {
+    .name = "quote show",
+    .usage = "mpavs quote show FILE",
+    .help = "Prints the fields of an SGX DCAP v3 quote (binary or hex) as JSON.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = quote_show_run,
+};
+
 int cli_quote(int argc, char **argv)
 {
     static const cli_command cmds[] = {
-        {"verify", quote_verify, "verify a quote against collateral, then a policy"},
-        {"show", quote_show, "print a quote's fields as JSON"},
+        {"verify", NULL, "verify a quote against collateral, then a policy", &verify_spec},
+        {"show", NULL, "print a quote's fields as JSON", &show_spec},
     };
     return cli_dispatch("mpavs quote", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
 }

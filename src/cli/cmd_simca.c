@@ -11,6 +11,7 @@
 #include "mpavs/sgxsim.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,63 +56,66 @@ static int parse_status(int *out, const char *s, mp_err *err)
     return MP_OK;
 }
 
-static int parse_init_args(mp_sgxsim_opts *o, int argc, char **argv, mp_err *err)
+typedef struct init_args {
+    char *days, *at, *tcb_status, *qe_status;
+    bool revoke_pck;
+} init_args;
+
+static const mp_cfg_opt init_opts[] = {
+    {"days", MP_CFG_STRING, offsetof(init_args, days), NULL, 0, 0, 0,
+     "collateral validity in days, 1..36500 (default 365)"},
+    {"at", MP_CFG_STRING, offsetof(init_args, at), NULL, 0, 0, 0,
+     "issue time, Unix seconds (default now)"},
+    {"tcb_status", MP_CFG_STRING, offsetof(init_args, tcb_status), NULL, 0, 0, 0,
+     "status of the platform's TCB level (default UpToDate)"},
+    {"qe_status", MP_CFG_STRING, offsetof(init_args, qe_status), NULL, 0, 0, 0,
+     "status of the QE's level (default UpToDate)"},
+    {"revoke_pck", MP_CFG_BOOL, offsetof(init_args, revoke_pck), NULL, 0, 0, 0,
+     "list the PCK certificate in the PCK CRL"},
+};
+
+static int init_opts_from(mp_sgxsim_opts *o, const init_args *a, mp_err *err)
 {
-    for (int i = 2; i < argc; i++) {
-        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(f, "--revoke-pck")) {
-            o->revoke_pck = true;
-            continue;
-        }
-        if (v == NULL)
-            return MP_FAIL(err, MP_ERR_INVALID, "%s needs a value", f);
-        i++;
-        char *end = NULL;
-        if (!strcmp(f, "--days")) {
-            unsigned long d = strtoul(v, &end, 10);
-            if (*v == 0 || *end != 0 || d == 0 || d > 36500)
-                return MP_FAIL(err, MP_ERR_INVALID, "--days wants 1..36500");
-            o->days = (uint32_t)d;
-        } else if (!strcmp(f, "--at")) {
-            long long t = strtoll(v, &end, 10);
-            if (*v == 0 || *end != 0 || t <= 0)
-                return MP_FAIL(err, MP_ERR_INVALID, "--at wants Unix seconds");
-            o->now = t;
-        } else if (!strcmp(f, "--tcb-status")) {
-            MP_TRY(parse_status(&o->tcb_status, v, err));
-        } else if (!strcmp(f, "--qe-status")) {
-            MP_TRY(parse_status(&o->qe_status, v, err));
-        } else {
-            return MP_FAIL(err, MP_ERR_INVALID, "unknown option %s", f);
-        }
+    char *end = NULL;
+    o->revoke_pck = a->revoke_pck;
+    if (a->days) {
+        unsigned long d = strtoul(a->days, &end, 10);
+        if (*a->days == 0 || *end != 0 || d == 0 || d > 36500)
+            return MP_FAIL(err, MP_ERR_INVALID, "--days wants 1..36500");
+        o->days = (uint32_t)d;
     }
+    if (a->at) {
+        long long t = strtoll(a->at, &end, 10);
+        if (*a->at == 0 || *end != 0 || t <= 0)
+            return MP_FAIL(err, MP_ERR_INVALID, "--at wants Unix seconds");
+        o->now = t;
+    }
+    if (a->tcb_status)
+        MP_TRY(parse_status(&o->tcb_status, a->tcb_status, err));
+    if (a->qe_status)
+        MP_TRY(parse_status(&o->qe_status, a->qe_status, err));
     return MP_OK;
 }
 
-static int simca_init(int argc, char **argv)
+static int simca_init_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n%s", init_usage, init_help);
-        return CLI_OK;
-    }
-    if (argc < 2 || argv[1][0] == '-')
-        return cli_usage(init_usage);
+    (void)npos;
     mp_sgxsim_opts o;
     mp_sgxsim_opts_init(&o);
     mp_err err;
-    if (parse_init_args(&o, argc, argv, &err) != MP_OK) {
-        fprintf(stderr, "mpavs sim-ca init: %s\n", err.msg);
+    if (init_opts_from(&o, args, &err) != MP_OK) {
+        fprintf(stderr, "mpavs: sim-ca init: %s\n", err.msg);
         return cli_usage(init_usage);
     }
-    if (mp_sgxsim_init(argv[1], &o, &err) != MP_OK)
+    if (mp_sgxsim_init(pos[0], &o, &err) != MP_OK)
         return cli_fail("sim-ca init", &err);
     mp_sgxsim *sim = NULL;
-    if (mp_sgxsim_open(&sim, argv[1], &err) != MP_OK)
+    if (mp_sgxsim_open(&sim, pos[0], &err) != MP_OK)
         return cli_fail("sim-ca init", &err);
     char hex[129];
     mp_hex_encode(hex, mp_sgxsim_root_pubkey(sim), 64);
-    json_t *info = json_pack("{s:s,s:s,s:s}", "dir", argv[1], "format", MP_SGXSIM_FORMAT,
-                             "rootPublicKey", hex);
+    json_t *info =
+        json_pack("{s:s,s:s,s:s}", "dir", pos[0], "format", MP_SGXSIM_FORMAT, "rootPublicKey", hex);
     char *text = info ? json_dumps(info, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         puts(text);
@@ -121,52 +125,62 @@ static int simca_init(int argc, char **argv)
     return CLI_OK;
 }
 
+static const cli_spec init_spec = {
+    .name = "sim-ca init",
+    .usage = init_usage,
+    .help = init_help,
+    .opts = init_opts,
+    .nopts = sizeof init_opts / sizeof init_opts[0],
+    .args_size = sizeof(init_args),
+    .min_args = 1,
+    .max_args = 1,
+    .run = simca_init_run,
+};
+
 typedef struct quote_args {
-    const char *out;
-    bool hex;
-    uint8_t report_data[64];
-    bool have_report_data;
-    mp_sgxsim_enclave enclave;
+    char *out, *report_data, *mrenclave, *mrsigner, *isvprodid, *isvsvn;
+    bool hex, debug;
 } quote_args;
 
-static int parse_quote_args(quote_args *a, int argc, char **argv, mp_err *err)
+static const mp_cfg_opt quote_opts[] = {
+    {"report_data", MP_CFG_STRING, offsetof(quote_args, report_data), NULL, 0, 0, MP_CFG_REQUIRED,
+     "REPORTDATA as hex, at most 64 bytes, padded with zeros"},
+    {"out", MP_CFG_STRING, offsetof(quote_args, out), NULL, 0, 0, MP_CFG_REQUIRED,
+     "the quote file to write"},
+    {"mrenclave", MP_CFG_STRING, offsetof(quote_args, mrenclave), NULL, 0, 0, 0,
+     "MRENCLAVE, 32 bytes of hex"},
+    {"mrsigner", MP_CFG_STRING, offsetof(quote_args, mrsigner), NULL, 0, 0, 0,
+     "MRSIGNER, 32 bytes of hex"},
+    {"isvprodid", MP_CFG_STRING, offsetof(quote_args, isvprodid), NULL, 0, 0, 0,
+     "ISVPRODID, 0..65535 (default 0)"},
+    {"isvsvn", MP_CFG_STRING, offsetof(quote_args, isvsvn), NULL, 0, 0, 0,
+     "ISVSVN, 0..65535 (default 0)"},
+    {"debug", MP_CFG_BOOL, offsetof(quote_args, debug), NULL, 0, 0, 0,
+     "set the enclave's DEBUG attribute"},
+    {"hex", MP_CFG_BOOL, offsetof(quote_args, hex), NULL, 0, 0, 0, "write hex text, not binary"},
+};
+
+/* The enclave and REPORTDATA the flags describe. */
+static int quote_enclave(mp_sgxsim_enclave *enc, uint8_t rd[64], const quote_args *a, mp_err *err)
 {
-    mp_sgxsim_enclave_default(&a->enclave);
-    for (int i = 2; i < argc; i++) {
-        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(f, "--debug") || !strcmp(f, "--hex")) {
-            *(f[2] == 'd' ? &a->enclave.debug : &a->hex) = true;
-            continue;
-        }
-        if (v == NULL)
-            return MP_FAIL(err, MP_ERR_INVALID, "%s needs a value", f);
-        i++;
-        if (!strcmp(f, "--out")) {
-            a->out = v;
-        } else if (!strcmp(f, "--report-data")) {
-            mp_buf rd = MP_BUF_INIT;
-            int rc = mp_hex_decode_buf(&rd, v, err);
-            if (rc == MP_OK && rd.len > 64)
-                rc = MP_FAIL(err, MP_ERR_INVALID, "--report-data is %zu bytes, at most 64", rd.len);
-            if (rc == MP_OK && rd.len > 0)
-                memcpy(a->report_data, rd.data, rd.len);
-            mp_buf_free(&rd);
-            MP_TRY(rc);
-            a->have_report_data = true;
-        } else if (!strcmp(f, "--mrenclave")) {
-            MP_TRY(mp_hex_decode_exact(a->enclave.mrenclave, 32, v, err));
-        } else if (!strcmp(f, "--mrsigner")) {
-            MP_TRY(mp_hex_decode_exact(a->enclave.mrsigner, 32, v, err));
-        } else if (!strcmp(f, "--isvprodid")) {
-            MP_TRY(parse_u16(&a->enclave.isvprodid, v, err));
-        } else if (!strcmp(f, "--isvsvn")) {
-            MP_TRY(parse_u16(&a->enclave.isvsvn, v, err));
-        } else {
-            return MP_FAIL(err, MP_ERR_INVALID, "unknown option %s", f);
-        }
-    }
-    if (!a->have_report_data || a->out == NULL)
-        return MP_FAIL(err, MP_ERR_INVALID, "--report-data and --out are required");
+    mp_sgxsim_enclave_default(enc);
+    enc->debug = a->debug;
+    mp_buf b = MP_BUF_INIT;
+    int rc = mp_hex_decode_buf(&b, a->report_data, err);
+    if (rc == MP_OK && b.len > 64)
+        rc = MP_FAIL(err, MP_ERR_INVALID, "--report-data is %zu bytes, at most 64", b.len);
+    if (rc == MP_OK && b.len > 0)
+        memcpy(rd, b.data, b.len);
+    mp_buf_free(&b);
+    MP_TRY(rc);
+    if (a->mrenclave)
+        MP_TRY(mp_hex_decode_exact(enc->mrenclave, 32, a->mrenclave, err));
+    if (a->mrsigner)
+        MP_TRY(mp_hex_decode_exact(enc->mrsigner, 32, a->mrsigner, err));
+    if (a->isvprodid)
+        MP_TRY(parse_u16(&enc->isvprodid, a->isvprodid, err));
+    if (a->isvsvn)
+        MP_TRY(parse_u16(&enc->isvsvn, a->isvsvn, err));
     return MP_OK;
 }
 
@@ -184,38 +198,46 @@ static int write_quote(const quote_args *a, const mp_buf *q, mp_err *err)
     return rc;
 }
 
-static int simca_quote(int argc, char **argv)
+static int simca_quote_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n%s", quote_usage, quote_help);
-        return CLI_OK;
-    }
-    if (argc < 2 || argv[1][0] == '-')
-        return cli_usage(quote_usage);
-    quote_args a;
-    memset(&a, 0, sizeof a);
+    (void)npos;
+    const quote_args *a = args;
+    mp_sgxsim_enclave enc;
+    uint8_t rd[64] = {0};
     mp_err err;
-    if (parse_quote_args(&a, argc, argv, &err) != MP_OK) {
-        fprintf(stderr, "mpavs sim-ca quote: %s\n", err.msg);
+    if (quote_enclave(&enc, rd, a, &err) != MP_OK) {
+        fprintf(stderr, "mpavs: sim-ca quote: %s\n", err.msg);
         return cli_usage(quote_usage);
     }
     mp_sgxsim *sim = NULL;
     mp_buf q = MP_BUF_INIT;
-    int rc = mp_sgxsim_open(&sim, argv[1], &err);
+    int rc = mp_sgxsim_open(&sim, pos[0], &err);
     if (rc == MP_OK)
-        rc = mp_sgxsim_quote(sim, &a.enclave, a.report_data, &q, &err);
+        rc = mp_sgxsim_quote(sim, &enc, rd, &q, &err);
     if (rc == MP_OK)
-        rc = write_quote(&a, &q, &err);
+        rc = write_quote(a, &q, &err);
     mp_sgxsim_close(sim);
     mp_buf_free(&q);
     return rc == MP_OK ? CLI_OK : cli_fail("sim-ca quote", &err);
 }
 
+static const cli_spec quote_spec = {
+    .name = "sim-ca quote",
+    .usage = quote_usage,
+    .help = quote_help,
+    .opts = quote_opts,
+    .nopts = sizeof quote_opts / sizeof quote_opts[0],
+    .args_size = sizeof(quote_args),
+    .min_args = 1,
+    .max_args = 1,
+    .run = simca_quote_run,
+};
+
 int cli_simca(int argc, char **argv)
 {
     static const cli_command cmds[] = {
-        {"init", simca_init, "create a development SGX PKI and collateral in a directory"},
-        {"quote", simca_quote, "produce a quote through the simulated QE"},
+        {"init", NULL, "create a development SGX PKI and collateral in a directory", &init_spec},
+        {"quote", NULL, "produce a quote through the simulated QE", &quote_spec},
     };
     return cli_dispatch("mpavs sim-ca", cmds, (int)(sizeof cmds / sizeof cmds[0]), argc, argv);
 }

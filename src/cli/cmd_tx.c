@@ -12,51 +12,40 @@
 #include "mpavs/u256.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char send_usage[] =
+static const char send_spec_usage[] =
     "mpavs tx send --rpc URL --key-file FILE [--password-file F] [--to ADDR] [--value WEI]\n"
     "              [--gas N] [--max-fee-cap WEI] [--timeout SECONDS] [--data HEX | SIGNATURE "
     "[ARGS...]]";
 
 typedef struct send_args {
-    const char *rpc, *key_file, *password_file, *to, *value, *gas, *cap, *timeout, *data;
-    const char *sig;
+    char *rpc, *key_file, *password_file, *to, *value, *gas, *cap, *timeout, *data;
+    const char *sig; /* SIGNATURE and its ARGS: the positional arguments */
     int nargs;
     char **args;
 } send_args;
 
-static bool take(int argc, char **argv, int *i, const char *flag, const char **out)
-{
-    if (strcmp(argv[*i], flag) != 0 || *i + 1 >= argc)
-        return false;
-    *out = argv[++*i];
-    return true;
-}
+#define SEND_OPT(name, field, help)                                                                \
+    {                                                                                              \
+        name, MP_CFG_STRING, offsetof(send_args, field), NULL, 0, 0, 0, help                       \
+    }
 
-static bool parse_send(int argc, char **argv, send_args *a)
-{
-    memset(a, 0, sizeof *a);
-    int i = 1;
-    for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
-        if (!take(argc, argv, &i, "--rpc", &a->rpc) &&
-            !take(argc, argv, &i, "--key-file", &a->key_file) &&
-            !take(argc, argv, &i, "--password-file", &a->password_file) &&
-            !take(argc, argv, &i, "--to", &a->to) && !take(argc, argv, &i, "--value", &a->value) &&
-            !take(argc, argv, &i, "--gas", &a->gas) &&
-            !take(argc, argv, &i, "--max-fee-cap", &a->cap) &&
-            !take(argc, argv, &i, "--timeout", &a->timeout) &&
-            !take(argc, argv, &i, "--data", &a->data))
-            return false;
-    }
-    if (i < argc) {
-        a->sig = argv[i];
-        a->args = argv + i + 1;
-        a->nargs = argc - i - 1;
-    }
-    return a->rpc && a->key_file && !(a->sig && a->data);
-}
+static const mp_cfg_opt send_opts[] = {
+    {"rpc", MP_CFG_STRING, offsetof(send_args, rpc), NULL, 0, 0, MP_CFG_REQUIRED,
+     "JSON-RPC URL of the node"},
+    {"key_file", MP_CFG_STRING, offsetof(send_args, key_file), NULL, 0, 0, MP_CFG_REQUIRED,
+     "v3 key file of the sender"},
+    SEND_OPT("password_file", password_file, "its password, first line (default: ask)"),
+    SEND_OPT("to", to, "recipient address (default: deploy the data as init code)"),
+    SEND_OPT("value", value, "wei to send (default 0)"),
+    SEND_OPT("gas", gas, "gas limit (default: estimated, with a margin)"),
+    SEND_OPT("max_fee_cap", cap, "highest maxFeePerGas in wei when bumping a stuck transaction"),
+    SEND_OPT("timeout", timeout, "seconds to wait for the receipt (at most 86400)"),
+    SEND_OPT("data", data, "calldata as hex, instead of SIGNATURE ARGS..."),
+};
 
 /* Calldata from --data or from SIGNATURE ARGS... */
 static int build_data(const send_args *a, mp_buf *out, mp_err *err)
@@ -154,21 +143,18 @@ static int send_tx(const send_args *a, const mp_txreq *req, const mp_txsend_opts
     return rc;
 }
 
-static int tx_send(int argc, char **argv)
+static int tx_send_run(void *args, int npos, char **pos)
 {
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n"
-               "Signs an EIP-1559 transaction with the v3 key file, sends it (gas estimated,\n"
-               "fees from the node, bumped if stuck) and prints the receipt as JSON. Without\n"
-               "--to the data is deployed as init code. Calldata is --data HEX or a function\n"
-               "signature and its arguments, as for \"mpavs abi calldata\". Exit 1 if the\n"
-               "transaction reverts (reason on stderr), 2 on other failures.\n",
-               send_usage);
-        return CLI_OK;
+    send_args *a = args;
+    if (npos > 0) {
+        a->sig = pos[0];
+        a->args = pos + 1;
+        a->nargs = npos - 1;
     }
-    send_args a;
-    if (!parse_send(argc, argv, &a))
-        return cli_usage(send_usage);
+    if (a->sig && a->data) {
+        fprintf(stderr, "mpavs: tx send: give --data or SIGNATURE ARGS..., not both\n");
+        return cli_usage(send_spec_usage);
+    }
     mp_txsend_opts o = MP_TXSEND_OPTS_DEFAULT;
     mp_txreq req;
     uint8_t to[20];
@@ -176,10 +162,10 @@ static int tx_send(int argc, char **argv)
     mp_eth_receipt r = {0};
     mp_err err;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = build_request(&a, &req, to, &data, &o, &err);
+    int rc = build_request(a, &req, to, &data, &o, &err);
     int code = rc != MP_OK ? cli_fail("tx send", &err) : CLI_OK;
     if (rc == MP_OK) {
-        rc = send_tx(&a, &req, &o, &r, &err);
+        rc = send_tx(a, &req, &o, &r, &err);
         if (r.block_number)
             print_receipt(&r);
         if (mp_rc_class(rc) == MP_ERR_REVERTED) {
@@ -194,8 +180,23 @@ static int tx_send(int argc, char **argv)
     return code;
 }
 
+static const cli_spec send_spec = {
+    .name = "tx send",
+    .usage = send_spec_usage,
+    .help = "Signs an EIP-1559 transaction with the v3 key file, sends it (gas estimated,\n"
+            "fees from the node, bumped if stuck) and prints the receipt as JSON. Without\n"
+            "--to the data is deployed as init code. Calldata is --data HEX or a function\n"
+            "signature and its arguments, as for \"mpavs abi calldata\". Exit 1 if the\n"
+            "transaction reverts (reason on stderr), 2 on other failures.\n",
+    .opts = send_opts,
+    .nopts = sizeof send_opts / sizeof send_opts[0],
+    .args_size = sizeof(send_args),
+    .max_args = -1,
+    .run = tx_send_run,
+};
+
 static const cli_command tx_commands[] = {
-    {"send", tx_send, "sign, send and wait for an EIP-1559 transaction"},
+    {"send", NULL, "sign, send and wait for an EIP-1559 transaction", &send_spec},
 };
 
 int cli_tx(int argc, char **argv)

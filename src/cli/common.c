@@ -6,6 +6,7 @@
 #include "mpavs/file.h"
 #include "mpavs/mem.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -31,12 +32,67 @@ int cli_usage(const char *usage)
     return CLI_USAGE;
 }
 
-bool cli_wants_help(int argc, char **argv)
+/* True if argv has -h or --help before any "--". */
+static bool cli_wants_help(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
             return true;
     return false;
+}
+
+static void print_help(const cli_spec *s)
+{
+    printf("usage: %s\n%s", s->usage, s->help ? s->help : "");
+    mp_cfg_spec spec = {s->name, NULL, s->opts, s->nopts};
+    mp_cfg_usage_flags(&spec, stdout);
+}
+
+static int bad_args(const cli_spec *s, const mp_err *err)
+{
+    if (s->bad_args)
+        s->bad_args(err);
+    fprintf(stderr, "mpavs: %s: %s\n", s->name, err->msg);
+    return cli_usage(s->usage);
+}
+
+/* "2", "at least 1", "1 to 2": how many positional arguments s takes. */
+static void want_args(char *out, size_t cap, const cli_spec *s)
+{
+    if (s->max_args < 0)
+        snprintf(out, cap, "at least %d", s->min_args);
+    else if (s->max_args == s->min_args)
+        snprintf(out, cap, "%d", s->min_args);
+    else
+        snprintf(out, cap, "%d to %d", s->min_args, s->max_args);
+}
+
+int cli_run(const cli_spec *s, int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        print_help(s);
+        return CLI_OK;
+    }
+    void *args = calloc(1, s->args_size ? s->args_size : 1);
+    if (args == NULL)
+        return CLI_USAGE;
+    mp_cfg_spec spec = {s->name, NULL, s->opts, s->nopts};
+    mp_err err;
+    int first = argc, code;
+    if (mp_cfg_load_flags(&spec, args, argc, argv, &first, &err) != MP_OK) {
+        code = bad_args(s, &err);
+    } else if (argc - first < s->min_args || (s->max_args >= 0 && argc - first > s->max_args)) {
+        char want[48];
+        want_args(want, sizeof want, s);
+        MP_FAIL(&err, MP_ERR_INVALID, "%d positional argument%s given, %s wanted", argc - first,
+                argc - first == 1 ? "" : "s", want);
+        code = bad_args(s, &err);
+    } else {
+        code = s->run(args, argc - first, argv + first);
+    }
+    mp_cfg_free(&spec, args);
+    free(args);
+    return code;
 }
 
 int cli_dispatch(const char *group, const cli_command *cmds, int n, int argc, char **argv)
@@ -44,7 +100,8 @@ int cli_dispatch(const char *group, const cli_command *cmds, int n, int argc, ch
     if (argc >= 2)
         for (int i = 0; i < n; i++)
             if (!strcmp(argv[1], cmds[i].name))
-                return cmds[i].run(argc - 1, argv + 1);
+                return cmds[i].spec ? cli_run(cmds[i].spec, argc - 1, argv + 1)
+                                    : cmds[i].run(argc - 1, argv + 1);
     bool help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
     FILE *out = help ? stdout : stderr;
     if (argc >= 2 && !help)
@@ -127,23 +184,19 @@ int cli_read_password(const char *password_file, bool confirm, char **out, mp_er
     return MP_OK;
 }
 
-bool cli_parse_key_args(int argc, char **argv, bool positional, cli_key_args *a)
-{
-    memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc && !positional)
-            a->file = argv[++i];
-        else if (!strcmp(argv[i], "--password-file") && i + 1 < argc)
-            a->password_file = argv[++i];
-        else if (!strcmp(argv[i], "--light") && !positional)
-            a->light = true;
-        else if (positional && argv[i][0] != '-' && a->file == NULL)
-            a->file = argv[i];
-        else
-            return false;
-    }
-    return a->file != NULL;
-}
+const mp_cfg_opt cli_key_new_opts[3] = {
+    {"out", MP_CFG_STRING, offsetof(cli_key_args, out), NULL, 0, 0, MP_CFG_REQUIRED,
+     "the key file to create (refused if it exists)"},
+    {"password_file", MP_CFG_STRING, offsetof(cli_key_args, password_file), NULL, 0, 0, 0,
+     "read the password from this file's first line (default: ask twice on the terminal)"},
+    {"light", MP_CFG_BOOL, offsetof(cli_key_args, light), NULL, 0, 0, 0,
+     "weak scrypt parameters (n=2^12, p=6): tests and throwaway devnet keys only"},
+};
+
+const mp_cfg_opt cli_key_show_opts[1] = {
+    {"password_file", MP_CFG_STRING, offsetof(cli_key_args, password_file), NULL, 0, 0, 0,
+     "decrypt with the password in this file's first line and check the key"},
+};
 
 void cli_free_password(char *pw)
 {

@@ -67,6 +67,8 @@ static int sim_self_verify(sim_attester *s, const mp_buf *quote, mp_err *err)
     mp_dcap_policy_init(&pol);
     memcpy(pol.root_pubkey, mp_sgxsim_root_pubkey(s->sim), 64);
     pol.allow_debug = s->enclave.debug;
+    pol.mrenclaves = &s->enclave.mrenclave; /* the configured enclave, and only it */
+    pol.n_mrenclaves = 1;
     mp_dcap_result res;
     int rc = mp_dcap_verify(&res, quote->data, quote->len, &col, &pol, (int64_t)time(NULL), err);
     mp_dcap_collateral_free(&col);

@@ -105,7 +105,8 @@ if [ "$opid" = "$want_id" ]; then ok "bls pubkey operatorId = keccak(g1)"; else 
 expect_exit "bls verify valid" 0 "$MPAVS" bls verify "$g2" "$MSG" "$SIG"
 expect_exit "bls verify wrong digest" 1 "$MPAVS" bls verify "$g2" "0x${MSG:3}0" "$SIG"
 expect_exit "bls verify malformed signature" 2 "$MPAVS" bls verify "$g2" "$MSG" "0x1234"
-expect_exit "bls verify signature off the curve" 2 "$MPAVS" bls verify "$g2" "$MSG" "0x$(printf '%064x' 1)$(printf '%064x' 3)"
+expect_exit "bls verify signature off the curve" 1 "$MPAVS" bls verify "$g2" "$MSG" "0x$(printf '%064x' 1)$(printf '%064x' 3)"
+expect_exit "bls verify signature coordinate >= p" 1 "$MPAVS" bls verify "$g2" "$MSG" "0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47$(printf '%064x' 2)"
 expect_exit "bls sign secret >= r" 2 "$MPAVS" bls sign "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001" "$MSG"
 expect_exit "bls pubkey zero secret" 2 "$MPAVS" bls pubkey "0x$(printf '%064x' 0)"
 # aggregation: sig(69) + sig(69) = sign with 138; G2 keys likewise

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # quote.sh: "mpavs quote verify|show" and "mpavs sim-ca init|quote" end to end:
 # both real Intel sets at their times, every tampered vector at its check,
-# expiry, policy flags, simulated CAs (valid, tampered, revoked, wrong root),
-# and argument errors. Prints TAP lines.
+# expiry, policy flags (allow-lists fail closed as on chain, revocation check
+# skipped only when asked), simulated CAs (valid, tampered, revoked, wrong
+# root), and argument errors. Prints TAP lines.
 set -uo pipefail
 BIN=${MPAVS_BIN:-build/san/bin}/mpavs
 ROOT=${MPAVS_ROOT:-.}
@@ -43,7 +44,7 @@ set1() { # set1 QUOTE [ARGS...]
     run "${WANT:-0}" "${NAME:-set1}" quote verify --quote "$q" --tcb-info "${TI:-$S1/tcbinfo.json}" \
         --qe-identity "${QI:-$S1/identity.json}" --root-ca "$S1/root_ca.der" \
         --tcb-signing-cert "$S1/tcb_signing.der" --root-crl "$S1/root_ca_crl.der" \
-        --pck-crl "$S1/pck_platform_crl.der" "$@"
+        --pck-crl "$S1/pck_platform_crl.der" ${ENC---any-enclave} "$@"
 }
 
 # ---- real set 1 (binary and hex), set 2 ----
@@ -63,7 +64,7 @@ done
 if run 0 "set2" quote verify --quote "$S2/sgx_quote.bin" --tcb-info "$S2/derived_tcbinfo_pcs.json" \
     --qe-identity "$S2/derived_identity_pcs.json" --root-ca "$S2/TrustedRootCA.der" \
     --tcb-signing-cert "$S2/derived_tcb_info_issuer_chain.pem" --root-crl "$S2/derived_root_ca_crl.der" \
-    --pck-crl "$S2/derived_pck_processor_crl.der" --at 1752919277; then
+    --pck-crl "$S2/derived_pck_processor_crl.der" --at 1752919277 --any-enclave; then
     [ "$(field .status)" = ConfigurationAndSWHardeningNeeded ] &&
         [ "$(field '.advisoryIds | join(",")')" = INTEL-SA-00289,INTEL-SA-00615 ] &&
         [ "$(field .fmspc)" = 00a067110000 ] &&
@@ -137,16 +138,54 @@ fi
 MRE=a4f45c39dac622cb1dd32ddb35a52ec92db41d0fa88a1c911c49e59c534f61cd
 MRS=8f2dbc0f9c5d3378d596974b2deed1f93223cc49242899f83809bcc92546132c
 OTHER=$(printf '1%.0s' $(seq 64))
-if WANT=1 NAME="mrenclave policy" set1 "$S1/quote.bin" --at 1719496800 --mrenclave "$OTHER"; then
+if ENC= WANT=1 NAME="mrenclave policy" set1 "$S1/quote.bin" --at 1719496800 --mrenclave "$OTHER"; then
     [ "$(field .error)" = policy.mrenclave ]
     ok $? "--mrenclave of another enclave rejects"
 fi
-if NAME="mrenclave list" set1 "$S1/quote.bin" --at 1719496800 --mrenclave "$OTHER,$MRE" --mrsigner "$MRS"; then
+if ENC= NAME="mrenclave list" set1 "$S1/quote.bin" --at 1719496800 --mrenclave "$OTHER,$MRE" --mrsigner "$MRS"; then
     ok 0 "--mrenclave list and --mrsigner accept the right enclave"
 fi
-if WANT=1 NAME="mrsigner policy" set1 "$S1/quote.bin" --at 1719496800 --mrsigner "$OTHER"; then
+if ENC= WANT=1 NAME="mrsigner policy" set1 "$S1/quote.bin" --at 1719496800 --mrsigner "$OTHER"; then
     [ "$(field .error)" = policy.mrsigner ]
     ok $? "--mrsigner of another signer rejects"
+fi
+
+# Fail closed like the chain: no allow-list refuses every enclave unless --any-enclave.
+if ENC= WANT=1 NAME="no allow-list" set1 "$S1/quote.bin" --at 1719496800; then
+    [ "$(field .verified)" = false ] && [ "$(field .error)" = policy.mrenclave ] &&
+        [ "$(field .status)" = SWHardeningNeeded ]
+    ok $? "no --mrenclave/--mrsigner: refused at policy.mrenclave, as on chain"
+fi
+if ENC= NAME="mrsigner only" set1 "$S1/quote.bin" --at 1719496800 --mrsigner "$MRS"; then
+    ok 0 "--mrsigner alone is an allow-list (as on chain)"
+fi
+if ENC= WANT=2 NAME="any and list" set1 "$S1/quote.bin" --at 1719496800 --any-enclave --mrenclave "$MRE"; then
+    grep -q "contradicts" "$TMP/err.txt"
+    ok $? "--any-enclave with --mrenclave is a usage error"
+fi
+
+# ---- revocation ----
+nocrl() { # nocrl [ARGS...]: set1 without the two CRLs
+    run "${WANT:-0}" "${NAME:-nocrl}" quote verify --quote "${Q:-$S1/quote.bin}" --tcb-info "$S1/tcbinfo.json" \
+        --qe-identity "$S1/identity.json" --root-ca "$S1/root_ca.der" \
+        --tcb-signing-cert "$S1/tcb_signing.der" --at 1719496800 --any-enclave "$@"
+}
+if WANT=1 NAME="no CRLs" nocrl; then
+    [ "$(field .error)" = root_crl.signature ] && [ "$(field .revocationChecked)" = false ]
+    ok $? "without CRLs: refused at root_crl.signature"
+fi
+if NAME="no revocation check" nocrl --no-revocation-check; then
+    [ "$(field .verified)" = true ] && [ "$(field .revocationChecked)" = false ] &&
+        [ "$(field .status)" = SWHardeningNeeded ]
+    ok $? "--no-revocation-check verifies the rest and says revocationChecked false"
+fi
+if Q=$V/negative/n04_isv_signature_flip.bin WANT=1 NAME="no revocation, bad sig" nocrl --no-revocation-check; then
+    [ "$(field .error)" = isv.report_signature ]
+    ok $? "--no-revocation-check still checks the signatures"
+fi
+if NAME="revocation checked" set1 "$S1/quote.bin" --at 1719496800; then
+    [ "$(field .revocationChecked)" = true ]
+    ok $? "with CRLs: revocationChecked true"
 fi
 
 # ---- simulated attestation ----
@@ -157,7 +196,7 @@ sim_verify() { # sim_verify DIR QUOTE [ARGS...]
     run "${WANT:-0}" "${NAME:-sim}" quote verify --quote "$q" --tcb-info "$d/tcbinfo.json" \
         --qe-identity "$d/qe_identity.json" --root-ca "${ROOTCA:-$d/root_ca.der}" \
         --tcb-signing-cert "$d/tcb_signing.der" --root-crl "$d/root_ca_crl.der" \
-        --pck-crl "$d/pck_crl.der" "$@"
+        --pck-crl "$d/pck_crl.der" ${ENC---any-enclave} "$@"
 }
 RD=0011223344556677889900112233445566778899001122334455667788990011
 if run 0 "sim-ca init" sim-ca init "$SIM"; then
@@ -173,7 +212,7 @@ if run 0 "sim-ca quote" sim-ca quote "$SIM" --report-data "$RD" --out "$TMP/sim.
     ok $? "simulated quote verifies with the dev root pinned"
 fi
 if run 0 "sim-ca quote hex" sim-ca quote "$SIM" --report-data 01 --mrenclave "$MRE" --mrsigner "$MRS" \
-    --isvsvn 5 --hex --out "$TMP/sim.hex" && sim_verify "$SIM" "$TMP/sim.hex" --mrenclave "$MRE"; then
+    --isvsvn 5 --hex --out "$TMP/sim.hex" && ENC= sim_verify "$SIM" "$TMP/sim.hex" --mrenclave "$MRE"; then
     [ "$(field .mrenclave)" = "$MRE" ] && [ "$(field .mrsigner)" = "$MRS" ] && [ "$(field .isvSvn)" = 5 ]
     ok $? "simulated hex quote with chosen MRENCLAVE/MRSIGNER verifies"
 fi
@@ -220,6 +259,10 @@ revoked-tcb|--tcb-status Revoked|tcb.revoked
 revoked-qe|--qe-status Revoked|tcb.revoked
 outofdate|--tcb-status OutOfDate --days 10|policy.status
 SIMS
+if sim_verify "$TMP/sim-revoked-pck" "$TMP/sim-revoked-pck/q.bin" --no-revocation-check; then
+    [ "$(field .verified)" = true ] && [ "$(field .revocationChecked)" = false ]
+    ok $? "a revoked PCK passes only with --no-revocation-check, which the output reports"
+fi
 if sim_verify "$TMP/sim-outofdate" "$TMP/sim-outofdate/q.bin" --allow-status UpToDate,OutOfDate; then
     [ "$(field .status)" = OutOfDate ] && [ "$(field '.advisoryIds[0]')" = SIM-SA-00001 ]
     ok $? "--allow-status OutOfDate accepts the out-of-date simulated platform"

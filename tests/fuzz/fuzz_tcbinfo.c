@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mp_tcb_info_free(&ti);
     }
     size_t off, len;
-    if (mp_json_member_span(data, size, "tcbInfo", &off, &len, NULL) == MP_OK &&
+    if (mp_collateral_member_span(data, size, "tcbInfo", &off, &len, NULL) == MP_OK &&
         (off > size || len > size - off))
         __builtin_trap();
     return 0;

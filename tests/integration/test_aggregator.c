@@ -111,8 +111,7 @@ static int write_config(mp_err *e)
             "{\"rpc_url\": \"%s\", \"deployment\": \"%s\", \"keystore\": \"%s\",\n"
             " \"keystore_password_file\": \"%s\", \"listen\": \"127.0.0.1:%d\",\n"
             " \"l2_rpc_url\": \"%s\", \"block_interval\": %d, \"poll_interval\": \"200ms\",\n"
-            " \"task_ttl\": \"60s\", \"data_dir\": \"%s\", \"log_format\": \"text\", "
-            "\"log_level\": \"debug\"}\n",
+            " \"task_ttl\": \"60s\", \"data_dir\": \"%s\", \"log_format\": \"text\"}\n",
             W.anvil.url, W.deployment, ks, pw, agg_port, L2.url, BLOCK_INTERVAL, data_dir);
     fclose(f);
     char url[64];

@@ -476,10 +476,14 @@ static bool cli_verify(const char *quote_hex, char *report_data, size_t cap)
     snprintf(pck, sizeof pck, "%s/pck_crl.der", FX->ca);
     snprintf(rcrl, sizeof rcrl, "%s/root_ca_crl.der", FX->ca);
     snprintf(sign, sizeof sign, "%s/tcb_signing.der", FX->ca);
+    mp_sgxsim_enclave en;
+    mp_sgxsim_enclave_default(&en);
+    char mre[67];
+    mp_hex_encode0x(mre, en.mrenclave, 32);
     const char *argv[] = {
-        bin,  "quote",     "verify", "--quote",   qpath, "--tcb-info", tcb,  "--qe-identity",
-        qe,   "--root-ca", root,     "--pck-crl", pck,   "--root-crl", rcrl, "--tcb-signing-cert",
-        sign, NULL};
+        bin,  "quote",       "verify", "--quote",   qpath, "--tcb-info", tcb,  "--qe-identity",
+        qe,   "--root-ca",   root,     "--pck-crl", pck,   "--root-crl", rcrl, "--tcb-signing-cert",
+        sign, "--mrenclave", mre,      NULL};
     int rc = run_quiet(argv, out);
     char *text = slurp(out);
     json_t *j = json_loads(text, 0, NULL);

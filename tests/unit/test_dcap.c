@@ -60,6 +60,7 @@ TEST(set1_verifies)
     uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     mp_dcap_result res;
     CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err), &err);
     CHECK(res.verified && res.check == 0);
@@ -91,6 +92,7 @@ TEST(set2_verifies)
     uint8_t *q = mp_test_slurp(SET2 "sgx_quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     mp_dcap_result res;
     CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, SET2_AT, &err), &err);
     CHECK(res.verified);
@@ -126,6 +128,7 @@ static int set1_check(mp_test_ctx *mp_t, const char *quote, const char *tcbinfo,
     uint8_t *q = mp_test_slurp(quote, &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     mp_dcap_result res;
     int rc = mp_dcap_verify(&res, q, len, &col, &pol, at, &err);
     CHECK(rc != MP_OK && !res.verified);
@@ -207,6 +210,7 @@ TEST(set1_window_edges_verify)
     uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     mp_dcap_result res;
     CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, 1719494258, &err), &err);
     CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, 1720866067, &err), &err);
@@ -223,6 +227,7 @@ TEST(set2_fails_after_expiry)
     uint8_t *q = mp_test_slurp(SET2 "sgx_quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     mp_dcap_result res;
     CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, 1752919278, &err), &err);
     int rc = mp_dcap_verify(&res, q, len, &col, &pol, 1752919279, &err);
@@ -242,6 +247,7 @@ TEST(real_quotes_fail_with_another_pinned_root)
     uint8_t *q = mp_test_slurp(SET2 "sgx_quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     pol.root_pubkey[5] ^= 1;
     mp_dcap_result res;
     int rc = mp_dcap_verify(&res, q, len, &col, &pol, SET2_AT, &err);
@@ -267,6 +273,7 @@ TEST(missing_collateral_names_the_check)
     uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     mp_dcap_result res;
     mp_crl *pck_crl = col.pck_crl, *root_crl = col.root_crl;
     mp_x509 *ts = col.tcb_signing, *root = col.root_ca;
@@ -317,6 +324,7 @@ TEST(policy_on_real_quote)
     uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
     mp_dcap_policy pol;
     mp_dcap_policy_init(&pol);
+    pol.any_enclave = true; /* not about the allow-lists */
     mp_dcap_result res;
     pol.accepted_statuses = 1u << MP_TCB_UP_TO_DATE;
     int rc = mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err);
@@ -335,6 +343,67 @@ TEST(policy_on_real_quote)
     pol.n_mrsigners = 1;
     CHECK(mp_dcap_check_of(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err)) ==
           MP_DCAP_POLICY_MRSIGNER);
+    free(q);
+    mp_dcap_collateral_free(&col);
+}
+
+/* Like the chain: no MRENCLAVE and no MRSIGNER list refuses every enclave unless
+ * any_enclave; a MRSIGNER list alone is enough. */
+TEST(policy_fails_closed_without_lists)
+{
+    mp_dcap_collateral col;
+    mp_err err;
+    CHECK_OK(load_set1(&col, SET1 "tcbinfo.json", SET1 "identity.json", &err), &err);
+    size_t len;
+    uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
+    mp_dcap_policy pol;
+    mp_dcap_policy_init(&pol);
+    mp_dcap_result res;
+    int rc = mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err);
+    CHECK(mp_dcap_check_of(rc) == MP_DCAP_POLICY_MRENCLAVE && !res.verified);
+    CHECK(strstr(err.msg, "no MRENCLAVE or MRSIGNER allow-list") != NULL);
+    pol.any_enclave = true;
+    CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err), &err);
+    pol.any_enclave = false;
+    uint8_t signer[1][32];
+    memcpy(signer[0], res.mrsigner, 32);
+    pol.mrsigners = signer;
+    pol.n_mrsigners = 1;
+    CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err), &err);
+    free(q);
+    mp_dcap_collateral_free(&col);
+}
+
+/* skip_revocation: no CRLs needed, everything else still checked, and the result
+ * says revocation was not checked. */
+TEST(skip_revocation)
+{
+    mp_dcap_collateral col;
+    mp_err err;
+    CHECK_OK(load_set1(&col, SET1 "tcbinfo.json", SET1 "identity.json", &err), &err);
+    size_t len;
+    uint8_t *q = mp_test_slurp(SET1 "quote.bin", &len);
+    mp_dcap_policy pol;
+    mp_dcap_policy_init(&pol);
+    pol.any_enclave = true;
+    mp_dcap_result res;
+    CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err), &err);
+    CHECK(res.revocation_checked);
+    mp_crl *pck_crl = col.pck_crl, *root_crl = col.root_crl;
+    col.pck_crl = col.root_crl = NULL;
+    CHECK(mp_dcap_check_of(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err)) ==
+          MP_DCAP_ROOT_CRL_SIG);
+    pol.skip_revocation = true;
+    CHECK_OK(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err), &err);
+    CHECK(res.verified && !res.revocation_checked);
+    /* The rest is still checked: a corrupted ISV signature, an expired chain. */
+    q[len - 100] ^= 1; /* inside the certification data: the PCK chain */
+    CHECK(mp_dcap_verify(&res, q, len, &col, &pol, SET1_AT, &err) != MP_OK);
+    q[len - 100] ^= 1;
+    CHECK(mp_dcap_check_of(mp_dcap_verify(&res, q, len, &col, &pol, 4102444800, &err)) ==
+          MP_DCAP_PCK_VALIDITY);
+    col.pck_crl = pck_crl;
+    col.root_crl = root_crl;
     free(q);
     mp_dcap_collateral_free(&col);
 }
@@ -380,6 +449,8 @@ static const mp_test_case tests[] = {
     MP_TEST(mixed_sets_fail),
     MP_TEST(missing_collateral_names_the_check),
     MP_TEST(policy_on_real_quote),
+    MP_TEST(policy_fails_closed_without_lists),
+    MP_TEST(skip_revocation),
     MP_TEST(statuses_and_names),
 };
 MP_TEST_MAIN("dcap", tests)

@@ -388,6 +388,94 @@ TEST(response_too_large)
     stub_stop(&s);
 }
 
+/* A response whose result is n copies of elem in an array (malloc'd text). */
+static char *array_body(const char *elem, size_t n)
+{
+    size_t el = strlen(elem);
+    char *b = malloc(64 + n * (el + 1));
+    size_t k = (size_t)sprintf(b, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[");
+    for (size_t i = 0; i < n; i++) {
+        memcpy(b + k, elem, el);
+        k += el;
+        b[k++] = i + 1 < n ? ',' : ']';
+    }
+    strcpy(b + k, "}");
+    return b;
+}
+
+TEST(parse_is_bounded)
+{
+    /* Default caps: a few MiB, more only for calls that ask. */
+    mp_rpc_opts d = MP_RPC_OPTS_DEFAULT;
+    CHECK(d.max_response <= (8u << 20) && d.max_large_response >= d.max_response);
+    /* 1 MiB of "{}," would be a ~90 MB tree (a 64 MiB body took ~5 GB): refused before
+     * parsing, as too large (so eth_getLogs splits its range). */
+    static const char *const hostile[] = {"{}", "[]", "1", "\"\"", "{\"a\":{}}"};
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        WITH_STUB(s, c, fast_opts());
+        char *body = array_body(hostile[i], 350000);
+        s.raw = body;
+        s.raw_status = 200;
+        json_t *res = NULL;
+        mp_err e;
+        int rc = mp_rpc_call(&c, "test_echo", NULL, &res, &e);
+        if (mp_rc_detail(rc) != MP_RPC_TOO_LARGE)
+            printf("# %s: %s \"%s\"\n", hostile[i], mp_rc_name(rc), mp_test_errmsg(&e));
+        CHECK(mp_rc_class(rc) == MP_ERR_RPC && mp_rc_detail(rc) == MP_RPC_TOO_LARGE);
+        CHECK(rc == MP_OK || strstr(e.msg, "too many values") != NULL);
+        CHECK(s.requests == 1);
+        json_decref(res);
+        free(body);
+        mp_rpc_close(&c);
+        stub_stop(&s);
+    }
+    /* Nesting deeper than MP_RPC_MAX_DEPTH. */
+    WITH_STUB(s, c, fast_opts());
+    char deep[400] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":";
+    size_t k = strlen(deep);
+    for (int i = 0; i < MP_RPC_MAX_DEPTH + 1; i++)
+        deep[k++] = '[';
+    for (int i = 0; i < MP_RPC_MAX_DEPTH + 1; i++)
+        deep[k++] = ']';
+    strcpy(deep + k, "}");
+    s.raw = deep;
+    s.raw_status = 200;
+    json_t *res = NULL;
+    mp_err e;
+    int rc = mp_rpc_call(&c, "test_echo", NULL, &res, &e);
+    CHECK(mp_rc_detail(rc) == MP_RPC_TOO_LARGE && strstr(e.msg, "deeper than") != NULL);
+    json_decref(res);
+    mp_rpc_close(&c);
+    stub_stop(&s);
+}
+
+TEST(real_bodies_pass_the_bound)
+{
+    /* 5000 logs (~2.5 MiB): a real answer's tree is ~4.4x its text, well inside 16x. */
+    WITH_STUB(s, c, fast_opts());
+    json_t *res, *logs = json_array();
+    for (uint64_t b = 0; b < 5000; b++)
+        json_array_append_new(logs, log_entry(b));
+    mp_err e;
+    CHECK_OK(mp_rpc_call(&c, "test_echo", logs, &res, &e), &e);
+    CHECK(json_array_size(res) == 5000);
+    json_decref(res);
+    /* eth_getLogs asks for the large cap: 12000 logs (~5 MiB) in one answer, no split. */
+    mp_eth_filter f = {.from_block = 1, .to_block = 12000};
+    mp_eth_logs out = {0};
+    CHECK_OK(mp_eth_get_logs(&c, &f, &out, &e), &e);
+    CHECK(out.n == 12000 && s.logs_calls == 1);
+    mp_eth_logs_free(&out);
+    /* The same body through mp_rpc_call is over the default cap. */
+    json_t *many = json_array();
+    for (uint64_t b = 0; b < 12000; b++)
+        json_array_append_new(many, log_entry(b));
+    int rc = mp_rpc_call(&c, "test_echo", many, &res, &e);
+    CHECK(mp_rc_detail(rc) == MP_RPC_TOO_LARGE && strstr(e.msg, "response too large") != NULL);
+    mp_rpc_close(&c);
+    stub_stop(&s);
+}
+
 TEST(log_redacts_url)
 {
     stub s;
@@ -705,6 +793,8 @@ static const mp_test_case tests[] = {
     MP_TEST(malformed_bodies),
     MP_TEST(response_too_large),
     MP_TEST(log_redacts_url),
+    MP_TEST(parse_is_bounded),
+    MP_TEST(real_bodies_pass_the_bound),
     MP_TEST(blocks),
     MP_TEST(receipts),
     MP_TEST(reverts),

@@ -336,25 +336,29 @@ TEST(json_member_span)
     size_t off, n;
     const char *doc =
         " { \"a\" : [1,{\"x\":\"}\"}] ,\n \"tcbInfo\" :  {\"k\": \"v\\\"}\"} , \"z\":1}";
-    CHECK_OK(mp_json_member_span((const uint8_t *)doc, strlen(doc), "tcbInfo", &off, &n, &err),
-             &err);
+    CHECK_OK(
+        mp_collateral_member_span((const uint8_t *)doc, strlen(doc), "tcbInfo", &off, &n, &err),
+        &err);
     CHECK(n == strlen("{\"k\": \"v\\\"}\"}") && memcmp(doc + off, "{\"k\"", 4) == 0);
     const char *dup = "{\"tcbInfo\":{},\"tcbInfo\":{}}";
-    CHECK_RC(mp_json_member_span((const uint8_t *)dup, strlen(dup), "tcbInfo", &off, &n, &err),
-             MP_ERR_PARSE);
-    const char *esc = "{\"tcb\\u0049nfo\":{}}";
-    CHECK_RC(mp_json_member_span((const uint8_t *)esc, strlen(esc), "tcbInfo", &off, &n, &err),
-             MP_ERR_PARSE);
-    const char *missing = "{\"other\":{}}";
     CHECK_RC(
-        mp_json_member_span((const uint8_t *)missing, strlen(missing), "tcbInfo", &off, &n, &err),
+        mp_collateral_member_span((const uint8_t *)dup, strlen(dup), "tcbInfo", &off, &n, &err),
         MP_ERR_PARSE);
+    const char *esc = "{\"tcb\\u0049nfo\":{}}";
+    CHECK_RC(
+        mp_collateral_member_span((const uint8_t *)esc, strlen(esc), "tcbInfo", &off, &n, &err),
+        MP_ERR_PARSE);
+    const char *missing = "{\"other\":{}}";
+    CHECK_RC(mp_collateral_member_span((const uint8_t *)missing, strlen(missing), "tcbInfo", &off,
+                                       &n, &err),
+             MP_ERR_PARSE);
     const char *cut = "{\"tcbInfo\":{\"a\":\"}";
-    CHECK_RC(mp_json_member_span((const uint8_t *)cut, strlen(cut), "tcbInfo", &off, &n, &err),
+    CHECK_RC(
+        mp_collateral_member_span((const uint8_t *)cut, strlen(cut), "tcbInfo", &off, &n, &err),
+        MP_ERR_PARSE);
+    CHECK_RC(mp_collateral_member_span((const uint8_t *)"[]", 2, "tcbInfo", &off, &n, &err),
              MP_ERR_PARSE);
-    CHECK_RC(mp_json_member_span((const uint8_t *)"[]", 2, "tcbInfo", &off, &n, &err),
-             MP_ERR_PARSE);
-    CHECK_RC(mp_json_member_span((const uint8_t *)"{}", 2, "tcbInfo", &off, &n, &err),
+    CHECK_RC(mp_collateral_member_span((const uint8_t *)"{}", 2, "tcbInfo", &off, &n, &err),
              MP_ERR_PARSE);
 }
 

@@ -622,7 +622,8 @@ static int logs_once(mp_rpc *c, const mp_eth_filter *f, uint64_t from, uint64_t 
                      mp_eth_logs *out, mp_err *err)
 {
     json_t *res;
-    MP_TRY(mp_rpc_call(c, "eth_getLogs", json_pack("[o]", filter_json(f, from, to)), &res, err));
+    MP_TRY(
+        mp_rpc_call_large(c, "eth_getLogs", json_pack("[o]", filter_json(f, from, to)), &res, err));
     jctx j = {"eth_getLogs", err};
     int rc = parse_logs(&j, res, out);
     json_decref(res);

@@ -8,6 +8,7 @@
 #include "mpavs/rpc.h"
 #include "mpavs/buf.h"
 #include "mpavs/clock.h"
+#include "mpavs/jsonscan.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -15,6 +16,19 @@
 #include <string.h>
 
 typedef enum attempt_result { ANSWERED, RETRY, FINAL } attempt_result;
+
+/* Reads an answered body (one response, or a batch's array). */
+typedef int (*body_parser)(mp_rpc *c, const char *method, const mp_buf *body, void *ctx,
+                           mp_err *err);
+
+/* One call: what every attempt sends, the cap on what it accepts, how to read it. */
+typedef struct call {
+    const char *method;
+    const char *req;
+    size_t max_response;
+    body_parser parse;
+    void *ctx;
+} call;
 
 typedef struct body_sink {
     mp_buf buf;
@@ -95,10 +109,24 @@ static int error_object(mp_rpc *c, const char *method, json_t *e, mp_err *err)
                    method, json_integer_value(code), json_string_value(msg));
 }
 
+/* Refuses a body whose tree would cost more than MP_RPC_PARSE_FACTOR times its
+ * length: memory for parsing stays proportional to the byte cap. */
+static int bound_parse(const char *method, const mp_buf *body, mp_err *err)
+{
+    mp_err why;
+    size_t budget = MP_RPC_PARSE_FACTOR * body->len + MP_RPC_PARSE_SLACK;
+    if (mp_jsonscan_bound((const char *)body->data, body->len, budget, MP_RPC_MAX_DEPTH, NULL,
+                          &why) == MP_OK)
+        return MP_OK;
+    return MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_TOO_LARGE), "%s: response refused: %s", method,
+                   why.msg);
+}
+
 /* A response must be {"jsonrpc":"2.0","id":<ours>} with exactly one of result/error. */
 static int parse_response(mp_rpc *c, const char *method, uint64_t id, const mp_buf *body,
                           json_t **result, mp_err *err)
 {
+    MP_TRY(bound_parse(method, body, err));
     json_error_t je;
     /* NUL is allowed: nodes escape the NUL bytes of a revert reason they tried to print as
      * text (\u0000 in error messages, e.g. anvil for custom errors with string arguments).
@@ -130,19 +158,15 @@ static bool retryable_status(long status)
     return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
-/* One HTTP exchange; an answered body is handed to parse(ctx). */
-typedef int (*body_parser)(mp_rpc *c, const char *method, const mp_buf *body, void *ctx,
-                           mp_err *err);
-
-static attempt_result attempt(mp_rpc *c, const char *method, const char *req, body_parser parse,
-                              void *ctx, int *rc, mp_err *err)
+static attempt_result attempt(mp_rpc *c, const call *k, int *rc, mp_err *err)
 {
-    body_sink sink = {MP_BUF_INIT, c->opts.max_response, false};
+    const char *method = k->method;
+    body_sink sink = {MP_BUF_INIT, k->max_response, false};
     CURL *h = c->curl;
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, c->url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, (struct curl_slist *)c->headers);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, k->req);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->opts.timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->opts.connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -154,7 +178,7 @@ static attempt_result attempt(mp_rpc *c, const char *method, const char *req, bo
     attempt_result ar = FINAL;
     if (sink.too_large) {
         *rc = MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_TOO_LARGE),
-                      "%s: response too large (over %zu bytes)", method, c->opts.max_response);
+                      "%s: response too large (over %zu bytes)", method, k->max_response);
     } else if (cc != CURLE_OK) {
         *rc = MP_FAIL(err,
                       cc == CURLE_OPERATION_TIMEDOUT ? MP_ERR_TIMEOUT
@@ -165,7 +189,7 @@ static attempt_result attempt(mp_rpc *c, const char *method, const char *req, bo
         *rc = MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_TRANSPORT), "%s: HTTP %ld", method, status);
         ar = RETRY;
     } else {
-        *rc = parse(c, method, &sink.buf, ctx, err);
+        *rc = k->parse(c, method, &sink.buf, k->ctx, err);
         if (*rc != MP_OK && status != 200 && mp_rc_class(*rc) == MP_ERR_PARSE)
             *rc = MP_FAIL(err, MP_RC(MP_ERR_RPC, MP_RPC_HTTP), "%s: HTTP %ld", method, status);
         ar = ANSWERED;
@@ -203,9 +227,8 @@ bool mp_rpc_error_mentions(const mp_rpc *c, int rc, const char *text)
     return strstr(msg, text) != NULL;
 }
 
-/* Sends req with the retry policy of rpc.h; parse(ctx) reads the answer. */
-static int exchange(mp_rpc *c, const char *method, const char *req, body_parser parse, void *ctx,
-                    mp_err *err)
+/* Sends k->req with the retry policy of rpc.h. */
+static int exchange(mp_rpc *c, const call *k, mp_err *err)
 {
     int rc = MP_OK;
     long wait = c->opts.backoff_ms;
@@ -218,8 +241,8 @@ static int exchange(mp_rpc *c, const char *method, const char *req, body_parser 
             c->retries++;
         }
         c->calls++;
-        ar = attempt(c, method, req, parse, ctx, &rc, err);
-        log_call(c, method, i + 1, rc, err);
+        ar = attempt(c, k, &rc, err);
+        log_call(c, k->method, i + 1, rc, err);
         if (ar != RETRY)
             break;
     }
@@ -233,21 +256,34 @@ typedef struct single_ctx {
     json_t **result;
 } single_ctx;
 
-static int parse_single(mp_rpc *c, const char *method, const mp_buf *body, void *ctx, mp_err *err)
+static int parse_single(mp_rpc *c, const char *method, const mp_buf *body, void *ctx,
+                        mp_err *err)
 {
     single_ctx *s = ctx;
     return parse_response(c, method, s->id, body, s->result, err);
 }
 
-int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err)
+static int call_capped(mp_rpc *c, const char *method, json_t *params, size_t max_response,
+                       json_t **result, mp_err *err)
 {
     single_ctx s = {c->next_id++, result};
     char *req = build_request(method, params, s.id);
     if (req == NULL)
         return MP_FAIL(err, MP_ERR_NOMEM, "%s: cannot build the request", method);
-    int rc = exchange(c, method, req, parse_single, &s, err);
+    call k = {method, req, max_response, parse_single, &s};
+    int rc = exchange(c, &k, err);
     free(req);
     return rc;
+}
+
+int mp_rpc_call(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err)
+{
+    return call_capped(c, method, params, c->opts.max_response, result, err);
+}
+
+int mp_rpc_call_large(mp_rpc *c, const char *method, json_t *params, json_t **result, mp_err *err)
+{
+    return call_capped(c, method, params, c->opts.max_large_response, result, err);
 }
 
 /* ---- batches ---- */
@@ -295,6 +331,7 @@ static void drop_results(json_t **results, size_t n)
 static int parse_batch(mp_rpc *c, const char *method, const mp_buf *body, void *ctx, mp_err *err)
 {
     batch_ctx *b = ctx;
+    MP_TRY(bound_parse(method, body, err));
     json_error_t je;
     json_t *root = json_loadb(body->data ? (char *)body->data : "", body->len, JSON_ALLOW_NUL, &je);
     if (root == NULL)
@@ -348,7 +385,8 @@ int mp_rpc_call_batch(mp_rpc *c, const char *method, json_t **params, size_t n, 
         rc = MP_FAIL(err, MP_ERR_NOMEM, "%s batch: cannot build the request", method);
         goto done;
     }
-    rc = exchange(c, method, req, parse_batch, &b, err);
+    call k = {method, req, c->opts.max_response, parse_batch, &b};
+    rc = exchange(c, &k, err);
 done:
     for (size_t i = 0; i < n; i++)
         json_decref(params[i]);

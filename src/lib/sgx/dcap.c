@@ -179,6 +179,8 @@ static int step_crls(vctx *v)
         return fail(v, MP_DCAP_ROOT_CA, "the root CA certificate's key is not the pinned key");
     if (!mp_x509_valid_at(col->root_ca, v->at))
         return fail(v, MP_DCAP_ROOT_CA, "root CA certificate not valid at %lld", (long long)v->at);
+    if (v->pol->skip_revocation)
+        return MP_OK;
     if (col->root_crl == NULL)
         return fail(v, MP_DCAP_ROOT_CRL_SIG, "no root CA CRL given; revocation cannot be checked");
     if (!mp_crl_issued_by_name(col->root_crl, col->root_ca))
@@ -199,6 +201,7 @@ static int step_crls(vctx *v)
         return fail(v, MP_DCAP_INTERMEDIATE_REVOKED, "the PCK CA certificate is revoked");
     if (mp_crl_lists(col->pck_crl, v->chain[LEAF]))
         return fail(v, MP_DCAP_PCK_REVOKED, "the PCK certificate is revoked");
+    v->res->revocation_checked = true;
     return MP_OK;
 }
 
@@ -232,7 +235,7 @@ static int step_collateral(vctx *v)
     if (!mp_x509_valid_at(ts, v->at))
         return fail(v, MP_DCAP_TCB_SIGNING_CHAIN, "TCB signing certificate not valid at %lld",
                     (long long)v->at);
-    if (mp_crl_lists(col->root_crl, ts))
+    if (!v->pol->skip_revocation && mp_crl_lists(col->root_crl, ts))
         return fail(v, MP_DCAP_TCB_SIGNING_REVOKED, "the TCB signing certificate is revoked");
     const mp_tcb_info *ti = &col->tcb_info;
     const mp_qe_identity *qi = &col->qe_identity;
@@ -406,6 +409,9 @@ int mp_dcap_check_policy(mp_dcap_result *res, const mp_dcap_policy *pol, mp_err 
                     mp_tcb_status_name(res->status));
     if (res->debug && !pol->allow_debug)
         return fail(&v, MP_DCAP_POLICY_DEBUG, "the enclave runs in debug mode");
+    if (pol->n_mrenclaves == 0 && pol->n_mrsigners == 0 && !pol->any_enclave)
+        return fail(&v, MP_DCAP_POLICY_MRENCLAVE,
+                    "no MRENCLAVE or MRSIGNER allow-list: every enclave is refused");
     if (pol->n_mrenclaves > 0 && !listed(pol->mrenclaves, pol->n_mrenclaves, res->mrenclave))
         return fail(&v, MP_DCAP_POLICY_MRENCLAVE, "MRENCLAVE is not in the allow-list");
     if (pol->n_mrsigners > 0 && !listed(pol->mrsigners, pol->n_mrsigners, res->mrsigner))

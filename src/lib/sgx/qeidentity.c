@@ -19,7 +19,7 @@ static int parse_level(mp_qe_level *lv, const json_t *j, mp_err *err)
         return MP_FAIL(err, MP_ERR_PARSE, "QE TCB level without a \"tcb\" object");
     MP_TRY(mp_json_get_u64(tcb, "isvsvn", 0, 65535, &v, err));
     lv->isvsvn = (uint16_t)v;
-    MP_TRY(mp_json_date(j, "tcbDate", &lv->tcb_date, err));
+    MP_TRY(mp_collateral_date(j, "tcbDate", &lv->tcb_date, err));
     MP_TRY(mp_json_get_str(j, "tcbStatus", &status, err));
     lv->status = mp_tcb_status_parse(status);
     if (lv->status != MP_TCB_UP_TO_DATE && lv->status != MP_TCB_OUT_OF_DATE &&
@@ -28,7 +28,7 @@ static int parse_level(mp_qe_level *lv, const json_t *j, mp_err *err)
                        "QE tcbStatus \"%.40s\" is not UpToDate, OutOfDate or "
                        "Revoked",
                        status);
-    return mp_json_advisories(j, &lv->advisory_ids, &lv->n_advisory_ids, err);
+    return mp_collateral_advisories(j, &lv->advisory_ids, &lv->n_advisory_ids, err);
 }
 
 static int level_cmp(const void *a, const void *b)
@@ -75,8 +75,8 @@ static int parse_body(mp_qe_identity *qi, const json_t *body, mp_err *err)
         return MP_FAIL(err, MP_ERR_PARSE, "QE identity version %llu is not 2",
                        (unsigned long long)v);
     qi->version = 2;
-    MP_TRY(mp_json_date(body, "issueDate", &qi->issue_date, err));
-    MP_TRY(mp_json_date(body, "nextUpdate", &qi->next_update, err));
+    MP_TRY(mp_collateral_date(body, "issueDate", &qi->issue_date, err));
+    MP_TRY(mp_collateral_date(body, "nextUpdate", &qi->next_update, err));
     MP_TRY(mp_json_get_u64(body, "tcbEvaluationDataNumber", 0, UINT32_MAX, &v, err));
     qi->tcb_eval_num = (uint32_t)v;
     MP_TRY(mp_json_get_hex(body, "miscselect", MP_JSON_BARE, qi->miscselect, 4, err));
@@ -93,8 +93,8 @@ int mp_qe_identity_parse(mp_qe_identity *qi, const uint8_t *json, size_t len, mp
 {
     memset(qi, 0, sizeof *qi);
     json_t *body = NULL;
-    MP_TRY(mp_json_signed_parse(json, len, "enclaveIdentity", &body, qi->signature, &qi->body,
-                                &qi->body_len, err));
+    MP_TRY(mp_collateral_signed_parse(json, len, "enclaveIdentity", &body, qi->signature, &qi->body,
+                                      &qi->body_len, err));
     int rc = parse_body(qi, body, err);
     json_decref(body);
     if (rc != MP_OK) {
@@ -107,7 +107,7 @@ int mp_qe_identity_parse(mp_qe_identity *qi, const uint8_t *json, size_t len, mp
 void mp_qe_identity_free(mp_qe_identity *qi)
 {
     for (size_t i = 0; qi->levels != NULL && i < qi->n_levels; i++)
-        mp_json_advisories_free(qi->levels[i].advisory_ids, qi->levels[i].n_advisory_ids);
+        mp_collateral_advisories_free(qi->levels[i].advisory_ids, qi->levels[i].n_advisory_ids);
     free(qi->levels);
     free(qi->body);
     memset(qi, 0, sizeof *qi);

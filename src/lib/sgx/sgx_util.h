@@ -98,7 +98,7 @@ const uint8_t *mp_x509_raw_name(const mp_x509 *c, bool subject, size_t *len);
 /** The certificate's public key as an OpenSSL key (borrowed). */
 EVP_PKEY *mp_x509_evp_key(const mp_x509 *c);
 
-/* ---- json.c ---- */
+/* ---- pcs_json.c ---- */
 
 /**
  * Parses a PCS document {"<key>": {...}, "signature": "<128 hex>"}: the whole
@@ -106,15 +106,15 @@ EVP_PKEY *mp_x509_evp_key(const mp_x509 *c);
  * key's value (copied to *body_bytes, caller frees) and those bytes parsed
  * again as *body, so what is interpreted is exactly what is signed.
  */
-MP_WUR int mp_json_signed_parse(const uint8_t *json, size_t len, const char *key, json_t **body,
-                                uint8_t sig[64], uint8_t **body_bytes, size_t *body_len,
-                                mp_err *err);
+MP_WUR int mp_collateral_signed_parse(const uint8_t *json, size_t len, const char *key,
+                                      json_t **body, uint8_t sig[64], uint8_t **body_bytes,
+                                      size_t *body_len, mp_err *err);
 /** ISO 8601 UTC date member. */
-MP_WUR int mp_json_date(const json_t *obj, const char *key, int64_t *out, mp_err *err);
+MP_WUR int mp_collateral_date(const json_t *obj, const char *key, int64_t *out, mp_err *err);
 /** Optional "advisoryIDs" array of strings (each < MP_DCAP_ADVISORY_LEN bytes). */
-MP_WUR int mp_json_advisories(const json_t *obj, char ***ids, size_t *n, mp_err *err);
+MP_WUR int mp_collateral_advisories(const json_t *obj, char ***ids, size_t *n, mp_err *err);
 /** Frees an advisory ID list. */
-void mp_json_advisories_free(char **ids, size_t n);
+void mp_collateral_advisories_free(char **ids, size_t n);
 
 /* ---- time.c ---- */
 

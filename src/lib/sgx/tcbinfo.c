@@ -51,13 +51,13 @@ static int parse_level(mp_tcb_level *lv, const json_t *j, int version, mp_err *e
     MP_TRY(version == 2 ? parse_tcb_v2(lv, tcb, err) : parse_tcb_v3(lv, tcb, err));
     MP_TRY(mp_json_get_u64(tcb, "pcesvn", 0, 65535, &v, err));
     lv->pcesvn = (uint16_t)v;
-    MP_TRY(mp_json_date(j, "tcbDate", &lv->tcb_date, err));
+    MP_TRY(mp_collateral_date(j, "tcbDate", &lv->tcb_date, err));
     MP_TRY(mp_json_get_str(j, "tcbStatus", &status, err));
     lv->status = mp_tcb_status_parse(status);
     if (lv->status < 0)
         return MP_FAIL(err, MP_ERR_PARSE, "unknown tcbStatus \"%.40s\"", status);
     if (version >= 3)
-        MP_TRY(mp_json_advisories(j, &lv->advisory_ids, &lv->n_advisory_ids, err));
+        MP_TRY(mp_collateral_advisories(j, &lv->advisory_ids, &lv->n_advisory_ids, err));
     return MP_OK;
 }
 
@@ -110,8 +110,8 @@ static int parse_body(mp_tcb_info *ti, const json_t *body, mp_err *err)
         if (strcmp(id, "SGX") != 0)
             return MP_FAIL(err, MP_ERR_PARSE, "TCB info id \"%.16s\" is not \"SGX\"", id);
     }
-    MP_TRY(mp_json_date(body, "issueDate", &ti->issue_date, err));
-    MP_TRY(mp_json_date(body, "nextUpdate", &ti->next_update, err));
+    MP_TRY(mp_collateral_date(body, "issueDate", &ti->issue_date, err));
+    MP_TRY(mp_collateral_date(body, "nextUpdate", &ti->next_update, err));
     MP_TRY(mp_json_get_hex(body, "fmspc", MP_JSON_BARE, ti->fmspc, 6, err));
     MP_TRY(mp_json_get_hex(body, "pceId", MP_JSON_BARE, ti->pceid, 2, err));
     MP_TRY(mp_json_get_u64(body, "tcbType", 0, 0, &v, err));
@@ -124,8 +124,8 @@ int mp_tcb_info_parse(mp_tcb_info *ti, const uint8_t *json, size_t len, mp_err *
 {
     memset(ti, 0, sizeof *ti);
     json_t *body = NULL;
-    MP_TRY(mp_json_signed_parse(json, len, "tcbInfo", &body, ti->signature, &ti->body,
-                                &ti->body_len, err));
+    MP_TRY(mp_collateral_signed_parse(json, len, "tcbInfo", &body, ti->signature, &ti->body,
+                                      &ti->body_len, err));
     int rc = parse_body(ti, body, err);
     json_decref(body);
     if (rc != MP_OK) {
@@ -138,7 +138,7 @@ int mp_tcb_info_parse(mp_tcb_info *ti, const uint8_t *json, size_t len, mp_err *
 void mp_tcb_info_free(mp_tcb_info *ti)
 {
     for (size_t i = 0; ti->levels != NULL && i < ti->n_levels; i++)
-        mp_json_advisories_free(ti->levels[i].advisory_ids, ti->levels[i].n_advisory_ids);
+        mp_collateral_advisories_free(ti->levels[i].advisory_ids, ti->levels[i].n_advisory_ids);
     free(ti->levels);
     free(ti->body);
     memset(ti, 0, sizeof *ti);

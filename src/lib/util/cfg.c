@@ -328,3 +328,98 @@ void mp_cfg_usage(const mp_cfg_spec *spec, FILE *out)
         fputc('\n', out);
     }
 }
+
+/* ---- command-line tools: flags only ------------------------------------- */
+
+/* Moves the positional arguments (pos[0..npos), in order) behind the flags. */
+static void move_positionals_last(int argc, char **argv, char **pos, int npos)
+{
+    int w = 1;
+    for (int r = 1; r < argc; r++) {
+        bool positional = false;
+        for (int k = 0; k < npos && !positional; k++)
+            positional = argv[r] == pos[k];
+        if (!positional)
+            argv[w++] = argv[r];
+    }
+    for (int k = 0; k < npos; k++)
+        argv[w++] = pos[k];
+}
+
+/* The flags of argv in order; positional arguments are collected into pos. */
+static int scan_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv, char **pos,
+                      int *npos, mp_err *err)
+{
+    bool flags = true;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (flags && !strcmp(a, "--")) {
+            flags = false;
+            continue;
+        }
+        if (!flags || strncmp(a, "--", 2) != 0) {
+            pos[(*npos)++] = argv[i];
+            continue;
+        }
+        size_t nlen = strcspn(a + 2, "=");
+        if (name_eq("config", a + 2, nlen) && find_opt(spec, "config", 6) == NULL)
+            return MP_FAIL(err, MP_ERR_INVALID, "%s: unknown option --config (see --help)",
+                           spec->prog);
+        MP_TRY(parse_flag(spec, cfg, argc, argv, &i, err));
+    }
+    return MP_OK;
+}
+
+int mp_cfg_load_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv, int *first_arg,
+                      mp_err *err)
+{
+    MP_ARG_CHECK(err, argc >= 1 && first_arg != NULL);
+    MP_TRY(load_defaults(spec, cfg, err));
+    char **pos = malloc((size_t)argc * sizeof *pos);
+    if (pos == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    int npos = 0;
+    int rc = scan_flags(spec, cfg, argc, argv, pos, &npos, err);
+    if (rc == MP_OK) {
+        /* "--" itself is dropped: what is left after the flags is positional. */
+        move_positionals_last(argc, argv, pos, npos);
+        *first_arg = argc - npos;
+        rc = check_required(spec, cfg, err);
+    }
+    free(pos);
+    return rc;
+}
+
+void mp_cfg_usage_flags(const mp_cfg_spec *spec, FILE *out)
+{
+    if (spec->nopts == 0) {
+        fputs("options: none\n", out);
+        return;
+    }
+    fputs("options:\n", out);
+    for (size_t i = 0; i < spec->nopts; i++) {
+        const mp_cfg_opt *o = &spec->opts[i];
+        /* --password-file PASSWORD_FILE, as argparse writes it */
+        char flag[80];
+        int n = snprintf(flag, sizeof flag, "--%s", o->name);
+        for (char *p = flag + 2; *p; p++)
+            *p = *p == '_' ? '-' : *p;
+        if (o->type != MP_CFG_BOOL && n > 0 && (size_t)(2 * n) < sizeof flag) {
+            flag[n] = ' ';
+            for (int k = 0; k < n - 2; k++)
+                flag[n + 1 + k] =
+                    (char)toupper((unsigned char)(o->name[k] == '-' ? '_' : o->name[k]));
+            flag[2 * n - 1] = 0;
+        }
+        const char *help = o->help ? o->help : "";
+        if (strlen(flag) > 26) /* too long for the column: the help goes below */
+            fprintf(out, "  %s\n%29s%s", flag, "", help);
+        else
+            fprintf(out, "  %-26s %s", flag, help);
+        if (o->flags & MP_CFG_REQUIRED)
+            fputs(" (required)", out);
+        else if (o->def && !(o->flags & MP_CFG_SECRET))
+            fprintf(out, " (default %s)", o->def);
+        fputc('\n', out);
+    }
+}

@@ -1,5 +1,5 @@
 /*
-** json.c: reading Intel's signed JSON collateral.
+** pcs_json.c: reading Intel's signed JSON collateral.
 **
 ** The signature of TCB info and QE identity covers the exact bytes of the
 ** "tcbInfo" / "enclaveIdentity" value as served, not a re-serialisation (any
@@ -74,8 +74,8 @@ static int skip_value(const uint8_t *s, size_t len, size_t *p, mp_err *err)
     return MP_FAIL(err, MP_ERR_PARSE, "JSON: unterminated object or array");
 }
 
-int mp_json_member_span(const uint8_t *s, size_t len, const char *key, size_t *off, size_t *vlen,
-                        mp_err *err)
+int mp_collateral_member_span(const uint8_t *s, size_t len, const char *key, size_t *off,
+                              size_t *vlen, mp_err *err)
 {
     size_t p = 0, klen = strlen(key);
     bool found = false, esc;
@@ -128,8 +128,8 @@ static json_t *load(const uint8_t *s, size_t len, json_error_t *jerr)
     return json_loadb((const char *)s, len, JSON_REJECT_DUPLICATES, jerr);
 }
 
-int mp_json_signed_parse(const uint8_t *json, size_t len, const char *key, json_t **body,
-                         uint8_t sig[64], uint8_t **body_bytes, size_t *body_len, mp_err *err)
+int mp_collateral_signed_parse(const uint8_t *json, size_t len, const char *key, json_t **body,
+                               uint8_t sig[64], uint8_t **body_bytes, size_t *body_len, mp_err *err)
 {
     if (len > MP_COLLATERAL_MAX_JSON)
         return MP_FAIL(err, MP_ERR_PARSE, "JSON document of %zu bytes is too large", len);
@@ -142,7 +142,7 @@ int mp_json_signed_parse(const uint8_t *json, size_t len, const char *key, json_
     if (rc == MP_OK)
         rc = mp_json_get_hex(doc, "signature", MP_JSON_BARE, sig, 64, err);
     if (rc == MP_OK)
-        rc = mp_json_member_span(json, len, key, &off, &vlen, err);
+        rc = mp_collateral_member_span(json, len, key, &off, &vlen, err);
     json_decref(doc);
     if (rc != MP_OK)
         return rc;
@@ -162,7 +162,7 @@ int mp_json_signed_parse(const uint8_t *json, size_t len, const char *key, json_
     return MP_OK;
 }
 
-int mp_json_date(const json_t *obj, const char *key, int64_t *out, mp_err *err)
+int mp_collateral_date(const json_t *obj, const char *key, int64_t *out, mp_err *err)
 {
     const char *s;
     MP_TRY(mp_json_get_str(obj, key, &s, err));
@@ -172,14 +172,14 @@ int mp_json_date(const json_t *obj, const char *key, int64_t *out, mp_err *err)
     return rc;
 }
 
-void mp_json_advisories_free(char **ids, size_t n)
+void mp_collateral_advisories_free(char **ids, size_t n)
 {
     for (size_t i = 0; ids != NULL && i < n; i++)
         free(ids[i]);
     free(ids);
 }
 
-int mp_json_advisories(const json_t *obj, char ***ids, size_t *n, mp_err *err)
+int mp_collateral_advisories(const json_t *obj, char ***ids, size_t *n, mp_err *err)
 {
     *ids = NULL;
     *n = 0;
@@ -197,12 +197,12 @@ int mp_json_advisories(const json_t *obj, char ***ids, size_t *n, mp_err *err)
         const char *s = json_string_value(json_array_get(arr, i));
         size_t sl = s ? strlen(s) : 0;
         if (s == NULL || sl == 0 || sl >= MP_DCAP_ADVISORY_LEN || !(out[i] = strdup(s))) {
-            mp_json_advisories_free(out, i);
+            mp_collateral_advisories_free(out, i);
             return MP_FAIL(err, MP_ERR_PARSE, "advisory ID %zu is not a short string", i);
         }
         for (size_t j = 0; j < sl; j++)
             if (s[j] < 0x21 || s[j] > 0x7e || s[j] == '"' || s[j] == '\\') {
-                mp_json_advisories_free(out, i + 1);
+                mp_collateral_advisories_free(out, i + 1);
                 return MP_FAIL(err, MP_ERR_PARSE, "advisory ID %zu has a bad character", i);
             }
     }
