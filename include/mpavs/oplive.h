@@ -57,10 +57,10 @@ void mp_oplive_request_data(uint8_t out[32], const mp_liveness_report *r);
 
 /** Checks a quote before sending it: full DCAP verification against col and
  ** pol at unix time at (MP_ERR_QUOTE naming the failed check), then that its
- ** REPORTDATA binds r (MP_ERR_VERIFY). As the on-chain verifier, a policy
+ ** REPORTDATA binds r (MP_ERR_VERIFY). Like the on-chain verifier, a policy
  ** with neither an MRENCLAVE nor an MRSIGNER allow-list accepts nothing
- ** (MP_RC(MP_ERR_QUOTE, 72)). enclave receives the enclave address the quote
- ** attests. */
+ ** (MP_RC(MP_ERR_QUOTE, 72), the DCAP library's rule). enclave receives the
+ ** enclave address the quote attests. */
 MP_WUR int mp_oplive_check_quote(const uint8_t *quote, size_t len, const mp_liveness_report *r,
                                  const mp_dcap_collateral *col, const mp_dcap_policy *pol,
                                  int64_t at, uint8_t enclave[20], mp_err *err);

@@ -13,32 +13,62 @@
 #include "mpavs/avsreg.h"
 #include "mpavs/bls.h"
 #include "mpavs/hex.h"
+#include "mpavs/keccak.h"
 #include "mpavs/keystore.h"
 #include "mpavs/mem.h"
+#include "mpavs/opstore.h"
 #include "mpavs/rand.h"
+#include "mpavs/store.h"
 #include "mpavs/txsend.h"
 #include "mpavs/u256.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
-    "mpavs operator register   --rpc URL --deployment FILE --ecdsa-key FILE --bls-key FILE\n"
-    "                          [--ecdsa-password-file F] [--bls-password-file F]\n"
-    "                          [--stake WEI] [--quorums 0,1] [--socket TEXT]\n"
-    "mpavs operator deregister --rpc URL --deployment FILE --ecdsa-key FILE\n"
-    "                          [--ecdsa-password-file F] [--quorums 0,1]\n"
-    "mpavs operator status     --rpc URL --deployment FILE (--operator ADDR | --ecdsa-key FILE)\n"
-    "\n"
-    "register stakes WEI (default 1000000000000000000) in the devnet vault if the operator's\n"
-    "shares are lower (tokens must be in the operator's account), then registers with the BLS\n"
-    "proof of possession and the AVS signature. Passwords are prompted without a file.";
-
 typedef struct op_args {
-    const char *rpc, *deployment, *ecdsa_key, *ecdsa_pw, *bls_key, *bls_pw;
-    const char *stake, *quorums, *socket, *operator_addr;
+    char *rpc, *deployment, *ecdsa_key, *ecdsa_pw, *bls_key, *bls_pw;
+    char *stake, *quorums, *socket, *operator_addr, *data_dir;
 } op_args;
+
+#define OPT(name, field, flags, help)                                                              \
+    {                                                                                              \
+        name, MP_CFG_STRING, offsetof(op_args, field), NULL, 0, 0, flags, help                     \
+    }
+#define RPC        OPT("rpc", rpc, MP_CFG_REQUIRED, "JSON-RPC URL of the L1 node")
+#define DEPLOYMENT OPT("deployment", deployment, MP_CFG_REQUIRED, "the deployment JSON")
+#define ECDSA_PW   OPT("ecdsa_password_file", ecdsa_pw, 0, "its password, first line (default: ask)")
+#define QUORUMS    OPT("quorums", quorums, 0, "quorum numbers, ascending (default 0)")
+
+static const mp_cfg_opt register_opts[] = {
+    RPC,
+    DEPLOYMENT,
+    OPT("ecdsa_key", ecdsa_key, MP_CFG_REQUIRED, "the operator's v3 key file"),
+    ECDSA_PW,
+    OPT("bls_key", bls_key, MP_CFG_REQUIRED, "the operator's EigenLayer BLS keystore"),
+    OPT("bls_password_file", bls_pw, 0, "its password, first line (default: ask)"),
+    OPT("stake", stake, 0, "vault shares to have, in token wei (default 1000000000000000000)"),
+    QUORUMS,
+    OPT("socket", socket, 0, "the socket string registered with the operator"),
+};
+
+static const mp_cfg_opt deregister_opts[] = {
+    RPC,
+    DEPLOYMENT,
+    OPT("ecdsa_key", ecdsa_key, MP_CFG_REQUIRED, "the operator's v3 key file"),
+    ECDSA_PW,
+    QUORUMS,
+};
+
+static const mp_cfg_opt status_opts[] = {
+    RPC,
+    DEPLOYMENT,
+    OPT("operator", operator_addr, 0, "the operator's address"),
+    OPT("ecdsa_key", ecdsa_key, 0, "or its v3 key file (the address is read after decryption)"),
+    ECDSA_PW,
+    OPT("data_dir", data_dir, 0, "the daemon's data directory: adds the last task acknowledged"),
+};
 
 /* What a command works with: the chain, the deployment, the operator's identity. */
 typedef struct op_ctx {
@@ -53,32 +83,6 @@ typedef struct op_ctx {
     uint8_t quorums[MP_CHECKSIG_MAX_QUORUMS];
     size_t n_quorums;
 } op_ctx;
-
-static bool take(int argc, char **argv, int *i, const char *flag, const char **out)
-{
-    if (strcmp(argv[*i], flag) != 0 || *i + 1 >= argc)
-        return false;
-    *out = argv[++*i];
-    return true;
-}
-
-static bool parse_args(int argc, char **argv, op_args *a)
-{
-    memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++)
-        if (!take(argc, argv, &i, "--rpc", &a->rpc) &&
-            !take(argc, argv, &i, "--deployment", &a->deployment) &&
-            !take(argc, argv, &i, "--ecdsa-key", &a->ecdsa_key) &&
-            !take(argc, argv, &i, "--ecdsa-password-file", &a->ecdsa_pw) &&
-            !take(argc, argv, &i, "--bls-key", &a->bls_key) &&
-            !take(argc, argv, &i, "--bls-password-file", &a->bls_pw) &&
-            !take(argc, argv, &i, "--stake", &a->stake) &&
-            !take(argc, argv, &i, "--quorums", &a->quorums) &&
-            !take(argc, argv, &i, "--socket", &a->socket) &&
-            !take(argc, argv, &i, "--operator", &a->operator_addr))
-            return false;
-    return a->rpc && a->deployment;
-}
 
 /* "0,1,3": strictly ascending quorum numbers below 192. */
 static int parse_quorums(op_ctx *c, const char *text, mp_err *err)
@@ -385,6 +389,13 @@ static json_t *hex_json(const uint8_t *p, size_t n)
     return json_string(h);
 }
 
+static json_t *hex_json_keccak(const uint8_t *p, size_t n)
+{
+    uint8_t h[32];
+    mp_keccak256(h, p, n);
+    return hex_json(h, 32);
+}
+
 static json_t *addr_json(const uint8_t a[20])
 {
     char t[MP_ADDRESS_TEXT_LEN];
@@ -455,6 +466,31 @@ static int status_json(op_ctx *c, json_t *out, mp_err *err)
     return status_liveness(c, id, out, err);
 }
 
+/* The daemon's store (read-only): the last task acknowledged. */
+static int status_last_task(const char *dir, json_t *out, mp_err *err)
+{
+    char path[1024];
+    mp_store *s;
+    mp_opstore_task t;
+    mp_store_opts o = {.read_only = true};
+    snprintf(path, sizeof path, "%s/operator.db", dir);
+    MP_TRY(mp_store_open(&s, path, &o, err));
+    int rc = mp_opstore_task_last_acked(s, &t, err);
+    if (rc == MP_OK) {
+        json_object_set_new(out, "lastTaskAcked",
+                            json_pack("{s:I,s:I,s:I,s:o}", "taskId", (json_int_t)t.task_id,
+                                      "identifier", (json_int_t)t.identifier, "at",
+                                      (json_int_t)t.updated_at, "stateHash",
+                                      hex_json_keccak(t.state.data, t.state.len)));
+        mp_opstore_task_free(&t);
+    } else if (mp_rc_class(rc) == MP_ERR_NOTFOUND) {
+        json_object_set_new(out, "lastTaskAcked", json_null());
+        rc = MP_OK;
+    }
+    mp_store_close(s);
+    return rc;
+}
+
 static int do_status(const op_args *a, mp_err *err)
 {
     op_ctx c;
@@ -466,7 +502,11 @@ static int do_status(const op_args *a, mp_err *err)
     json_t *out = json_object();
     if (rc == MP_OK && out == NULL)
         rc = MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    if (rc == MP_OK && (rc = status_json(&c, out, err)) == MP_OK) {
+    if (rc == MP_OK)
+        rc = status_json(&c, out, err);
+    if (rc == MP_OK && a->data_dir)
+        rc = status_last_task(a->data_dir, out, err);
+    if (rc == MP_OK) {
         char *text = json_dumps(out, JSON_COMPACT);
         if (text)
             printf("%s\n", text);
@@ -477,47 +517,85 @@ static int do_status(const op_args *a, mp_err *err)
     return rc;
 }
 
-typedef int (*op_fn)(const op_args *a, mp_err *err);
-
-static int run(int argc, char **argv, op_fn fn, const char *what)
+/* Runs fn and maps its failure to the exit code (1 for a revert, 2 otherwise). */
+static int run(void *args, int (*fn)(const op_args *a, mp_err *err), const char *what)
 {
-    op_args a;
     mp_err e;
-    if (cli_wants_help(argc, argv)) {
-        printf("usage: %s\n", usage_text);
-        return CLI_OK;
-    }
-    if (!parse_args(argc, argv, &a))
-        return cli_usage(usage_text);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = fn(&a, &e);
+    int rc = fn(args, &e);
     curl_global_cleanup();
     if (rc == MP_OK)
         return CLI_OK;
     return mp_rc_class(rc) == MP_ERR_REVERTED ? cli_no(what, &e) : cli_fail(what, &e);
 }
 
-static int cmd_register(int argc, char **argv)
+static int register_run(void *args, int npos, char **pos)
 {
-    return run(argc, argv, do_register, "operator register");
+    (void)npos;
+    (void)pos;
+    return run(args, do_register, "operator register");
 }
 
-static int cmd_deregister(int argc, char **argv)
+static int deregister_run(void *args, int npos, char **pos)
 {
-    return run(argc, argv, do_deregister, "operator deregister");
+    (void)npos;
+    (void)pos;
+    return run(args, do_deregister, "operator deregister");
 }
 
-static int cmd_status(int argc, char **argv)
+static int status_run(void *args, int npos, char **pos)
 {
-    return run(argc, argv, do_status, "operator status");
+    (void)npos;
+    (void)pos;
+    return run(args, do_status, "operator status");
 }
+
+static const cli_spec register_spec = {
+    .name = "operator register",
+    .usage = "mpavs operator register --rpc URL --deployment FILE --ecdsa-key FILE --bls-key FILE\n"
+             "                        [--stake WEI] [--quorums 0,1] [--socket TEXT]",
+    .help = "Stakes in the devnet vault up to --stake shares if the operator has fewer (the\n"
+            "tokens must be in its account), then registers with the AVS: BLS proof of\n"
+            "possession and the AVS directory signature (docs/protocol.md section 5). Prints\n"
+            "each transaction with its hash; nothing is sent if already registered. Exit 1\n"
+            "when a transaction reverts (its custom error named), 2 on other failures.\n",
+    .opts = register_opts,
+    .nopts = sizeof register_opts / sizeof register_opts[0],
+    .args_size = sizeof(op_args),
+    .run = register_run,
+};
+
+static const cli_spec deregister_spec = {
+    .name = "operator deregister",
+    .usage = "mpavs operator deregister --rpc URL --deployment FILE --ecdsa-key FILE [--quorums 0]",
+    .help = "Leaves the quorums (the operator's liveness record is cleared by the contracts).\n"
+            "Nothing is sent if not registered. Exit 1 on a revert, 2 on other failures.\n",
+    .opts = deregister_opts,
+    .nopts = sizeof deregister_opts / sizeof deregister_opts[0],
+    .args_size = sizeof(op_args),
+    .run = deregister_run,
+};
+
+static const cli_spec status_spec = {
+    .name = "operator status",
+    .usage = "mpavs operator status --rpc URL --deployment FILE (--operator ADDR | --ecdsa-key "
+             "FILE)\n                      [--data-dir DIR]",
+    .help = "Prints one JSON object: status, operatorId, vault shares, quorums with their\n"
+            "stake, liveness (live, enclave, attestedAt, liveUntil by the chain's clock) and,\n"
+            "with --data-dir, the last task the aggregator acknowledged.\n",
+    .opts = status_opts,
+    .nopts = sizeof status_opts / sizeof status_opts[0],
+    .args_size = sizeof(op_args),
+    .run = status_run,
+};
 
 int cli_operator(int argc, char **argv)
 {
     static const cli_command cmds[] = {
-        {"register", cmd_register, "stake and register with the AVS (BLS proof of possession)"},
-        {"deregister", cmd_deregister, "leave the AVS's quorums"},
-        {"status", cmd_status, "registration, quorums, stake and liveness as JSON"},
+        {"register", NULL, "stake and register with the AVS (BLS proof of possession)",
+         &register_spec},
+        {"deregister", NULL, "leave the AVS's quorums", &deregister_spec},
+        {"status", NULL, "registration, quorums, stake and liveness as JSON", &status_spec},
     };
     return cli_dispatch("mpavs operator", cmds, 3, argc, argv);
 }

@@ -11,6 +11,7 @@
 #include "mpavs/hex.h"
 #include "mpavs/keystore.h"
 #include "mpavs/mem.h"
+#include "mpavs/password.h"
 #include "mpavs/rand.h"
 #include "mpavs/secp.h"
 #include "mpavs/sgxsim.h"
@@ -40,16 +41,16 @@ static const mp_cfg_opt op_opts[] = {
         "tcb_signing.der, root_ca_crl.der, pck_crl.der) to check quotes before sending"),
     OPT("ecdsa_keystore", MP_CFG_STRING, ecdsa_keystore, NULL, 0, 0, MP_CFG_REQUIRED,
         "the operator's Ethereum key file (v3); sends the liveness proofs"),
-    OPT("ecdsa_password", MP_CFG_STRING, ecdsa_password, NULL, 0, 0, MP_CFG_SECRET,
-        "its password (prefer the environment or ecdsa_password_file)"),
     OPT("ecdsa_password_file", MP_CFG_STRING, ecdsa_password_file, NULL, 0, 0, 0,
-        "file whose first line is the ECDSA keystore password"),
+        "file holding the ECDSA keystore's password"),
+    OPT("ecdsa_password_env", MP_CFG_STRING, ecdsa_password_env, NULL, 0, 0, 0,
+        "or the environment variable holding it"),
     OPT("bls_keystore", MP_CFG_STRING, bls_keystore, NULL, 0, 0, MP_CFG_REQUIRED,
         "the operator's EigenLayer BLS keystore"),
-    OPT("bls_password", MP_CFG_STRING, bls_password, NULL, 0, 0, MP_CFG_SECRET,
-        "its password (prefer the environment or bls_password_file)"),
     OPT("bls_password_file", MP_CFG_STRING, bls_password_file, NULL, 0, 0, 0,
-        "file whose first line is the BLS keystore password"),
+        "file holding the BLS keystore's password"),
+    OPT("bls_password_env", MP_CFG_STRING, bls_password_env, NULL, 0, 0, 0,
+        "or the environment variable holding it"),
     OPT("identifiers", MP_CFG_STRLIST, identifiers, "1,2", 0, 0, 0,
         "committees (StateHeader identifiers) to serve"),
     OPT("node_api", MP_CFG_LISTEN, node_api, "127.0.0.1:9010", 0, 0, 0,
@@ -150,10 +151,11 @@ static int op_validate(const void *cfgp, mp_err *err)
                        "open long poll");
     if (cfg->backoff_max_ms < cfg->backoff_initial_ms)
         return MP_FAIL(err, MP_ERR_INVALID, "backoff_max is below backoff_initial");
-    if (cfg->ecdsa_password && cfg->ecdsa_password_file)
-        return MP_FAIL(err, MP_ERR_INVALID, "give ecdsa_password or ecdsa_password_file, not both");
-    if (cfg->bls_password && cfg->bls_password_file)
-        return MP_FAIL(err, MP_ERR_INVALID, "give bls_password or bls_password_file, not both");
+    if (!cfg->ecdsa_password_file == !cfg->ecdsa_password_env)
+        return MP_FAIL(err, MP_ERR_INVALID,
+                       "give one of ecdsa_password_file and ecdsa_password_env");
+    if (!cfg->bls_password_file == !cfg->bls_password_env)
+        return MP_FAIL(err, MP_ERR_INVALID, "give one of bls_password_file and bls_password_env");
     if (cfg->identifiers.n == 0 || cfg->identifiers.n > OP_MAX_IDENTIFIERS)
         return MP_FAIL(err, MP_ERR_INVALID, "identifiers must list 1 to %d committees",
                        OP_MAX_IDENTIFIERS);
@@ -167,50 +169,26 @@ static int op_validate(const void *cfgp, mp_err *err)
     return MP_OK;
 }
 
-/* The password from the option, else the first line of the file; NULL if neither. */
-static int password(const char *value, const char *file, char **out, mp_err *err)
-{
-    *out = NULL;
-    if (value) {
-        *out = strdup(value);
-        return *out ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    }
-    if (file == NULL)
-        return MP_FAIL(err, MP_ERR_INVALID, "no password given (option, environment or file)");
-    uint8_t *data;
-    size_t len;
-    MP_TRY(mp_file_read(file, 1024, &data, &len, err));
-    char *p = (char *)data;
-    p[strcspn(p, "\r\n")] = 0;
-    *out = p;
-    return MP_OK;
-}
-
-static void free_password(char *pw)
-{
-    if (pw) {
-        mp_memzero(pw, strlen(pw));
-        free(pw);
-    }
-}
-
 static int load_keys(op_ctx *c, mp_err *err)
 {
     const op_cfg *cfg = c->cfg;
-    char *pw = NULL, *pub = NULL;
+    mp_buf pw = MP_BUF_INIT;
+    char *pub = NULL;
     uint8_t b[32];
-    MP_TRY(password(cfg->ecdsa_password, cfg->ecdsa_password_file, &pw, err));
-    int rc = mp_keystore_eth_read(c->ecdsa, cfg->ecdsa_keystore, pw, err);
-    free_password(pw);
+    MP_TRY(mp_password_load(cfg->ecdsa_password_file, cfg->ecdsa_password_env, 0, &c->d->log, &pw,
+                            err));
+    int rc = mp_keystore_eth_read(c->ecdsa, cfg->ecdsa_keystore, (const char *)pw.data, err);
+    mp_buf_clear(&pw);
     if (rc == MP_OK)
         rc = mp_secp_address(NULL, c->addr, c->ecdsa, err);
     if (rc != MP_OK) {
         mp_err_wrap(err, "ECDSA keystore %s", cfg->ecdsa_keystore);
         return rc;
     }
-    MP_TRY(password(cfg->bls_password, cfg->bls_password_file, &pw, err));
-    rc = mp_keystore_bls_read(b, &pub, cfg->bls_keystore, pw, err);
-    free_password(pw);
+    MP_TRY(
+        mp_password_load(cfg->bls_password_file, cfg->bls_password_env, 0, &c->d->log, &pw, err));
+    rc = mp_keystore_bls_read(b, &pub, cfg->bls_keystore, (const char *)pw.data, err);
+    mp_buf_clear(&pw);
     if (rc == MP_OK)
         rc = mp_bls_secret_from_bytes(&c->bls, b, err);
     if (rc == MP_OK)

@@ -31,8 +31,8 @@
 typedef struct op_cfg {
     mp_daemon_cfg common;
     char *eth_rpc_url, *aggregator_url, *prover_url, *deployment, *collateral_dir;
-    char *ecdsa_keystore, *ecdsa_password, *ecdsa_password_file;
-    char *bls_keystore, *bls_password, *bls_password_file;
+    char *ecdsa_keystore, *ecdsa_password_file, *ecdsa_password_env;
+    char *bls_keystore, *bls_password_file, *bls_password_env;
     mp_cfg_strlist identifiers;
     mp_cfg_listen node_api, metrics;
     long long liveness_margin_ms, liveness_check_ms;

@@ -101,7 +101,7 @@ if [ $? -eq 0 ] && grep -q 'not registered (nothing sent)' <<<"$out"; then ok "d
 
 "$M" operator register --rpc "$RPC" >/dev/null 2>&1
 same "missing --deployment: exit 2" "$?" 2
-op status alice --quorums 3,1 >/dev/null 2>"$T/err"
+op deregister alice --quorums 3,1 >/dev/null 2>"$T/err"
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'ascending' "$T/err"; then ok "unsorted quorums: exit 2"; else notok "unsorted quorums" "exit $rc: $(cat "$T/err")"; fi
 printf 'nope\n' >"$T/bad"

@@ -55,11 +55,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VALIDITY   120 /* liveness validity of this deployment, seconds */
-#define MARGIN     60  /* the operator's liveness_margin */
-#define L2_CHAIN   31338
-#define MAX_TASKS  16
-#define WAIT_LONG  90000 /* ms: bound of every wait for the daemon */
+#define VALIDITY  120 /* liveness validity of this deployment, seconds */
+#define MARGIN    60  /* the operator's liveness_margin */
+#define L2_CHAIN  31338
+#define MAX_TASKS 16
+#define WAIT_LONG 90000 /* ms: bound of every wait for the daemon */
 
 static const char dev_key0[] = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
@@ -260,8 +260,11 @@ static int check_submission(agg *a, agg_task *t, json_t *s, mp_rpcs_call *call, 
     if (meta_n != 64 || memcmp(meta, t->metadata, 64) != 0 || ref != t->ref ||
         memcmp(opaddr, W.op_addr, 20) != 0)
         return mp_rpcs_fail(call, err, -32002, "header does not match the task");
-    mp_state_header h = {.metadata = meta, .metadata_len = 64, .state = state,
-                         .state_len = state_n, .reference_block = (uint32_t)ref};
+    mp_state_header h = {.metadata = meta,
+                         .metadata_len = 64,
+                         .state = state,
+                         .state_len = state_n,
+                         .reference_block = (uint32_t)ref};
     mp_u256_from_u64(h.identifier, t->identifier);
     mp_state_header_digest(digest, &h, W.d.chain_id, W.d.service_manager);
     mp_bn254_g1 sig;
@@ -273,8 +276,7 @@ static int check_submission(agg *a, agg_task *t, json_t *s, mp_rpcs_call *call, 
     if (mp_secp_recover_address65(who, pd, psig, NULL) != MP_OK || memcmp(who, enclave, 20) != 0)
         return mp_rpcs_fail(call, err, -32005, "prover signature does not recover to the enclave");
     bool live = false;
-    if (mp_avs_verify_liveness(&a->l1, &W.d, opaddr, enclave, MP_BLOCK_LATEST, &live, err) !=
-        MP_OK)
+    if (mp_avs_verify_liveness(&a->l1, &W.d, opaddr, enclave, MP_BLOCK_LATEST, &live, err) != MP_OK)
         return MP_FAIL(err, MP_ERR_IO, "L1 read failed");
     if (!live) {
         a->not_live++;
@@ -435,8 +437,8 @@ static int rpc_simple(mp_rpc *c, const char *method, json_t *params, mp_err *e)
 static bool live_with(const uint8_t enclave[20])
 {
     bool live = false;
-    return mp_avs_verify_liveness(&W.rpc, &W.d, W.op_addr, enclave, MP_BLOCK_LATEST, &live,
-                                  NULL) == MP_OK &&
+    return mp_avs_verify_liveness(&W.rpc, &W.d, W.op_addr, enclave, MP_BLOCK_LATEST, &live, NULL) ==
+               MP_OK &&
            live;
 }
 
@@ -513,8 +515,19 @@ static void start_prover(void)
     snprintf(listen, sizeof listen, "127.0.0.1:%d", W.prover_port);
     snprintf(data, sizeof data, "%s/prover", W.tmp);
     const char *argv[] = {bin("mpavs-prover", b, sizeof b),
-                          "--listen", listen, "--l2-rpc-url", W.l2.url, "--sim-ca-dir", W.ca,
-                          "--data-dir", data, "--profile", "test", "--log-level", "warn", NULL};
+                          "--listen",
+                          listen,
+                          "--l2-rpc-url",
+                          W.l2.url,
+                          "--sim-ca-dir",
+                          W.ca,
+                          "--data-dir",
+                          data,
+                          "--profile",
+                          "test",
+                          "--log-level",
+                          "warn",
+                          NULL};
     W.prover = spawn(argv, log);
 }
 
@@ -584,8 +597,8 @@ TEST(setup_chains_contracts_prover)
     mp_sgxsim_enclave_default(&enc); /* what mpavs-prover --attestation sim reports */
     mp_hex_encode0x(mrenclave, enc.mrenclave, 32);
     snprintf(script, sizeof script, "%s", mp_test_path("scripts/deploy-contracts.sh"));
-    const char *dep[] = {script, "--rpc-url", W.l1.url, "--sim-ca", W.ca, "--mrenclave", mrenclave,
-                         "--out", W.dep_path, NULL};
+    const char *dep[] = {script,        "--rpc-url", W.l1.url, "--sim-ca", W.ca,
+                         "--mrenclave", mrenclave,   "--out",  W.dep_path, NULL};
     int rc = run(dep, log);
     unsetenv("DEPLOYER_PRIVATE_KEY");
     CHECK(rc == 0);
@@ -618,10 +631,10 @@ TEST(register_with_the_cli)
     snprintf(blskey, sizeof blskey, "%s/op.bls.json", W.tmp);
     snprintf(pw, sizeof pw, "%s/pw", W.tmp);
     write_file("pw", "test password\n");
-    const char *knew[] = {bin("mpavs", b, sizeof b), "key", "new", "--out", key,
-                          "--password-file", pw, "--light", NULL};
-    const char *bnew[] = {b, "bls", "keygen", "--out", blskey, "--password-file", pw, "--light",
-                          NULL};
+    const char *knew[] = {bin("mpavs", b, sizeof b), "key", "new",     "--out", key,
+                          "--password-file",         pw,    "--light", NULL};
+    const char *bnew[] = {b,  "bls",     "keygen", "--out", blskey, "--password-file",
+                          pw, "--light", NULL};
     CHECK(run(knew, log) == 0 && run(bnew, log) == 0);
     CHECK_OK(mp_keystore_eth_address(W.op_addr, key, &e), &e);
     /* gas money and stake tokens from the deployer (the token's owner) */
@@ -635,15 +648,29 @@ TEST(register_with_the_cli)
     mp_abi_put_word(&cd, amount);
     CHECK_OK(dev_send(W.d.stake_token, &cd, NULL, &e), &e);
     mp_buf_free(&cd);
-    const char *reg[] = {b, "operator", "register", "--rpc", W.l1.url, "--deployment", W.dep_path,
-                         "--ecdsa-key", key, "--ecdsa-password-file", pw, "--bls-key", blskey,
-                         "--bls-password-file", pw, "--stake", "2000000000000000000", NULL};
+    const char *reg[] = {b,
+                         "operator",
+                         "register",
+                         "--rpc",
+                         W.l1.url,
+                         "--deployment",
+                         W.dep_path,
+                         "--ecdsa-key",
+                         key,
+                         "--ecdsa-password-file",
+                         pw,
+                         "--bls-key",
+                         blskey,
+                         "--bls-password-file",
+                         pw,
+                         "--stake",
+                         "2000000000000000000",
+                         NULL};
     int rc = run(reg, log);
     CHECK(rc == 0);
     if (rc != 0)
         show_log("register.log");
-    CHECK_OK(mp_avs_get_operator_keys(&W.rpc, &W.d, W.op_addr, MP_BLOCK_LATEST, &W.op_key, &e),
-             &e);
+    CHECK_OK(mp_avs_get_operator_keys(&W.rpc, &W.d, W.op_addr, MP_BLOCK_LATEST, &W.op_key, &e), &e);
     W.registered = mp_t->failures == 0;
 }
 
@@ -676,8 +703,11 @@ TEST(attests_and_signs_tasks)
     CHECK(s.state_len == 64 && memcmp(s.state, want, 64) == 0);
     CHECK(live_with(s.enclave));
     /* the operator's digest is the deployment's */
-    mp_state_header h = {.metadata = s.metadata, .metadata_len = 64, .state = s.state,
-                         .state_len = 64, .reference_block = s.ref};
+    mp_state_header h = {.metadata = s.metadata,
+                         .metadata_len = 64,
+                         .state = s.state,
+                         .state_len = 64,
+                         .reference_block = s.ref};
     uint8_t local[32], chain[32];
     mp_u256_from_u64(h.identifier, 1);
     mp_state_header_digest(local, &h, W.d.chain_id, W.d.service_manager);
@@ -851,6 +881,32 @@ TEST(sigterm_exits_cleanly)
     /* no secret in the logs: neither password nor key material */
     CHECK(strstr(text, "test password") == NULL);
     free(text);
+    /* `mpavs operator status` reads the chain and the stopped daemon's store */
+    char b[300], log[300], addr[43], data[300];
+    mp_hex_encode0x(addr, W.op_addr, 20);
+    snprintf(log, sizeof log, "%s/status.json", W.tmp);
+    snprintf(data, sizeof data, "%s/op", W.tmp);
+    const char *argv[] = {bin("mpavs", b, sizeof b),
+                          "operator",
+                          "status",
+                          "--rpc",
+                          W.l1.url,
+                          "--deployment",
+                          W.dep_path,
+                          "--operator",
+                          addr,
+                          "--data-dir",
+                          data,
+                          NULL};
+    CHECK(run(argv, log) == 0);
+    json_t *j = json_load_file(log, 0, NULL);
+    CHECK(j != NULL);
+    const char *status = json_string_value(json_object_get(j, "status"));
+    CHECK(status && strcmp(status, "REGISTERED") == 0);
+    CHECK(json_is_true(json_object_get(json_object_get(j, "liveness"), "live")));
+    json_t *last = json_object_get(json_object_get(j, "lastTaskAcked"), "taskId");
+    CHECK(json_is_integer(last) && json_integer_value(last) >= 1);
+    json_decref(j);
 }
 
 static void cleanup(void)

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Declarations as written in contracts/src (enum TcbStatus is its uint8). */
+/* Declarations as written in contracts/src, whitespace folded (enum TcbStatus is its
+ * uint8). A contract that gains an error needs its line here: test_avserr fails until then. */
 static const char *const errors[] = {
     "AlreadyDelegated()",
     "AlreadyOperator()",
@@ -44,6 +45,7 @@ static const char *const errors[] = {
     "EcAddFailed()",
     "EcMulFailed()",
     "EmptyBlockRange()",
+    "EnclaveBoundToOtherOperator(address enclave, bytes32 liveOperatorId)",
     "EnforcedPause()",
     "ExpectedPause()",
     "HistoryIndexOutOfBounds()",
@@ -85,6 +87,7 @@ static const char *const errors[] = {
     "OnlyRegistryCoordinator()",
     "OnlyRegistryCoordinatorOwner()",
     "OnlySequencer()",
+    "OnlyServiceManager(address caller)",
     "OperatorAlreadyRegistered()",
     "OperatorCannotUndelegate()",
     "OperatorIdDoesNotExist()",
@@ -104,8 +107,10 @@ static const char *const errors[] = {
     "ReferenceBlockHashMismatch(bytes32 expected, bytes32 given)",
     "ReferenceBlockNotInPast(uint256 referenceBlockNumber, uint256 currentBlock)",
     "ReferenceBlockNotInPast(uint32 referenceBlockNumber, uint256 currentBlock)",
-    "ReferenceBlockTooOld(uint32 referenceBlockNumber, uint256 currentBlock, uint32 maxAge)",
     "ReferenceBlockTooOld(uint256 referenceBlockNumber, uint256 currentBlock, uint32 maxBlockAge)",
+    "ReferenceBlockTooOld(uint32 referenceBlockNumber, uint256 currentBlock, uint32 maxAge)",
+    "ReferenceWindowNotBelowWithdrawalDelay(uint32 maxReferenceBlockAge, uint256 "
+    "withdrawalDelayBlocks)",
     "ReportDataMalformed()",
     "ReportDataMismatch(bytes32 expected, bytes32 actual)",
     "RootCertificateMissing()",
@@ -119,6 +124,7 @@ static const char *const errors[] = {
     "StaleStakesForbidden()",
     "StateAlreadyConfirmed(uint256 identifier, bytes32 metadataHash, bytes32 stateHash)",
     "StrategyIndexOutOfBounds()",
+    "TaskNotValid(uint256 identifier, bytes32 metadataHash, bytes32 stateHash)",
     "TcbInfoSignatureInvalid()",
     "UnauthorizedRevoker(address caller)",
     "UnauthorizedSubmitter(address caller, address operator)",

@@ -65,12 +65,6 @@ int mp_oplive_check_quote(const uint8_t *quote, size_t len, const mp_liveness_re
 {
     MP_ARG_CHECK(err, quote != NULL && r != NULL && col != NULL && pol != NULL && enclave != NULL);
     mp_dcap_result res;
-    /* SgxDcapVerifier fails closed: with neither allow-list set nothing passes, where
-     * the C policy would accept any enclave. Mirror the chain, not the library default. */
-    if (pol->n_mrenclaves == 0 && pol->n_mrsigners == 0)
-        return MP_FAIL(err, MP_RC(MP_ERR_QUOTE, 72),
-                       "the deployment allows no enclave (empty MRENCLAVE and MRSIGNER lists): "
-                       "the chain would reject every quote");
     int rc = mp_dcap_verify(&res, quote, len, col, pol, at, err);
     if (rc != MP_OK) {
         mp_err_wrap(err, "the prover's quote fails DCAP verification");
