@@ -245,7 +245,7 @@ dn_op_deregister() {
 dn_start_prover() {
     local i=$1 fault=()
     shift
-    [ "$DN_FAULTY" = 1 ] && [ "$i" -eq "$DN_OPS" ] && fault=(--fault-wrong-state true)
+    [ "$DN_FAULTY" = 1 ] && [ "$i" -eq "$DN_OPS" ] && fault=(--fault-wrong-state)
     dn_start "prover$i" "$DN_BIN/mpavs-prover" --listen "127.0.0.1:$((DN_BASE + 10 + i))" \
         --l2-rpc-url "$L2" --sim-ca-dir "$DN_DIR/pki" --data-dir "$DN_DIR/prover$i" \
         --profile devnet ${fault[@]+"${fault[@]}"} "$@"
@@ -299,6 +299,9 @@ dn_agg() {
         -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":[${2:-{\}}]}" "$AGG/" |
         jq -e -c .result
 }
+
+# dn_word HEX N: word N of an ABI encoding, as a number (the words of task metadata fit 64 bits).
+dn_word() { echo $((16#${1:$((2 + 64 * $2 + 48)):16})); }
 
 # ---- the sequencer ----
 

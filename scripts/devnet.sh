@@ -63,15 +63,12 @@ done
 [ "$DN_OPS" -ge 1 ] && [ "$DN_OPS" -le 29 ] || dn_die "--operators must be 1 to 29"
 [ "$DN_L2_BLOCK_TIME" -ge 1 ] || dn_die "--l2-block-time must be at least 1"
 
-# word N of a 0x-hex ABI encoding (as a number; our words fit 64 bits)
-word() { echo $((16#${1:$((2 + 64 * $2 + 48)):16})); }
-
 describe() {
     local id=$1 m=$2
     if [ "$id" = 1 ]; then
-        echo "identifier 1, L2 block $(word "$m" 1)"
+        echo "identifier 1, L2 block $(dn_word "$m" 1)"
     else
-        echo "identifier 2, batch $(word "$m" 1) (L2 blocks $(word "$m" 2)..$(word "$m" 3))"
+        echo "identifier 2, batch $(dn_word "$m" 1) (L2 blocks $(dn_word "$m" 2)..$(dn_word "$m" 3))"
     fi
 }
 
