@@ -94,7 +94,7 @@ declare -A task_seen=() task_sigs=() task_done=()
 confirmed=0 first_at=""
 # progress_once [quiet]: quiet (on resume) takes note of earlier tasks without printing them.
 progress_once() {
-    local quiet=${1:-0} i line lines tasks t id status m n
+    local quiet=${1:-0} i line lines tasks t id status m n signed
     for ((i = 1; i <= DN_OPS; i++)); do
         new_lines "operator$i"
         [ -n "$lines" ] || continue
@@ -119,10 +119,13 @@ progress_once() {
         fi
         [ -z "${task_done[$id]:-}" ] || continue
         if [ "$status" = open ] || [ "$status" = confirming ]; then
-            n=$(dn_agg aggregator_getTask "{\"taskId\":$id}" 2>/dev/null | jq -r '.responses // 0') || n=0
-            if [ "$n" != "${task_sigs[$id]:-0}" ]; then
+            n=$(dn_agg aggregator_getTask "{\"taskId\":$id}" 2>/dev/null | jq -r '"\(.responses) signature(s) in" +
+                if (.states | length) > 1 then ", CONFLICT: " +
+                ([.states[] | "state \(.stateHash[0:10])… signed by \(.signers)"] | join(", "))
+                else "" end') || n=""
+            if [ -n "$n" ] && [ "$n" != "${task_sigs[$id]:-}" ]; then
                 task_sigs[$id]=$n
-                dn_say "task $id: $n signature(s) in"
+                dn_say "task $id: $n"
             fi
             continue
         fi
@@ -131,7 +134,9 @@ progress_once() {
         confirmed)
             confirmed=$((confirmed + 1))
             [ -n "$first_at" ] || first_at=$SECONDS
-            dn_say "task $id CONFIRMED on chain: $(describe "$(jq -r .identifier <<<"$t")" "$m"), state hash $(jq -r .confirmedStateHash <<<"$t"), tx $(jq -r .txHash <<<"$t"), gas $(jq -r .gasUsed <<<"$t")" ;;
+            signed=$(dn_agg aggregator_getTask "{\"taskId\":$id}" 2>/dev/null |
+                jq -r '.confirmedStateHash as $h | [.states[]? | select(.stateHash == $h) | .signers][0] // "?"') || signed="?"
+            dn_say "task $id CONFIRMED on chain: $(describe "$(jq -r .identifier <<<"$t")" "$m"), $signed signers, state hash $(jq -r .confirmedStateHash <<<"$t"), tx $(jq -r .txHash <<<"$t"), gas $(jq -r .gasUsed <<<"$t")" ;;
         *) dn_say "task $id $status${status:+: }$(jq -r .reason <<<"$t")" ;;
         esac
     done <<<"$tasks"
