@@ -22,7 +22,7 @@ DN_DEPLOYER_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff
 DN_SEQUENCER_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
 DN_STAKE=2000000000000000000
 
-declare -A DN_PID=()
+declare -A DN_PID=() DN_STATUS=()
 DN_ORDER=()
 
 dn_say() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -69,7 +69,7 @@ dn_start() {
 dn_running() { [ -n "${DN_PID[$1]:-}" ] && kill -0 "${DN_PID[$1]}" 2>/dev/null; }
 
 # dn_stop NAME [SIGNAL]: signals NAME's process group (TERM by default), waits up to 15 s for it,
-# then KILLs it.
+# then KILLs it (SIGNAL 0: only waits). Its exit status goes to DN_STATUS[NAME] (128 + signal if killed).
 dn_stop() {
     local name=$1 sig=${2:-TERM} pid=${DN_PID[$1]:-}
     [ -n "$pid" ] || return 0
@@ -80,7 +80,9 @@ dn_stop() {
         sleep 0.1
     done
     kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    local rc=0
+    wait "$pid" 2>/dev/null || rc=$?
+    DN_STATUS[$name]=$rc
     unset "DN_PID[$name]"
 }
 
@@ -98,7 +100,7 @@ dn_stop_all() {
     done
     for name in "${!DN_PID[@]}"; do
         case "$name" in anvil-*) continue ;; esac
-        dn_stop "$name"
+        dn_stop "$name" 0 # signalled above: wait for it
     done
     for name in anvil-l1 anvil-l2; do dn_stop "$name"; done
 }

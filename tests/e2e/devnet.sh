@@ -387,3 +387,13 @@ while IFS= read -r t; do
     check_confirmed "$t" || bad=$((bad + 1))
 done < <(tasks confirmed)
 same "every confirmed state ($all) equals the L2 node's, on chain and in the aggregator" "$bad" 0
+
+# ---- clean shutdown ----
+
+dn_stop_all >/dev/null
+bad=""
+for name in aggregator prover1 prover2 prover3 prover4 operator1 operator2 operator3 operator4; do
+    [ "${DN_STATUS[$name]:-none}" = 0 ] || bad+=" $name:${DN_STATUS[$name]:-none}"
+done
+same "SIGTERM: every daemon exits 0" "${bad:-none}" none
+same "no sanitizer report in any log" "$(grep -l -i -E 'Sanitizer|runtime error' "$DN_DIR"/logs/*.log | wc -l)" 0
