@@ -236,8 +236,8 @@ static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const ui
 }
 
 /* Moves the aggregate with a response already on disk (under c->mu). */
-static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32],
-                  int64_t at_ms, mp_err *err)
+static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32], int64_t at_ms,
+                  mp_err *err)
 {
     size_t si = agg_task_state(t, sh, s->state, s->state_len);
     agg_resp *grown = si == SIZE_MAX ? NULL : realloc(t->resps, (t->n_resps + 1) * sizeof *grown);

@@ -256,8 +256,7 @@ typedef struct single_ctx {
     json_t **result;
 } single_ctx;
 
-static int parse_single(mp_rpc *c, const char *method, const mp_buf *body, void *ctx,
-                        mp_err *err)
+static int parse_single(mp_rpc *c, const char *method, const mp_buf *body, void *ctx, mp_err *err)
 {
     single_ctx *s = ctx;
     return parse_response(c, method, s->id, body, s->result, err);
