@@ -125,6 +125,13 @@ MP_WUR int mp_avs_verify_liveness(mp_rpc *rpc, const mp_avs_deployment *d,
                                   const uint8_t operator_addr[20], const uint8_t enclave[20],
                                   uint64_t block, bool *live, mp_err *err);
 
+/** verifyLivenessProof(operator_addrs[i], enclaves[i]) into live[i] for n
+ ** pairs, in JSON-RPC batches of MP_RPC_MAX_BATCH calls. */
+MP_WUR int mp_avs_verify_liveness_batch(mp_rpc *rpc, const mp_avs_deployment *d,
+                                        const uint8_t (*operator_addrs)[20],
+                                        const uint8_t (*enclaves)[20], size_t n, uint64_t block,
+                                        bool *live, mp_err *err);
+
 /** MultiProverServiceManager.confirmedStateHash(identifier, metadata): the
  ** keccak256 of the confirmed state, zero when none. */
 MP_WUR int mp_avs_confirmed_state_hash(mp_rpc *rpc, const mp_avs_deployment *d,

@@ -187,6 +187,7 @@ typedef struct agg_ctx {
     uint8_t submitter[20];
     mp_avs_committee committees[2]; /* identifiers 1 and 2 */
     bool have_committee[2];
+    mp_agg_verifier *verifier; /* BLS checks of concurrent submissions in batches */
     mp_rpcs *rpcs_server;
     void *limiter; /* api.c's per-client rate limiter */
     mp_http *http;

@@ -6,7 +6,7 @@
 **   1. confirmedStateHash(identifier, metadata) on chain: already set means
 **      someone else (or our own transaction from before a restart) confirmed
 **      it: recorded, nothing sent;
-**   2. liveness of every signer again, uncached: a signer no longer live
+**   2. liveness of every signer again, uncached (one JSON-RPC batch): a signer no longer live
 **      becomes a non-signer; below the thresholds the task goes back to open;
 **   3. NonSignerStakesAndSignature (mp_agg_build_params) and a dry run of
 **      checkSignatures as an eth_call;
@@ -85,13 +85,15 @@ static int keep_live_signers(confirm_job *j, mp_rpc *r, bool *enough, mp_err *er
 {
     size_t w = 0;
     bool *mask = calloc(j->cs->n_members ? j->cs->n_members : 1, sizeof *mask);
+    bool *live = calloc(j->n ? j->n : 1, sizeof *live);
     uint8_t(*stake)[32] = calloc(j->cs->state.n_sets ? j->cs->state.n_sets : 1, 32);
-    int rc = mask && stake ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    int rc = mask && live && stake ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    if (rc == MP_OK && j->n > 0)
+        rc = mp_avs_verify_liveness_batch(r, &j->c->dep, (const uint8_t(*)[20])j->ops,
+                                          (const uint8_t(*)[20])j->enclaves, j->n, MP_BLOCK_LATEST,
+                                          live, err);
     for (size_t i = 0; rc == MP_OK && i < j->n; i++) {
-        bool live = false;
-        rc = mp_avs_verify_liveness(r, &j->c->dep, j->ops[i], j->enclaves[i], MP_BLOCK_LATEST,
-                                    &live, err);
-        if (rc != MP_OK || !live)
+        if (!live[i])
             continue;
         long m = mp_agg_committee_find(j->cs, j->ops[i]);
         if (m >= 0)
@@ -104,6 +106,7 @@ static int keep_live_signers(confirm_job *j, mp_rpc *r, bool *enough, mp_err *er
         *enough = w > 0 && mp_agg_meets_thresholds(j->cs, (const uint8_t(*)[32])stake);
     }
     free(mask);
+    free(live);
     free(stake);
     return rc;
 }

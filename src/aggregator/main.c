@@ -181,6 +181,7 @@ static int agg_init(mp_daemon *d, mp_err *err)
     pthread_cond_init(&c->rpc_free, NULL);
     c->mu_ready = true;
     MP_TRY(metrics_init(c, err));
+    MP_TRY(mp_agg_verifier_new(&c->verifier, 0, err));
     MP_TRY(mp_avs_deployment_load(&c->dep, c->cfg->deployment, err));
     for (size_t i = 0; i < AGG_RPC_POOL; i++) {
         MP_TRY(mp_rpc_init(&c->rpcs[i], c->cfg->rpc_url, NULL, &d->log, err));
@@ -269,6 +270,7 @@ static void agg_fini(mp_daemon *d)
     for (size_t i = 0; i < c->n_rpc; i++)
         mp_rpc_close(&c->rpcs[i]);
     mp_metrics_free(c->m.reg);
+    mp_agg_verifier_free(c->verifier);
     if (c->mu_ready) {
         pthread_cond_destroy(&c->rpc_free);
         pthread_mutex_destroy(&c->mu);

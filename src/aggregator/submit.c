@@ -8,7 +8,9 @@
 ** database (fsync'd) before the answer, and the task's aggregate moves.
 **
 ** Chain reads (the committee at the reference block, liveness) run without
-** the context lock; the task is looked up again afterwards by id.
+** the context lock; the task is looked up again afterwards by id. BLS
+** signatures of concurrent submissions are verified in batches
+** (mp_agg_verifier).
 */
 #include "agg.h"
 
@@ -359,7 +361,10 @@ int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, 
         *result = answer(s, true, sh);
         goto done;
     }
-    mp_agg_verdict v = mp_agg_check_signatures(&dg, &key, &s->r);
+    mp_agg_verdict v = MP_AGG_BAD_BLS;
+    rc = mp_agg_check_signatures_with(c->verifier, &dg, &key, &s->r, &v, err);
+    if (rc != MP_OK)
+        goto done;
     if (v == MP_AGG_BAD_BLS) {
         rc = reject(c, call, err, AGG_E_BAD_BLS,
                     "blsSignature does not verify for the operator's "

@@ -19,7 +19,8 @@
 **     an L1 reorg (evm_snapshot/evm_revert) marks it "reorged" and the batch
 **     committed on the new chain becomes a task that is confirmed;
 **   - the status page, rendered by headless chromium, shows all of it;
-**   - SIGTERM stops the daemon with status 0.
+**   - SIGTERM stops the daemon with status 0;
+**   - a second instance limited to 2 requests/s per client answers -32009.
 */
 #include "anvil.h"
 #include "avsworld.h"
@@ -124,6 +125,9 @@ static int write_config(mp_err *e)
     return MP_OK;
 }
 
+/* Flags added to the daemon's command line (NULL-terminated; NULL for none). */
+static const char *const *agg_extra;
+
 /* Starts the daemon (output appended to log_path) and waits for its node API. */
 static int agg_start(mp_err *e)
 {
@@ -138,7 +142,12 @@ static int agg_start(mp_err *e)
         int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
         dup2(fd, 1);
         dup2(fd, 2);
-        execl(bin, bin, "--config", cfg_path, (char *)NULL);
+        const char *argv[16] = {bin, "--config", cfg_path};
+        int n = 3;
+        for (; agg_extra && agg_extra[n - 3] && n < 15; n++)
+            argv[n] = agg_extra[n - 3];
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
         _exit(127);
     }
     for (int i = 0; i < 300; i++) {
@@ -713,6 +722,33 @@ TEST(sigterm_stops_cleanly)
     CHECK(agg_signal(SIGTERM) == 0);
 }
 
+/* A second instance (own port and data directory) with 2 requests/s per client. */
+TEST(rate_limit_answers_32009)
+{
+    CHECK(world_ok);
+    if (!world_ok)
+        return;
+    mp_err e;
+    char port[16], dir[420];
+    agg_port = free_port();
+    snprintf(port, sizeof port, "127.0.0.1:%d", agg_port);
+    snprintf(dir, sizeof dir, "%s-limited", data_dir);
+    const char *extra[] = {"--listen", port, "--data-dir", dir, "--rate-limit", "2", NULL};
+    agg_extra = extra;
+    CHECK_OK(agg_start(&e), &e);
+    agg_extra = NULL;
+    const char *req = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"aggregator_listTasks\"}";
+    int limited = 0, served = 0;
+    for (int i = 0; i < 10; i++) {
+        httpc_reply r = httpc_send((uint16_t)agg_port, "POST", "/", req, strlen(req), false);
+        limited += r.body && strstr(r.body, "-32009") != NULL;
+        served += r.body && strstr(r.body, "\"result\"") != NULL;
+        httpc_free(&r);
+    }
+    CHECK(served >= 2 && limited >= 1 && served + limited == 10);
+    CHECK(agg_signal(SIGTERM) == 0);
+}
+
 static const mp_test_case tests[] = {
     MP_TEST(devnet_and_daemon_start),
     MP_TEST(fetch_task_long_polls_until_a_task_is_issued),
@@ -725,6 +761,7 @@ static const mp_test_case tests[] = {
     MP_TEST(metrics_and_node_api),
     MP_TEST(status_page_in_headless_chromium),
     MP_TEST(sigterm_stops_cleanly),
+    MP_TEST(rate_limit_answers_32009),
 };
 
 int main(int argc, char **argv)

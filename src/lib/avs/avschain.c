@@ -474,6 +474,51 @@ int mp_avs_verify_liveness(mp_rpc *rpc, const mp_avs_deployment *d, const uint8_
     return rc;
 }
 
+/* verifyLivenessProof for ops[0..n) in one JSON-RPC batch. */
+static int liveness_chunk(mp_rpc *rpc, const mp_avs_deployment *d, const uint8_t (*ops)[20],
+                          const uint8_t (*enclaves)[20], size_t n, uint64_t block, bool *live,
+                          mp_err *err)
+{
+    mp_buf *cd = calloc(n, sizeof *cd), *ret = calloc(n, sizeof *ret);
+    mp_eth_callmsg *m = calloc(n, sizeof *m);
+    int rc = cd && ret && m ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; rc == MP_OK && i < n; i++) {
+        rc = mp_abi_put_selector(&cd[i], "verifyLivenessProof(address,address)", err);
+        mp_abi_put_address(&cd[i], ops[i]);
+        mp_abi_put_address(&cd[i], enclaves[i]);
+        if (rc == MP_OK)
+            rc = mp_buf_check(&cd[i], err);
+        m[i] = (mp_eth_callmsg){
+            .to = d->tee_liveness_verifier, .data = cd[i].data, .data_len = cd[i].len};
+    }
+    if (rc == MP_OK)
+        rc = mp_eth_call_batch(rpc, m, n, block, ret, err);
+    for (size_t i = 0; rc == MP_OK && i < n; i++)
+        rc = mp_abi_read_bool(&live[i], ret[i].data, ret[i].len, 0, err);
+    for (size_t i = 0; cd && ret && i < n; i++) {
+        mp_buf_free(&cd[i]);
+        mp_buf_free(&ret[i]);
+    }
+    free(cd);
+    free(ret);
+    free(m);
+    if (rc != MP_OK)
+        mp_err_wrap(err, "verifyLivenessProof batch");
+    return rc;
+}
+
+int mp_avs_verify_liveness_batch(mp_rpc *rpc, const mp_avs_deployment *d,
+                                 const uint8_t (*operator_addrs)[20], const uint8_t (*enclaves)[20],
+                                 size_t n, uint64_t block, bool *live, mp_err *err)
+{
+    MP_ARG_CHECK(err, rpc != NULL && d != NULL && (n == 0 || (operator_addrs && enclaves && live)));
+    for (size_t i = 0; i < n; i += MP_RPC_MAX_BATCH) {
+        size_t k = n - i < MP_RPC_MAX_BATCH ? n - i : MP_RPC_MAX_BATCH;
+        MP_TRY(liveness_chunk(rpc, d, operator_addrs + i, enclaves + i, k, block, live + i, err));
+    }
+    return MP_OK;
+}
+
 int mp_avs_confirmed_state_hash(mp_rpc *rpc, const mp_avs_deployment *d,
                                 const uint8_t identifier[32], const uint8_t *metadata,
                                 size_t metadata_len, uint64_t block, uint8_t out[32], mp_err *err)
