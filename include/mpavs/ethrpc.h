@@ -138,9 +138,11 @@ MP_WUR int mp_eth_send_raw_transaction(mp_rpc *c, const uint8_t *raw, size_t len
 /** MP_ERR_NOTFOUND while the transaction is not mined. */
 MP_WUR int mp_eth_get_transaction_receipt(mp_rpc *c, const uint8_t hash[32], mp_eth_receipt *out,
                                           mp_err *err);
-/** Appends the logs matching f to out. Ranges are split in halves and retried
- ** when the node says the range or the result is too large, down to a single
- ** block; f->max_range caps each query up front. */
+/** Appends the logs matching f to out. Each answer may be as large as
+ ** c->opts.max_large_response (mp_rpc_call_large). Ranges are split in halves
+ ** and retried when the node says the range or the result is too large, or the
+ ** answer is over that cap, down to a single block; f->max_range caps each
+ ** query up front. */
 MP_WUR int mp_eth_get_logs(mp_rpc *c, const mp_eth_filter *f, mp_eth_logs *out, mp_err *err);
 /** eth_getCode: appends the code at addr (nothing for an account without code). */
 MP_WUR int mp_eth_get_code(mp_rpc *c, const uint8_t addr[20], uint64_t block, mp_buf *out,

@@ -31,7 +31,8 @@ MP_WUR int mp_file_parse(const char *path, size_t max_len, mp_file_parser parse,
                          mp_err *err);
 /** Replaces path atomically with data[0..len), file mode exactly mode (umask
  ** does not apply; 0600 for keys), as described above. MP_ERR_IO on failure,
- ** with no temporary file left behind. */
+ ** with no temporary file left behind; if only the final directory fsync
+ ** fails, the new file is already in place and the error says so. */
 MP_WUR int mp_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
                                 mp_err *err);
 

@@ -27,6 +27,7 @@ typedef struct lloop {
     mp_txsend tx;
     bool l1_ready, prover_ready, tx_ready;
     uint64_t last_stake_check; /* chain time */
+    bool have_version;         /* client_version asked */
 } lloop;
 
 static int live_open(lloop *l, mp_err *err)
@@ -63,6 +64,24 @@ static int sender(lloop *l, mp_err *err)
     MP_TRY(mp_txsend_init(&l->tx, &l->l1, l->c->ecdsa, &o, &l->c->d->log, err));
     l->tx_ready = true;
     return MP_OK;
+}
+
+/* web3_clientVersion once, for the client_version label of eigen_rpc_* (the node
+ * spec's); "unknown" until a node answers it. */
+static void client_version(lloop *l)
+{
+    op_ctx *c = l->c;
+    json_t *res;
+    if (l->have_version ||
+        mp_rpc_call(&l->l1, "web3_clientVersion", json_array(), &res, NULL) != MP_OK)
+        return;
+    if (json_is_string(res)) {
+        pthread_mutex_lock(&c->mu);
+        snprintf(c->client_version, sizeof c->client_version, "%s", json_string_value(res));
+        pthread_mutex_unlock(&c->mu);
+    }
+    json_decref(res);
+    l->have_version = true;
 }
 
 /* RegistryCoordinator.getOperatorStatus(operator) == REGISTERED. */
@@ -204,6 +223,7 @@ static int round_once(lloop *l, long long *wait_ms, mp_err *err)
     mp_avs_liveness lv;
     uint8_t prover[20];
     bool registered;
+    client_version(l);
     uint64_t calls = l->l1.calls;
     long long t0 = mp_clock_now_ms();
     int rc = mp_eth_get_block_by_number(&l->l1, MP_BLOCK_LATEST, &head, err);

@@ -132,7 +132,11 @@ void op_count(mp_metric *m, const char *label)
 
 void op_rpc_observe(op_ctx *c, const char *method, uint64_t calls, long long ms)
 {
-    const char *const labels[] = {method, c->client_version, NULL};
+    char version[sizeof c->client_version];
+    pthread_mutex_lock(&c->mu);
+    memcpy(version, c->client_version, sizeof version);
+    pthread_mutex_unlock(&c->mu);
+    const char *const labels[] = {method, version, NULL};
     if (calls)
         mp_series_add(mp_metric_series(c->m.eigen_rpc, labels), (double)calls);
     mp_series_observe(mp_metric_series(c->m.eigen_rpc_time, labels), (double)ms / 1000.0);

@@ -81,7 +81,7 @@ typedef struct op_ctx {
     uint8_t operator_id[32];
     uint64_t identifiers[OP_MAX_IDENTIFIERS];
     size_t n_identifiers;
-    char client_version[96]; /* web3_clientVersion of the L1 node, for eigen_rpc_* */
+    char client_version[96]; /* web3_clientVersion of the L1 node, for eigen_rpc_* (under mu) */
 
     pthread_mutex_t mu;
     pthread_cond_t cond;

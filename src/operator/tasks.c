@@ -237,14 +237,14 @@ static int process(tloop *t, uint64_t id)
         op_count(c->m.errors, "store");
         return T_RETRY;
     }
-    int r;
+    int r = T_SIGNED;
     if (!serves(c, task.identifier))
         r = finish(t, &task, MP_TASK_FAILED, "failed", "not a committee this operator serves");
     else if (task.expires_at <= now_s())
         r = finish(t, &task, MP_TASK_EXPIRED, "expired", "expired before it was acknowledged");
-    else if (task.status == MP_TASK_RECEIVED && (r = prove_and_sign(t, &task)) != T_SIGNED)
-        ; /* retried or finished without a signature */
-    else
+    else if (task.status == MP_TASK_RECEIVED)
+        r = prove_and_sign(t, &task);
+    if (r == T_SIGNED) /* signed now or before a restart: deliver */
         r = submit(t, &task);
     mp_opstore_task_free(&task);
     return r;

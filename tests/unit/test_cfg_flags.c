@@ -45,6 +45,13 @@ TEST(flags_and_positionals_mixed)
     CHECK_STR(argv[first + 3], "-5");
     CHECK_STR(argv[0], "verify");
     mp_cfg_free(&tool_spec, &c);
+    /* A flag's value equal to a positional argument (one pointer: merged literals). */
+    char *same = "q";
+    char *twice[] = {"verify", "--quote", same, same};
+    memset(&c, 0, sizeof c);
+    CHECK_OK(mp_cfg_load_flags(&tool_spec, &c, 4, twice, &first, &e), &e);
+    CHECK(first == 3 && !strcmp(c.quote, "q") && twice[1][0] == '-' && twice[3] == same);
+    mp_cfg_free(&tool_spec, &c);
     /* No arguments at all but the required one. */
     char *only[] = {"verify", "--quote", "x"};
     memset(&c, 0, sizeof c);

@@ -331,23 +331,20 @@ void mp_cfg_usage(const mp_cfg_spec *spec, FILE *out)
 
 /* ---- command-line tools: flags only ------------------------------------- */
 
-/* Moves the positional arguments (pos[0..npos), in order) behind the flags. */
-static void move_positionals_last(int argc, char **argv, char **pos, int npos)
+/* Reorders argv: what is not positional (argv[0], flags, their values, "--") first,
+ * then the positional arguments, both in their original order. */
+static void move_positionals_last(int argc, char **argv, const bool *positional, char **tmp)
 {
-    int w = 1;
-    for (int r = 1; r < argc; r++) {
-        bool positional = false;
-        for (int k = 0; k < npos && !positional; k++)
-            positional = argv[r] == pos[k];
-        if (!positional)
-            argv[w++] = argv[r];
-    }
-    for (int k = 0; k < npos; k++)
-        argv[w++] = pos[k];
+    int w = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int r = 0; r < argc; r++)
+            if (positional[r] == (pass == 1))
+                tmp[w++] = argv[r];
+    memcpy(argv, tmp, (size_t)argc * sizeof *argv);
 }
 
-/* The flags of argv in order; positional arguments are collected into pos. */
-static int scan_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv, char **pos,
+/* Applies the flags of argv in order and marks the positional arguments. */
+static int scan_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv, bool *positional,
                       int *npos, mp_err *err)
 {
     bool flags = true;
@@ -358,7 +355,8 @@ static int scan_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv,
             continue;
         }
         if (!flags || strncmp(a, "--", 2) != 0) {
-            pos[(*npos)++] = argv[i];
+            positional[i] = true;
+            (*npos)++;
             continue;
         }
         size_t nlen = strcspn(a + 2, "=");
@@ -375,18 +373,18 @@ int mp_cfg_load_flags(const mp_cfg_spec *spec, void *cfg, int argc, char **argv,
 {
     MP_ARG_CHECK(err, argc >= 1 && first_arg != NULL);
     MP_TRY(load_defaults(spec, cfg, err));
-    char **pos = malloc((size_t)argc * sizeof *pos);
-    if (pos == NULL)
-        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    bool *positional = calloc((size_t)argc, sizeof *positional);
+    char **tmp = malloc((size_t)argc * sizeof *tmp);
     int npos = 0;
-    int rc = scan_flags(spec, cfg, argc, argv, pos, &npos, err);
+    int rc = positional && tmp ? scan_flags(spec, cfg, argc, argv, positional, &npos, err)
+                               : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     if (rc == MP_OK) {
-        /* "--" itself is dropped: what is left after the flags is positional. */
-        move_positionals_last(argc, argv, pos, npos);
+        move_positionals_last(argc, argv, positional, tmp);
         *first_arg = argc - npos;
         rc = check_required(spec, cfg, err);
     }
-    free(pos);
+    free(positional);
+    free(tmp);
     return rc;
 }
 

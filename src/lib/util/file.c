@@ -136,7 +136,8 @@ static int sync_dir(const char *path, mp_err *err)
     int rc = MP_OK;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL))
-        rc = MP_FAIL(err, MP_ERR_IO, "cannot sync directory %s: %s", dir, strerror(errno));
+        rc = MP_FAIL(err, MP_ERR_IO, "%s written, but cannot sync directory %s: %s", path, dir,
+                     strerror(errno));
     if (fd >= 0)
         close(fd);
     free(dir);
