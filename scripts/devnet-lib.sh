@@ -63,7 +63,9 @@ dn_start() {
     dn_running "$name" && dn_die "$name is already running"
     setsid "$@" >>"$DN_DIR/logs/$name.log" 2>&1 </dev/null &
     DN_PID[$name]=$!
-    DN_ORDER+=("$name")
+    local i order=()
+    for i in ${DN_ORDER[@]+"${DN_ORDER[@]}"}; do [ "$i" = "$name" ] || order+=("$i"); done
+    DN_ORDER=(${order[@]+"${order[@]}"} "$name") # once each: a second SIGTERM may end a daemon abruptly
 }
 
 dn_running() { [ -n "${DN_PID[$1]:-}" ] && kill -0 "${DN_PID[$1]}" 2>/dev/null; }
