@@ -71,7 +71,8 @@ dn_start() {
 dn_running() { [ -n "${DN_PID[$1]:-}" ] && kill -0 "${DN_PID[$1]}" 2>/dev/null; }
 
 # dn_stop NAME [SIGNAL]: signals NAME's process group (TERM by default), waits up to 15 s for it,
-# then KILLs it (SIGNAL 0: only waits). Its exit status goes to DN_STATUS[NAME] (128 + signal if killed).
+# then KILLs it (SIGNAL 0: only waits). Its exit status goes to DN_STATUS[NAME]
+# (128 + signal if killed).
 dn_stop() {
     local name=$1 sig=${2:-TERM} pid=${DN_PID[$1]:-}
     [ -n "$pid" ] || return 0
@@ -188,7 +189,7 @@ dn_password() {
     [ -f "$1" ] || (umask 077 && head -c 24 /dev/urandom | base64 >"$1")
 }
 
-# dn_keys NAME: keys/NAME.json (ECDSA keystore) with keys/NAME.password; prints the address.
+# dn_ecdsa_key NAME: keys/NAME.json (ECDSA keystore), keys/NAME.password; prints the address.
 dn_ecdsa_key() {
     local k=$DN_DIR/keys/$1
     dn_password "$k.password"
