@@ -41,7 +41,7 @@ trap 'exit 130' INT TERM
 
 # A free block of ports (L1 .. operator metrics = base .. base+75).
 for try in $(seq 20); do
-    DN_BASE=$((20000 + (RANDOM % 400) * 100))
+    DN_BASE=$((20000 + (RANDOM % 120) * 100)) # below the ephemeral ports
     dn_port_free "$DN_BASE" && dn_port_free $((DN_BASE + 2)) && dn_port_free $((DN_BASE + 11)) && break
 done
 

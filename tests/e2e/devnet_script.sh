@@ -12,7 +12,7 @@ trap '[ -n "${MPAVS_KEEP_LOGS:-}" ] && echo "# kept $dir" || rm -rf "$dir"' EXIT
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for _ in $(seq 20); do
-    base=$((20000 + (RANDOM % 400) * 100))
+    base=$((20000 + (RANDOM % 120) * 100)) # below the ephemeral ports
     port_free "$base" && port_free $((base + 2)) && port_free $((base + 11)) && break
 done
 
