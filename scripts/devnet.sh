@@ -103,7 +103,8 @@ progress_once() {
         done < <(jq -r 'select(.msg == "liveness proof mined")
             | "block \(.block), tx \(.tx), gas \(.gas)"' <<<"$lines" 2>/dev/null)
     done
-    tasks=$(dn_agg aggregator_listTasks '{"limit":50}' 2>/dev/null | jq -c '.tasks | reverse | .[]') || return 0
+    tasks=$(dn_agg aggregator_listTasks "{\"limit\":$([ "$quiet" = 1 ] && echo 200 || echo 50)}" 2>/dev/null |
+        jq -c '.tasks | reverse | .[]') || return 0
     while IFS= read -r t; do
         [ -n "$t" ] || continue
         id=$(jq -r .taskId <<<"$t")
@@ -172,7 +173,7 @@ main() {
     dn_wait_for 30 dn_agg aggregator_listTasks || dn_die "the aggregator does not answer (logs/aggregator.log)"
     if [ "$resumed" = 1 ]; then
         progress_once 1
-        dn_say "${#task_done[@]} tasks finished in earlier runs (aggregator_listTasks has them)"
+        dn_say "earlier runs finished ${#task_done[@]} of the last 200 tasks (aggregator_listTasks lists them)"
     fi
     while :; do
         progress_once
@@ -182,7 +183,7 @@ main() {
             dn_say "first state confirmed $((first_at - t0)) s after start"
         fi
         if [ "$until_n" -gt 0 ] && [ "$confirmed" -ge "$until_n" ]; then
-            dn_say "$confirmed states confirmed; stopping (--until-confirmed)"
+            dn_say "states confirmed: $confirmed; stopping (--until-confirmed)"
             exit 0
         fi
         sleep 1
