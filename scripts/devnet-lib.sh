@@ -87,7 +87,7 @@ dn_stop() {
     wait "$pid" 2>/dev/null || rc=$?
     DN_STATUS[$name]=$rc
     unset "DN_PID[$name]"
-}
+} 2>/dev/null # also bash's "Killed" notice for the job
 
 # Stops everything, newest first (daemons before the chains, so the chains dump their state
 # last), all TERMed at once so the daemons' shutdown graces overlap.
