@@ -216,8 +216,9 @@ dn_op_status() {
 }
 
 # Keys, gas money, stake tokens and registration for operators 1..DN_OPS (skips what is done).
+# The registrations run in parallel, as processes of dn_start (so an interrupt stops them too).
 dn_register_all() {
-    local i addr pids=() st
+    local i addr st names=() name pid
     for ((i = 1; i <= DN_OPS; i++)); do
         addr=$(dn_ecdsa_key "op$i")
         dn_bls_key "op$i"
@@ -228,15 +229,18 @@ dn_register_all() {
             dn_send "$(dn_dep stakeToken)" 'mint(address,uint256)' "$addr" "$DN_STAKE"
         fi
         dn_say "operator $i ($addr): staking and registering (mpavs operator register)"
-        "$DN_BIN/mpavs" operator register --rpc "$L1" --deployment "$DN_DIR/deployment.json" \
+        dn_start "register-op$i" "$DN_BIN/mpavs" operator register --rpc "$L1" \
+            --deployment "$DN_DIR/deployment.json" \
             --ecdsa-key "$DN_DIR/keys/op$i.json" --ecdsa-password-file "$DN_DIR/keys/op$i.password" \
             --bls-key "$DN_DIR/keys/op$i.bls.json" \
             --bls-password-file "$DN_DIR/keys/op$i.bls.password" --stake "$DN_STAKE" \
-            --socket "http://127.0.0.1:$((DN_BASE + 40 + i))" >>"$DN_DIR/logs/register-op$i.log" 2>&1 &
-        pids+=($!)
+            --socket "http://127.0.0.1:$((DN_BASE + 40 + i))"
+        names+=("register-op$i")
     done
-    for i in "${pids[@]}"; do
-        wait "$i" || dn_die "registration failed (logs/register-op*.log)"
+    for name in ${names[@]+"${names[@]}"}; do
+        pid=${DN_PID[$name]}
+        wait "$pid" || dn_die "registration failed (logs/$name.log)"
+        unset "DN_PID[$name]"
     done
 }
 
