@@ -208,6 +208,11 @@ s2_checks() {
     states=$(jq -c '[.states[] | {signers, thresholdsMet}] | sort_by(.signers)' <<<"$t")
     same "2 faulty prover: the aggregator shows the conflict (two states, the wrong one short)" \
         "$states" '[{"signers":1,"thresholdsMet":false},{"signers":3,"thresholdsMet":true}]'
+    if curl -sf --max-time 5 "$AGG/" | grep -q 'class="conflict"'; then
+        ok "2 faulty prover: the status page marks the conflict"
+    else
+        notok "2 faulty prover: the status page marks the conflict"
+    fi
     if [ "$(jq -r .status <<<"$t")" = confirmed ] && check_confirmed "$t"; then
         ok "2 faulty prover: the correct state is confirmed"
     else
