@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # devnet-lib.sh: the building blocks of the devnet, sourced by scripts/devnet.sh (make devnet)
 # and by the end-to-end scenarios (tests/e2e/devnet.sh), so both run exactly the same system.
 #

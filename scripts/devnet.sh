@@ -60,7 +60,7 @@ done
 for v in DN_OPS DN_L2_BLOCK_TIME DN_LIVENESS DN_BASE until_n; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || dn_die "$v must be a non-negative integer (got '${!v}')"
 done
-[ "$DN_OPS" -ge 1 ] && [ "$DN_OPS" -le 29 ] || dn_die "--operators must be 1 to 29"
+if [ "$DN_OPS" -lt 1 ] || [ "$DN_OPS" -gt 29 ]; then dn_die "--operators must be 1 to 29"; fi
 [ "$DN_L2_BLOCK_TIME" -ge 1 ] || dn_die "--l2-block-time must be at least 1"
 
 describe() {

@@ -40,7 +40,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # A free block of ports (L1 .. operator metrics = base .. base+75).
-for try in $(seq 20); do
+for _ in $(seq 20); do
     DN_BASE=$((20000 + (RANDOM % 120) * 100)) # below the ephemeral ports
     dn_port_free "$DN_BASE" && dn_port_free $((DN_BASE + 2)) && dn_port_free $((DN_BASE + 11)) && break
 done
@@ -335,8 +335,11 @@ s5() {
     done
     dn_start_l1
     dn_l1_interval
-    [ "$alive" = 1 ] && ok "5 L1 away 10 s: every daemon keeps running" ||
+    if [ "$alive" = 1 ]; then
+        ok "5 L1 away 10 s: every daemon keeps running"
+    else
         notok "5 L1 away 10 s: every daemon keeps running"
+    fi
     for i in 1 2; do
         if dn_wait_for $WAIT confirmed_after "$i" "$from"; then
             ok "5 L1 back from its state dump: a new identifier $i state is confirmed"
