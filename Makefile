@@ -3,7 +3,7 @@
 #   make          library and binaries (build/bin/)
 #   make test     everything, then every test (C under ASan+UBSan, Solidity, end-to-end)
 #   make bench    benchmarks (release build), prints a table
-#   make devnet   the whole system on local chains
+#   make devnet   the whole system on local chains (make devnet-clean: start over)
 #   make fuzz     longer fuzz runs (clang libFuzzer)
 #   make conformance ETHEREUM_TESTS=DIR   the EVM against a checkout of ethereum/tests
 #   make fmt      clang-format + forge fmt;  make clean
@@ -73,7 +73,7 @@ SAN_PROGS := $(foreach d,$(PROG_DIRS),$(B)/san/bin/$(call prog_name,$(d)))
 # Keep objects of pattern-built binaries (make would delete them as intermediates).
 .SECONDARY:
 
-.PHONY: all setup test tests bench devnet fuzz fmt fmt-check clean conformance
+.PHONY: all setup test tests bench devnet devnet-clean fuzz fmt fmt-check clean conformance
 all: $(PROGS)
 
 setup: $(SETUP)
@@ -158,8 +158,13 @@ conformance: $(PROGS)
 	@scripts/evm-conformance.sh "$(ETHEREUM_TESTS)"
 
 # ---- devnet ------------------------------------------------------------------
+# The contracts are compiled here (forge build), so the deployment inside devnet.sh does not.
 devnet: $(PROGS)
+	@cd contracts && forge build --quiet
 	@scripts/devnet.sh
+
+devnet-clean:
+	rm -rf .devnet
 
 # ---- formatting --------------------------------------------------------------
 C_FILES = $(shell scripts/c-files.sh)

@@ -279,6 +279,11 @@ void agg_batches_poll(agg_ctx *c);
 /* ---- submit.c ---- */
 /** Handles aggregator_submitTask's params (the JSON-RPC method body). */
 int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err);
+/** Loads the committee state of open tasks that have responses but none loaded
+ ** (tasks reloaded from the database after a restart): without it a task whose
+ ** signatures all arrived before the restart would never be confirmed. Reads
+ ** the chain unlocked; a failure is retried at the next tick (loop thread). */
+void agg_submit_load_committees(agg_ctx *c);
 
 /* ---- confirm.c ---- */
 /** Starts a confirmation job for the first task that is ready (loop thread). */

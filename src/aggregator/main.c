@@ -216,6 +216,7 @@ static void tick(mp_loop *loop, void *arg)
     agg_ctx *c = arg;
     agg_tasks_poll(c);
     agg_batches_poll(c);
+    agg_submit_load_committees(c);
     pthread_mutex_lock(&c->mu);
     agg_tasks_expire(c);
     agg_tasks_trim(c);

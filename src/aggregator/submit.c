@@ -286,6 +286,30 @@ static json_t *answer(const submission *s, bool dup, const uint8_t sh[32])
                      (json_int_t)s->task_id, "stateHash", mp_json_hex_new(sh, 32, MP_JSON_0X));
 }
 
+void agg_submit_load_committees(agg_ctx *c)
+{
+    enum { BATCH = 16 };
+    uint64_t ids[BATCH], identifiers[BATCH];
+    uint32_t refs[BATCH];
+    size_t n = 0;
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < c->n_tasks && n < BATCH; i++) {
+        const agg_task *t = &c->tasks[i];
+        if (t->status == AGG_OPEN && t->cs == NULL && t->n_resps > 0) {
+            ids[n] = t->id;
+            identifiers[n] = t->identifier;
+            refs[n++] = t->reference_block;
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    for (size_t i = 0; i < n; i++) {
+        mp_err err;
+        if (ensure_committee(c, ids[i], identifiers[i], refs[i], &err) != MP_OK)
+            MP_WARN(&c->d->log, "cannot load a reloaded task's committee", MP_LU64("task", ids[i]),
+                    "error", err.msg);
+    }
+}
+
 int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
 {
     submission *s = calloc(1, sizeof *s);

@@ -90,8 +90,8 @@ int cli_key(int argc, char **argv);
 int cli_tx(int argc, char **argv);
 int cli_bn254(int argc, char **argv);
 int cli_bls(int argc, char **argv);
-int cli_operator(int argc, char **argv);
 int cli_prover(int argc, char **argv);
+int cli_operator(int argc, char **argv);
 int cli_evm(int argc, char **argv);
 int cli_l2(int argc, char **argv);
 
