@@ -12,6 +12,8 @@
 #                   node APIs +40+i, operator metrics +70+i
 #   DN_L2_BLOCK_TIME  L2 block time, s (2)                 DN_LIVENESS    liveness validity, s (3600)
 #   DN_FAULTY       1: the last operator's prover signs wrong states
+#   DN_EXECUTOR     the provers' executor: reexec (default) or headers
+#   DN_TRAFFIC      1 (default): scripts/l2-traffic.sh sends a mix of L2 transactions
 #   DN_BIN          directory of mpavs, mpavs-prover, mpavs-operator, mpavs-aggregator (build/bin)
 #   DN_AGG_FLAGS, DN_OP_FLAGS   extra flags for the aggregator / every operator (arrays)
 
@@ -39,6 +41,8 @@ dn_init() {
     DN_L2_BLOCK_TIME=${DN_L2_BLOCK_TIME:-2}
     DN_LIVENESS=${DN_LIVENESS:-3600}
     DN_FAULTY=${DN_FAULTY:-0}
+    DN_EXECUTOR=${DN_EXECUTOR:-reexec}
+    DN_TRAFFIC=${DN_TRAFFIC:-1}
     DN_BIN=${DN_BIN:-$dn_root/build/bin}
     [ -n "${DN_AGG_FLAGS+x}" ] || DN_AGG_FLAGS=()
     [ -n "${DN_OP_FLAGS+x}" ] || DN_OP_FLAGS=()
@@ -171,7 +175,7 @@ dn_deploy() {
     dn_say "deploying the contracts in simulation mode (liveness validity ${DN_LIVENESS}s)"
     DEPLOYER_PRIVATE_KEY=$DN_DEPLOYER_KEY \
         MPAVS_SEQUENCER=$(cast wallet address --private-key "$DN_SEQUENCER_KEY") \
-        MPAVS_LIVENESS_VALIDITY_SECONDS=$DN_LIVENESS \
+        MPAVS_LIVENESS_VALIDITY_SECONDS=$DN_LIVENESS MPAVS_FIRST_L2_BLOCK=2 \
         "$dn_root/scripts/deploy-contracts.sh" --rpc-url "$L1" --sim-ca "$DN_DIR/pki" \
         --mrenclave "$(dn_mrenclave)" --out "$DN_DIR/deployment.json" \
         >>"$DN_DIR/logs/deploy.log" 2>&1 || dn_die "deployment failed (logs/deploy.log)"
@@ -252,13 +256,19 @@ dn_op_deregister() {
 }
 
 # dn_start_prover I [FLAGS...]: operator I's prover (the last one faulty with DN_FAULTY=1).
+# With DN_EXECUTOR=reexec (the default) provers re-execute every L2 block statelessly; anvil's
+# state trie is not Ethereum's, hence --reexec-anvil-trie (docs/prover.md), and the faulty
+# prover really computes another post-state (--fault-wrong-execution).
 dn_start_prover() {
-    local i=$1 fault=()
+    local i=$1 exec=(--executor "$DN_EXECUTOR") fault=()
     shift
-    [ "$DN_FAULTY" = 1 ] && [ "$i" -eq "$DN_OPS" ] && fault=(--fault-wrong-state)
+    [ "$DN_EXECUTOR" = reexec ] && exec+=(--reexec-anvil-trie)
+    if [ "$DN_FAULTY" = 1 ] && [ "$i" -eq "$DN_OPS" ]; then
+        if [ "$DN_EXECUTOR" = reexec ]; then fault=(--fault-wrong-execution); else fault=(--fault-wrong-state); fi
+    fi
     dn_start "prover$i" "$DN_BIN/mpavs-prover" --listen "127.0.0.1:$((DN_BASE + 10 + i))" \
         --l2-rpc-url "$L2" --sim-ca-dir "$DN_DIR/pki" --data-dir "$DN_DIR/prover$i" \
-        --profile devnet ${fault[@]+"${fault[@]}"} "$@"
+        --profile devnet "${exec[@]}" ${fault[@]+"${fault[@]}"} "$@"
 }
 
 dn_prover_url() { echo "http://127.0.0.1:$((DN_BASE + 10 + $1))/"; }
@@ -321,6 +331,15 @@ dn_start_sequencer() {
         --batch-blocks 5 --interval 2
 }
 
+# ---- L2 traffic ----
+
+# dn_start_traffic: a mix of L2 transactions (scripts/l2-traffic.sh) so that re-execution is
+# exercised on every block; off with DN_TRAFFIC=0.
+dn_start_traffic() {
+    [ "$DN_TRAFFIC" = 1 ] || return 0
+    dn_start l2-traffic "$dn_root/scripts/l2-traffic.sh" --rpc "$L2" --interval 1
+}
+
 # ---- everything ----
 
 dn_up() {
@@ -332,6 +351,7 @@ dn_up() {
     dn_register_all
     dn_l1_interval
     dn_start_sequencer
+    dn_start_traffic
     local i
     for ((i = 1; i <= DN_OPS; i++)); do dn_start_prover "$i"; done
     dn_start_aggregator

@@ -14,6 +14,9 @@
 # Options (each also as an environment variable):
 #   --operators N           MPAVS_DEVNET_OPERATORS      operators, each with its prover (default 4)
 #   --faulty-prover         MPAVS_DEVNET_FAULTY=1       the last operator's prover signs wrong states
+#   --executor E            MPAVS_DEVNET_EXECUTOR       the provers' executor: reexec (default:
+#                           every L2 block re-executed statelessly) or headers
+#   --no-traffic            MPAVS_DEVNET_TRAFFIC=0      no L2 transactions (scripts/l2-traffic.sh)
 #   --l2-block-time S       MPAVS_DEVNET_L2_BLOCK_TIME  L2 block time in seconds (default 2)
 #   --liveness-validity S   MPAVS_DEVNET_LIVENESS       liveness validity in seconds (default 3600;
 #                                                       fixed by the first run's deployment)
@@ -35,6 +38,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 DN_OPS=${MPAVS_DEVNET_OPERATORS:-4}
 DN_FAULTY=${MPAVS_DEVNET_FAULTY:-0}
+DN_EXECUTOR=${MPAVS_DEVNET_EXECUTOR:-reexec}
+DN_TRAFFIC=${MPAVS_DEVNET_TRAFFIC:-1}
 DN_L2_BLOCK_TIME=${MPAVS_DEVNET_L2_BLOCK_TIME:-2}
 DN_LIVENESS=${MPAVS_DEVNET_LIVENESS:-3600}
 DN_BASE=${MPAVS_DEVNET_BASE_PORT:-18545}
@@ -47,6 +52,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --operators) DN_OPS=${2:?}; shift 2 ;;
     --faulty-prover) DN_FAULTY=1; shift ;;
+    --executor) DN_EXECUTOR=${2:?}; shift 2 ;;
+    --no-traffic) DN_TRAFFIC=0; shift ;;
     --l2-block-time) DN_L2_BLOCK_TIME=${2:?}; shift 2 ;;
     --liveness-validity) DN_LIVENESS=${2:?}; shift 2 ;;
     --base-port) DN_BASE=${2:?}; shift 2 ;;
@@ -62,6 +69,7 @@ for v in DN_OPS DN_L2_BLOCK_TIME DN_LIVENESS DN_BASE until_n; do
 done
 if [ "$DN_OPS" -lt 1 ] || [ "$DN_OPS" -gt 29 ]; then dn_die "--operators must be 1 to 29"; fi
 [ "$DN_L2_BLOCK_TIME" -ge 1 ] || dn_die "--l2-block-time must be at least 1"
+case "$DN_EXECUTOR" in reexec | headers) ;; *) dn_die "--executor must be reexec or headers" ;; esac
 
 describe() {
     local id=$1 m=$2

@@ -139,6 +139,7 @@ setup() {
     dn_register_all
     dn_l1_interval
     dn_start_sequencer
+    dn_start_traffic
     local i
     for ((i = 1; i <= DN_OPS; i++)); do dn_start_prover "$i"; done
     dn_start_aggregator
@@ -170,6 +171,20 @@ s1() {
     done
     same "1 happy path: signatures of all 4 operators accepted" \
         "$(sq 'SELECT count(DISTINCT operator) FROM response')" 4
+    s1_reexec
+}
+
+# The provers re-executed the L2's blocks (issue 16).
+s1_reexec() {
+    local meta
+    meta=$(curl -sf --max-time 5 -H 'content-type: application/json' \
+        -d '{"jsonrpc":"2.0","id":1,"method":"prover_metadata","params":[]}' "$(dn_prover_url 1)")
+    if jq -e '.result.executor == "reexec" and .result.proves == "execution"
+              and .result.execution.blocksExecuted > 0' <<<"$meta" >/dev/null; then
+        ok "1 happy path: prover 1 re-executed $(jq .result.execution.blocksExecuted <<<"$meta") L2 blocks"
+    else
+        notok "1 happy path: prover 1 re-executes the L2 blocks" "$meta"
+    fi
 }
 s1
 
@@ -186,7 +201,12 @@ s2() {
     local from
     from=$(max_task)
     dn_stop prover4
-    dn_start_prover 4 --fault-wrong-state
+    # under re-execution the faulty prover really computes another post-state root
+    if [ "$DN_EXECUTOR" = reexec ]; then
+        dn_start_prover 4 --fault-wrong-execution
+    else
+        dn_start_prover 4 --fault-wrong-state
+    fi
     s2_checks "$from"
     # an honest prover again (a new enclave: operator 4 attests it before signing)
     dn_stop prover4
@@ -395,6 +415,21 @@ while IFS= read -r t; do
     check_confirmed "$t" || bad=$((bad + 1))
 done < <(tasks confirmed)
 same "every confirmed state ($all) equals the L2 node's, on chain and in the aggregator" "$bad" 0
+
+# The L2 blocks carry the traffic generator's transactions (so re-execution ran on them).
+check_traffic() {
+    local txs=0 b head
+    head=$(cast block-number --rpc-url "$L2")
+    for ((b = 2; b <= head; b++)); do
+        txs=$((txs + $(cast block --rpc-url "$L2" "$b" --json | jq '.transactions | length')))
+    done
+    if [ "$txs" -gt 0 ]; then
+        ok "L2 traffic: the L2 blocks carry traffic ($txs transactions in $((head - 1)) blocks)"
+    else
+        notok "L2 traffic: the L2 blocks carry traffic" "no transaction in blocks 2..$head"
+    fi
+}
+check_traffic
 
 # ---- clean shutdown ----
 
