@@ -117,6 +117,7 @@ typedef struct agg_task {
     int64_t threshold_ms;       /* when some state first met every threshold (0: never) */
     int64_t retry_after_ms;     /* no confirmation attempt before this */
     mp_agg_committee_state *cs; /* loaded at the first submission; NULL before */
+    bool cs_loading;            /* one thread reads the committee, the others wait (cs_cv) */
     agg_state *states;
     size_t n_states;
     agg_resp *resps;
@@ -163,6 +164,7 @@ typedef struct agg_ctx {
     const agg_cfg *cfg;
     mp_avs_deployment dep;
     pthread_mutex_t mu;
+    pthread_cond_t cs_cv; /* with mu: a task's committee was loaded (or failed to) */
     bool mu_ready;
     mp_store *db;
     /* group commit of responses: one fsync for every response that arrived meanwhile */

@@ -48,7 +48,7 @@ static const mp_cfg_opt agg_opts[] = {
      "largest HTTP request body in bytes"},
     {"rate_limit", MP_CFG_INT, offsetof(agg_cfg, rate_limit), "0", 0, 1000000, 0,
      "JSON-RPC requests per second per client address (0: unlimited)"},
-    {"http_threads", MP_CFG_INT, offsetof(agg_cfg, http_threads), "4", 1, 64, 0,
+    {"http_threads", MP_CFG_INT, offsetof(agg_cfg, http_threads), "4", 1, 256, 0,
      "HTTP server threads"},
     {"batch_confirmations", MP_CFG_INT, offsetof(agg_cfg, batch_confirmations), "2", 0, 64, 0,
      "identifier 2: blocks a BatchCommitted event must be deep before its task is issued"},
@@ -179,6 +179,7 @@ static int agg_init(mp_daemon *d, mp_err *err)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->rpc_free, NULL);
+    pthread_cond_init(&c->cs_cv, NULL);
     c->mu_ready = true;
     MP_TRY(metrics_init(c, err));
     MP_TRY(mp_agg_verifier_new(&c->verifier, 0, err));
@@ -272,6 +273,7 @@ static void agg_fini(mp_daemon *d)
     mp_agg_verifier_free(c->verifier);
     if (c->mu_ready) {
         pthread_cond_destroy(&c->rpc_free);
+        pthread_cond_destroy(&c->cs_cv);
         pthread_mutex_destroy(&c->mu);
     }
     curl_global_cleanup();
