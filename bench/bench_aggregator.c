@@ -19,6 +19,7 @@
 #include "bench.h"
 #include "mpavs/aggregate.h"
 #include "mpavs/bn254_g1.h"
+#include "mpavs/buf.h"
 #include "mpavs/hex.h"
 #include "mpavs/json.h"
 #include "mpavs/keystore.h"
@@ -77,6 +78,11 @@ static size_t on_body(char *p, size_t size, size_t n, void *user)
     s->len += k < room ? k : room;
     s->buf[s->len] = 0;
     return k;
+}
+
+static size_t on_buf(char *p, size_t size, size_t n, void *user)
+{
+    return mp_buf_append(user, p, size * n) == MP_OK ? size * n : 0;
 }
 
 static bool post(CURL *h, const char *body, sink *out)
@@ -350,6 +356,43 @@ static double cpu_s(pid_t pid)
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* The value of a metric line (name with labels, e.g. x{kind="bls"}) in text. */
+static double metric_value(const char *text, const char *series)
+{
+    size_t n = strlen(series);
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, series, n) == 0 && p[n] == ' ')
+            return atof(p + n + 1);
+    return -1;
+}
+
+/* Signatures per BLS verifier batch and responses per group commit (from /metrics). */
+static void report_batching(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
+    CURL *h = curl_easy_init();
+    mp_buf body = MP_BUF_INIT;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_buf);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+    bool ok = h && curl_easy_perform(h) == CURLE_OK && mp_buf_append(&body, "", 1) == MP_OK;
+    curl_easy_cleanup(h);
+    if (ok) {
+        const char *t = (const char *)body.data;
+        double bb = metric_value(t, "mpavs_aggregator_batches_total{kind=\"bls\"}"),
+               bs = metric_value(t, "mpavs_aggregator_batched_total{kind=\"bls\"}"),
+               cb = metric_value(t, "mpavs_aggregator_batches_total{kind=\"commit\"}"),
+               cr = metric_value(t, "mpavs_aggregator_batched_total{kind=\"commit\"}");
+        char v[160];
+        snprintf(v, sizeof v, "%.1f signatures per BLS batch, %.1f responses per group commit",
+                 bb > 0 ? bs / bb : 0, cb > 0 ? cr / cb : 0);
+        mp_bench_row_text("batching (whole run)", v, "");
+    }
+    mp_buf_free(&body);
+}
+
 static long long db_responses(void)
 {
     char path[512];
@@ -376,7 +419,7 @@ static int run(mp_err *e)
         n_tasks = env_int("MPAVS_BENCH_AGG_TASKS", 100);
     /* Every operator has one request in flight (MPAVS_BENCH_AGG_INFLIGHT overrides). */
     int inflight = env_int("MPAVS_BENCH_AGG_INFLIGHT", n_ops),
-        threads = env_int("MPAVS_BENCH_AGG_HTTP_THREADS", 64);
+        threads = env_int("MPAVS_BENCH_AGG_HTTP_THREADS", 128);
     if (inflight < 1 || threads < 1)
         return MP_FAIL(e, MP_ERR_INVALID, "MPAVS_BENCH_AGG_INFLIGHT and _HTTP_THREADS >= 1");
     if (n_ops > MP_AVSW_MAX_OPS || n_ops < 1 || n_tasks < 1)
@@ -456,6 +499,7 @@ static int run(mp_err *e)
         snprintf(v, sizeof v, "%ld MB peak RSS (%d operators, %d tasks)",
                  peak_rss_kb(agg_pid) / 1024, n_ops, n_tasks);
         mp_bench_row_text("aggregator memory", v, "<= 200 MB with 1,000 operators, 100 tasks");
+        report_batching();
         long long in_db = db_responses();
         snprintf(v, sizeof v, "%lld rows for %zu accepted: %s", in_db, ok,
                  in_db == (long long)ok ? "all there" : "MISMATCH");

@@ -157,6 +157,9 @@ typedef struct agg_metrics {
     mp_metric *open_tasks;    /* gauge */
     mp_metric *rpc;           /* {method, code} */
     mp_metric *rpc_seconds;   /* {method} */
+    mp_metric *batches;       /* {kind}: group commits ("commit"), BLS verifier batches ("bls") */
+    mp_metric *batched;       /* {kind}: rows committed, signatures verified in those batches */
+    uint64_t bls_seen[2];     /* verifier stats already counted (batches, signatures; under mu) */
 } agg_metrics;
 
 typedef struct agg_ctx {
@@ -281,6 +284,13 @@ void agg_batches_poll(agg_ctx *c);
 /* ---- submit.c ---- */
 /** Handles aggregator_submitTask's params (the JSON-RPC method body). */
 int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err);
+/* Loads a task's committee state once (concurrent callers wait for that load); MP_OK also
+ * when the task is gone. Without agg_ctx.mu held. */
+MP_WUR int agg_task_load_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
+                                   mp_err *err);
+/* Queues that load on a worker right after the task is issued, so that its first
+ * submissions do not wait for the chain (any thread; failures only logged). */
+void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t);
 
 /* ---- confirm.c ---- */
 /** Starts a confirmation job for the first task that is ready (loop thread). */

@@ -130,6 +130,13 @@ static int metrics_init(agg_ctx *c, mp_err *err)
     MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_rpc_requests_total",
                               "JSON-RPC calls served by method and code (0: success).",
                               MP_LABELS("method", "code"), &m->rpc, err));
+    MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_batches_total",
+                              "Group commits of responses (commit) and BLS verifier batches (bls).",
+                              MP_LABELS("kind"), &m->batches, err));
+    MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_batched_total",
+                              "Responses committed (commit) and signatures verified (bls) in "
+                              "those batches.",
+                              MP_LABELS("kind"), &m->batched, err));
     MP_TRY(mp_metrics_exp_buckets(b, 0.0005, 4, 10, err));
     return mp_metrics_histogram(m->reg, "mpavs_aggregator_rpc_seconds",
                                 "JSON-RPC call handling time.", MP_LABELS("method"), b, 10,

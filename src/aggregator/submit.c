@@ -130,7 +130,7 @@ static int find_task(agg_ctx *c, const submission *s, agg_task **out, int *code,
  * One thread loads it; the submissions arriving meanwhile wait for that load
  * instead of reading the same committee again (a burst of a new task's
  * responses would otherwise load it once per server thread). */
-static int ensure_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
+int agg_task_load_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
                             mp_err *err)
 {
     pthread_mutex_lock(&c->mu);
@@ -169,6 +169,39 @@ static int ensure_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, u
         mp_agg_committee_free(cs);
     free(cs);
     return rc;
+}
+
+/* A committee load ahead of the first submission (worker thread). */
+typedef struct prefetch {
+    agg_ctx *c;
+    uint64_t task_id, identifier;
+    uint32_t ref;
+} prefetch;
+
+static void prefetch_work(void *arg)
+{
+    prefetch *p = arg;
+    mp_err err = {0};
+    if (agg_task_load_committee(p->c, p->task_id, p->identifier, p->ref, &err) != MP_OK)
+        MP_WARN(&p->c->d->log, "cannot load a task's committee ahead (the first submission will)",
+                MP_LU64("task", p->task_id), "error", err.msg);
+}
+
+static void prefetch_done(mp_loop *loop, void *arg, bool canceled)
+{
+    (void)loop, (void)canceled;
+    free(arg);
+}
+
+void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t)
+{
+    prefetch *p = malloc(sizeof *p);
+    mp_err err = {0};
+    if (p == NULL)
+        return; /* only an optimisation: the first submission loads it */
+    *p = (prefetch){c, t->id, t->identifier, t->reference_block};
+    if (mp_loop_submit(c->d->loop, prefetch_work, prefetch_done, p, &err) != MP_OK)
+        free(p);
 }
 
 /* verifyLivenessProof(operator, enclave), answers kept for liveness_cache_ms. */
@@ -319,7 +352,7 @@ int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, 
         rc = reject(c, call, err, code, msg);
         goto done;
     }
-    rc = ensure_committee(c, s->task_id, s->identifier, ref, err);
+    rc = agg_task_load_committee(c, s->task_id, s->identifier, ref, err);
     if (rc != MP_OK)
         goto done;
     /* Header digests and the offline signature checks need no lock. */
