@@ -62,6 +62,7 @@ typedef struct agg_cfg {
     long long min_wait_ms;    /* do not confirm a task younger than this */
     long long reference_lag;  /* reference block = L1 head - this (>= 1) */
     long long liveness_cache_ms;
+    long long bls_gather_ms;
     long long max_body;   /* HTTP request body limit */
     long long rate_limit; /* submissions per second per client address; 0 = none */
     long long http_threads;

@@ -42,6 +42,8 @@ static const mp_cfg_opt agg_opts[] = {
      "never confirm a task younger than this (to collect more signatures)"},
     {"reference_lag", MP_CFG_INT, offsetof(agg_cfg, reference_lag), "1", 1, 500, 0,
      "reference block = L1 head minus this"},
+    {"bls_gather", MP_CFG_DURATION, offsetof(agg_cfg, bls_gather_ms), "2ms", 0, 1000, 0,
+     "a BLS batch waits this long for more signatures on its digest (0: none)"},
     {"liveness_cache", MP_CFG_DURATION, offsetof(agg_cfg, liveness_cache_ms), "30s", 0, 0, 0,
      "how long a positive verifyLivenessProof answer is reused"},
     {"max_body", MP_CFG_INT, offsetof(agg_cfg, max_body), "262144", 1024, 16777216, 0,
@@ -190,6 +192,7 @@ static int agg_init(mp_daemon *d, mp_err *err)
     c->mu_ready = true;
     MP_TRY(metrics_init(c, err));
     MP_TRY(mp_agg_verifier_new(&c->verifier, 0, err));
+    mp_agg_verifier_set_gather(c->verifier, (unsigned)(c->cfg->bls_gather_ms * 1000));
     MP_TRY(mp_avs_deployment_load(&c->dep, c->cfg->deployment, err));
     for (size_t i = 0; i < AGG_RPC_POOL; i++) {
         MP_TRY(mp_rpc_init(&c->rpcs[i], c->cfg->rpc_url, NULL, &d->log, err));
