@@ -50,7 +50,11 @@ int mp_agg_verifier_new(mp_agg_verifier **out, size_t max_batch, mp_err *err)
         return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     }
     pthread_mutex_init(&v->mu, NULL);
-    pthread_cond_init(&v->cv, NULL);
+    pthread_condattr_t ca; /* gathering windows on the monotonic clock: no wall-clock jumps */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&v->cv, &ca);
+    pthread_condattr_destroy(&ca);
     *out = v;
     return MP_OK;
 }
@@ -112,7 +116,7 @@ void mp_agg_verifier_set_gather(mp_agg_verifier *v, unsigned gather_us)
 static void gather(mp_agg_verifier *v)
 {
     struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
+    clock_gettime(CLOCK_MONOTONIC, &until);
     long ns = until.tv_nsec + (long)v->gather_us * 1000L;
     until.tv_sec += ns / 1000000000L;
     until.tv_nsec = ns % 1000000000L;
