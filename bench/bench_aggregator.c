@@ -19,6 +19,7 @@
 #include "bench.h"
 #include "mpavs/aggregate.h"
 #include "mpavs/bn254_g1.h"
+#include "mpavs/buf.h"
 #include "mpavs/hex.h"
 #include "mpavs/json.h"
 #include "mpavs/keystore.h"
@@ -34,13 +35,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define CLIENTS 4
-#define L2_STEP 2
+#define CLIENTS    4
+#define L2_STEP    2
+#define DEADLINE_S 300.0 /* no request is started after this */
 
 static mp_avsw W;
 static mp_anvil L2;
@@ -78,6 +81,11 @@ static size_t on_body(char *p, size_t size, size_t n, void *user)
     return k;
 }
 
+static size_t on_buf(char *p, size_t size, size_t n, void *user)
+{
+    return mp_buf_append(user, p, size * n) == MP_OK ? size * n : 0;
+}
+
 static bool post(CURL *h, const char *body, sink *out)
 {
     char url[64];
@@ -94,7 +102,7 @@ static bool post(CURL *h, const char *body, sink *out)
 
 /* ---- set-up ---- */
 
-static int start_aggregator(int n_ops, mp_err *e)
+static int start_aggregator(int threads, mp_err *e)
 {
     char ks[400], pw[400], cfg[400], data[400], log[400], bin[512];
     uint8_t sk[32];
@@ -122,10 +130,9 @@ static int start_aggregator(int n_ops, mp_err *e)
             "\"keystore_password_file\":\"%s\",\"listen\":\"127.0.0.1:%d\",\"l2_rpc_url\":\"%s\","
             "\"block_interval\":%d,\"poll_interval\":\"100ms\",\"task_ttl\":\"1h\","
             "\"liveness_cache\":\"10m\",\"data_dir\":\"%s\",\"log_level\":\"warn\","
-            "\"http_threads\":4,\"workers\":2}\n",
-            W.anvil.url, W.deployment, ks, pw, port, L2.url, L2_STEP, data);
+            "\"http_threads\":%d,\"workers\":2}\n",
+            W.anvil.url, W.deployment, ks, pw, port, L2.url, L2_STEP, data, threads);
     fclose(f);
-    (void)n_ops;
     fflush(NULL);
     agg_pid = fork();
     if (agg_pid == 0) {
@@ -244,17 +251,78 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Client k sends requests k, k + CLIENTS, ...; latency < 0 marks a refusal. */
-static void client(char **bodies, size_t n, int k, double *lat)
-{
-    CURL *h = curl_easy_init();
+/* One simulated operator's connection: a keep-alive easy handle and the
+ * request it carries now. */
+typedef struct slot {
+    CURL *h;
+    size_t req;
+    double t0;
     sink s;
-    for (size_t i = (size_t)k; i < n; i += CLIENTS) {
-        double t0 = now_s();
-        bool ok = post(h, bodies[i], &s) && strstr(s.buf, "\"accepted\":true") != NULL;
-        lat[i] = ok ? now_s() - t0 : -1;
+} slot;
+
+static void slot_send(CURLM *m, slot *sl, char **bodies, size_t req, const char *url)
+{
+    sl->req = req;
+    sl->s.len = 0;
+    sl->s.buf[0] = 0;
+    curl_easy_setopt(sl->h, CURLOPT_URL, url);
+    curl_easy_setopt(sl->h, CURLOPT_POSTFIELDS, bodies[req]);
+    curl_easy_setopt(sl->h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(sl->h, CURLOPT_WRITEDATA, &sl->s);
+    curl_easy_setopt(sl->h, CURLOPT_PRIVATE, sl);
+    curl_easy_setopt(sl->h, CURLOPT_TIMEOUT_MS, 70000L);
+    sl->t0 = now_s();
+    curl_multi_add_handle(m, sl->h);
+}
+
+/* Client k sends requests k, k + CLIENTS, ... over `conns` connections at once
+ * (one request in flight on each, as `conns` operators would); latency < 0
+ * marks a refusal or a request not sent before the deadline. */
+static void client(char **bodies, size_t n, int k, int conns, double deadline, double *lat)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    CURLM *m = curl_multi_init();
+    slot *slots = calloc((size_t)conns, sizeof *slots);
+    size_t next = (size_t)k;
+    int running = 0;
+    for (int i = 0; m && slots && i < conns && next < n; i++, next += CLIENTS) {
+        if ((slots[i].h = curl_easy_init()) == NULL)
+            break;
+        slot_send(m, &slots[i], bodies, next, url);
+        running++;
     }
-    curl_easy_cleanup(h);
+    while (running > 0) {
+        int still = 0, q = 0;
+        curl_multi_perform(m, &still);
+        CURLMsg *msg;
+        while ((msg = curl_multi_info_read(m, &q)) != NULL) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            slot *sl;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&sl);
+            bool ok =
+                msg->data.result == CURLE_OK && strstr(sl->s.buf, "\"accepted\":true") != NULL;
+            lat[sl->req] = ok ? now_s() - sl->t0 : -1;
+            curl_multi_remove_handle(m, sl->h);
+            running--;
+            if (next < n && now_s() < deadline) {
+                slot_send(m, sl, bodies, next, url);
+                next += CLIENTS;
+                running++;
+            }
+        }
+        if (running > 0)
+            curl_multi_poll(m, NULL, 0, 100, NULL);
+    }
+    for (; next < n; next += CLIENTS)
+        lat[next] = -1;
+    for (int i = 0; slots && i < conns; i++)
+        if (slots[i].h)
+            curl_easy_cleanup(slots[i].h);
+    free(slots);
+    if (m)
+        curl_multi_cleanup(m);
 }
 
 static long peak_rss_kb(pid_t pid)
@@ -269,6 +337,70 @@ static long peak_rss_kb(pid_t pid)
     if (f)
         fclose(f);
     return kb;
+}
+
+/* utime + stime of pid in seconds (/proc/<pid>/stat fields 14 and 15). */
+static double cpu_s(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long long ut = 0, st = 0;
+    if (p == NULL ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The value of a metric line (name with labels, e.g. x{kind="bls"}) in text. */
+static double metric_value(const char *text, const char *series)
+{
+    size_t n = strlen(series);
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, series, n) == 0 && p[n] == ' ')
+            return atof(p + n + 1);
+    return -1;
+}
+
+/* Signatures per BLS verifier batch and responses per group commit (from /metrics). */
+static void report_batching(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
+    CURL *h = curl_easy_init();
+    mp_buf body = MP_BUF_INIT;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_buf);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+    bool ok = h && curl_easy_perform(h) == CURLE_OK && mp_buf_append(&body, "", 1) == MP_OK;
+    curl_easy_cleanup(h);
+    if (ok) {
+        const char *t = (const char *)body.data;
+        double bb = metric_value(t, "mpavs_aggregator_batches_total{kind=\"bls\"}"),
+               bs = metric_value(t, "mpavs_aggregator_batched_total{kind=\"bls\"}"),
+               cb = metric_value(t, "mpavs_aggregator_batches_total{kind=\"commit\"}"),
+               cr = metric_value(t, "mpavs_aggregator_batched_total{kind=\"commit\"}");
+        char v[160];
+        snprintf(v, sizeof v, "%.1f signatures per BLS batch, %.1f responses per group commit",
+                 bb > 0 ? bs / bb : 0, cb > 0 ? cr / cb : 0);
+        mp_bench_row_text("batching (whole run)", v, "");
+    }
+    mp_buf_free(&body);
+}
+
+/* CPU seconds of the children waited for so far. */
+static double children_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static long long db_responses(void)
@@ -295,6 +427,11 @@ static int run(mp_err *e)
 {
     int n_ops = env_int("MPAVS_BENCH_AGG_OPS", 100),
         n_tasks = env_int("MPAVS_BENCH_AGG_TASKS", 100);
+    /* Every operator has one request in flight (MPAVS_BENCH_AGG_INFLIGHT overrides). */
+    int inflight = env_int("MPAVS_BENCH_AGG_INFLIGHT", n_ops),
+        threads = env_int("MPAVS_BENCH_AGG_HTTP_THREADS", 128);
+    if (inflight < 1 || threads < 1)
+        return MP_FAIL(e, MP_ERR_INVALID, "MPAVS_BENCH_AGG_INFLIGHT and _HTTP_THREADS >= 1");
     if (n_ops > MP_AVSW_MAX_OPS || n_ops < 1 || n_tasks < 1)
         return MP_FAIL(e, MP_ERR_INVALID, "1..%d operators", MP_AVSW_MAX_OPS);
     const char *env[] = {"MPAVS_THRESHOLD_PERCENT=100", "MPAVS_MAX_OPERATORS=1000", NULL};
@@ -307,7 +444,7 @@ static int run(mp_err *e)
     }
     printf("# %d operators registered and live in %.1f s\n", n_ops, now_s() - t0);
     MP_TRY(mp_anvil_start(&L2, NULL, e));
-    MP_TRY(start_aggregator(n_ops, e));
+    MP_TRY(start_aggregator(threads, e));
     task *tasks = calloc((size_t)n_tasks, sizeof *tasks);
     size_t n = (size_t)n_ops * (size_t)n_tasks;
     char **bodies = calloc(n, sizeof *bodies);
@@ -329,25 +466,33 @@ static int run(mp_err *e)
     }
     if (rc == MP_OK) {
         fflush(NULL);
-        double start = now_s();
+        double start = now_s(), cpu0 = cpu_s(agg_pid), gen0 = children_cpu_s();
         pid_t kids[CLIENTS];
+        int conns = (inflight + CLIENTS - 1) / CLIENTS;
         for (int k = 0; k < CLIENTS; k++) {
             kids[k] = fork();
             if (kids[k] == 0) {
-                client(bodies, n, k, lat);
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                client(bodies, n, k, conns, start + DEADLINE_S, lat);
                 _exit(0);
             }
         }
         for (int k = 0; k < CLIENTS; k++)
-            waitpid(kids[k], NULL, 0);
-        double wall = now_s() - start;
+            if (kids[k] > 0)
+                waitpid(kids[k], NULL, 0);
+        double wall = now_s() - start, cpu = cpu_s(agg_pid) - cpu0;
+        double gen = children_cpu_s() - gen0; /* the clients waited for just now */
         size_t ok = 0;
         for (size_t i = 0; i < n; i++)
             if (lat[i] >= 0)
                 lat[ok++] = lat[i];
         qsort(lat, ok, sizeof *lat, cmp_double);
-        char v[96];
-        mp_bench_header("aggregator under load (loopback, 4 client processes)");
+        char v[200];
+        snprintf(v, sizeof v,
+                 "aggregator under load (loopback, %d client processes, %d requests in flight, "
+                 "%d server threads)",
+                 CLIENTS, conns * CLIENTS, threads);
+        mp_bench_header(v);
         snprintf(v, sizeof v, "%.0f/s (%zu of %zu accepted, %d operators x %d tasks, %s)",
                  (double)ok / wall, ok, n, n_ops, n_tasks,
                  spread ? "tasks interleaved" : "task by task");
@@ -357,9 +502,18 @@ static int run(mp_err *e)
                      1e3 * lat[(size_t)((double)ok * 0.99)]);
             mp_bench_row_text("submission latency", v, "p99 <= 50 ms");
         }
+        if (ok && cpu0 >= 0) {
+            snprintf(v, sizeof v, "%.0f us per accepted submission (%.2f cores busy on average)",
+                     1e6 * cpu / (double)ok, cpu / wall);
+            mp_bench_row_text("aggregator CPU time (user + system)", v, "");
+            snprintf(v, sizeof v, "%.0f us per accepted submission (%.2f cores busy on average)",
+                     1e6 * gen / (double)ok, gen / wall);
+            mp_bench_row_text("load generator CPU time (4 processes)", v, "");
+        }
         snprintf(v, sizeof v, "%ld MB peak RSS (%d operators, %d tasks)",
                  peak_rss_kb(agg_pid) / 1024, n_ops, n_tasks);
         mp_bench_row_text("aggregator memory", v, "<= 200 MB with 1,000 operators, 100 tasks");
+        report_batching();
         long long in_db = db_responses();
         snprintf(v, sizeof v, "%lld rows for %zu accepted: %s", in_db, ok,
                  in_db == (long long)ok ? "all there" : "MISMATCH");

@@ -116,6 +116,10 @@ void mp_agg_verifier_free(mp_agg_verifier *v);
  ** batch ran. Errors only for memory or randomness failures. Thread-safe. */
 MP_WUR int mp_agg_verify(mp_agg_verifier *v, const uint8_t digest[32], const mp_bn254_g2 *pk,
                          const mp_bn254_g1 *sig, bool *valid, mp_err *err);
+/** From now on a caller that leads a batch first waits up to gather_us
+ ** microseconds for more signatures on its digest (0, the default: none): a
+ ** little latency for fewer pairings when many operators answer one task at once. */
+void mp_agg_verifier_set_gather(mp_agg_verifier *v, unsigned gather_us);
 /** Batches run and signatures checked so far. */
 void mp_agg_verifier_stats(mp_agg_verifier *v, uint64_t *batches, uint64_t *sigs);
 

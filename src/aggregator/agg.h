@@ -62,6 +62,7 @@ typedef struct agg_cfg {
     long long min_wait_ms;    /* do not confirm a task younger than this */
     long long reference_lag;  /* reference block = L1 head - this (>= 1) */
     long long liveness_cache_ms;
+    long long bls_gather_ms;
     long long max_body;   /* HTTP request body limit */
     long long rate_limit; /* submissions per second per client address; 0 = none */
     long long http_threads;
@@ -117,6 +118,7 @@ typedef struct agg_task {
     int64_t threshold_ms;       /* when some state first met every threshold (0: never) */
     int64_t retry_after_ms;     /* no confirmation attempt before this */
     mp_agg_committee_state *cs; /* loaded at the first submission; NULL before */
+    bool cs_loading;            /* one thread reads the committee, the others wait (cs_cv) */
     agg_state *states;
     size_t n_states;
     agg_resp *resps;
@@ -156,6 +158,9 @@ typedef struct agg_metrics {
     mp_metric *open_tasks;    /* gauge */
     mp_metric *rpc;           /* {method, code} */
     mp_metric *rpc_seconds;   /* {method} */
+    mp_metric *batches;       /* {kind}: group commits ("commit"), BLS verifier batches ("bls") */
+    mp_metric *batched;       /* {kind}: rows committed, signatures verified in those batches */
+    uint64_t bls_seen[2];     /* verifier stats already counted (batches, signatures; under mu) */
 } agg_metrics;
 
 typedef struct agg_ctx {
@@ -163,6 +168,7 @@ typedef struct agg_ctx {
     const agg_cfg *cfg;
     mp_avs_deployment dep;
     pthread_mutex_t mu;
+    pthread_cond_t cs_cv; /* with mu: a task's committee was loaded (or failed to) */
     bool mu_ready;
     mp_store *db;
     /* group commit of responses: one fsync for every response that arrived meanwhile */
@@ -279,6 +285,13 @@ void agg_batches_poll(agg_ctx *c);
 /* ---- submit.c ---- */
 /** Handles aggregator_submitTask's params (the JSON-RPC method body). */
 int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err);
+/* Loads a task's committee state once (concurrent callers wait for that load); MP_OK also
+ * when the task is gone. Without agg_ctx.mu held. */
+MP_WUR int agg_task_load_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
+                                   mp_err *err);
+/* Queues that load on a worker right after the task is issued, so that its first
+ * submissions do not wait for the chain (any thread; failures only logged). */
+void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t);
 /** Loads the committee state of open tasks that have responses but none loaded
  ** (tasks reloaded from the database after a restart): without it a task whose
  ** signatures all arrived before the restart would never be confirmed. Reads

@@ -147,6 +147,8 @@ static void commit_group(agg_ctx *c, agg_row **rows, size_t n)
         if (rc != MP_OK)
             rows[i]->err = err;
     }
+    agg_count(c->m.batches, "commit", 1);
+    agg_count(c->m.batched, "commit", (double)n);
 }
 
 int agg_db_commit_response(agg_ctx *c, agg_row *row, mp_err *err)

@@ -42,13 +42,15 @@ static const mp_cfg_opt agg_opts[] = {
      "never confirm a task younger than this (to collect more signatures)"},
     {"reference_lag", MP_CFG_INT, offsetof(agg_cfg, reference_lag), "1", 1, 500, 0,
      "reference block = L1 head minus this"},
+    {"bls_gather", MP_CFG_DURATION, offsetof(agg_cfg, bls_gather_ms), "2ms", 0, 1000, 0,
+     "a BLS batch waits this long for more signatures on its digest (0: none)"},
     {"liveness_cache", MP_CFG_DURATION, offsetof(agg_cfg, liveness_cache_ms), "30s", 0, 0, 0,
      "how long a positive verifyLivenessProof answer is reused"},
     {"max_body", MP_CFG_INT, offsetof(agg_cfg, max_body), "262144", 1024, 16777216, 0,
      "largest HTTP request body in bytes"},
     {"rate_limit", MP_CFG_INT, offsetof(agg_cfg, rate_limit), "0", 0, 1000000, 0,
      "JSON-RPC requests per second per client address (0: unlimited)"},
-    {"http_threads", MP_CFG_INT, offsetof(agg_cfg, http_threads), "4", 1, 64, 0,
+    {"http_threads", MP_CFG_INT, offsetof(agg_cfg, http_threads), "4", 1, 256, 0,
      "HTTP server threads"},
     {"batch_confirmations", MP_CFG_INT, offsetof(agg_cfg, batch_confirmations), "2", 0, 64, 0,
      "identifier 2: blocks a BatchCommitted event must be deep before its task is issued"},
@@ -130,6 +132,13 @@ static int metrics_init(agg_ctx *c, mp_err *err)
     MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_rpc_requests_total",
                               "JSON-RPC calls served by method and code (0: success).",
                               MP_LABELS("method", "code"), &m->rpc, err));
+    MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_batches_total",
+                              "Group commits of responses (commit) and BLS verifier batches (bls).",
+                              MP_LABELS("kind"), &m->batches, err));
+    MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_batched_total",
+                              "Responses committed (commit) and signatures verified (bls) in "
+                              "those batches.",
+                              MP_LABELS("kind"), &m->batched, err));
     MP_TRY(mp_metrics_exp_buckets(b, 0.0005, 4, 10, err));
     return mp_metrics_histogram(m->reg, "mpavs_aggregator_rpc_seconds",
                                 "JSON-RPC call handling time.", MP_LABELS("method"), b, 10,
@@ -179,9 +188,11 @@ static int agg_init(mp_daemon *d, mp_err *err)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->rpc_free, NULL);
+    pthread_cond_init(&c->cs_cv, NULL);
     c->mu_ready = true;
     MP_TRY(metrics_init(c, err));
     MP_TRY(mp_agg_verifier_new(&c->verifier, 0, err));
+    mp_agg_verifier_set_gather(c->verifier, (unsigned)(c->cfg->bls_gather_ms * 1000));
     MP_TRY(mp_avs_deployment_load(&c->dep, c->cfg->deployment, err));
     for (size_t i = 0; i < AGG_RPC_POOL; i++) {
         MP_TRY(mp_rpc_init(&c->rpcs[i], c->cfg->rpc_url, NULL, &d->log, err));
@@ -273,6 +284,7 @@ static void agg_fini(mp_daemon *d)
     mp_agg_verifier_free(c->verifier);
     if (c->mu_ready) {
         pthread_cond_destroy(&c->rpc_free);
+        pthread_cond_destroy(&c->cs_cv);
         pthread_mutex_destroy(&c->mu);
     }
     curl_global_cleanup();

@@ -126,39 +126,82 @@ static int find_task(agg_ctx *c, const submission *s, agg_task **out, int *code,
     return *code == 0 ? MP_OK : MP_ERR_INVALID;
 }
 
-/* Makes sure the task's committee state is loaded (reads the chain unlocked). */
-static int ensure_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
+/* Makes sure the task's committee state is loaded (reads the chain unlocked).
+ * One thread loads it; the submissions arriving meanwhile wait for that load
+ * instead of reading the same committee again (a burst of a new task's
+ * responses would otherwise load it once per server thread). */
+int agg_task_load_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
                             mp_err *err)
 {
     pthread_mutex_lock(&c->mu);
     agg_task *t = agg_task_find(c, task_id);
+    while (t && t->cs == NULL && t->cs_loading) {
+        pthread_cond_wait(&c->cs_cv, &c->mu);
+        t = agg_task_find(c, task_id);
+    }
     bool need = t && t->cs == NULL;
+    if (need)
+        t->cs_loading = true;
     pthread_mutex_unlock(&c->mu);
     if (!need)
-        return MP_OK;
+        return MP_OK; /* loaded, or the task is gone (the next lookup says so) */
     size_t k = identifier == 2 ? 1 : 0;
     mp_agg_committee_state *cs = calloc(1, sizeof *cs);
-    if (cs == NULL)
-        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    mp_rpc *r = agg_rpc_get(c);
-    int rc = mp_agg_committee_load(cs, r, &c->dep, &c->committees[k], ref, err);
-    agg_rpc_put(c, r);
-    if (rc != MP_OK) {
-        free(cs);
-        return rc;
+    int rc = cs ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    if (rc == MP_OK) {
+        mp_rpc *r = agg_rpc_get(c);
+        rc = mp_agg_committee_load(cs, r, &c->dep, &c->committees[k], ref, err);
+        agg_rpc_put(c, r);
     }
     pthread_mutex_lock(&c->mu);
     t = agg_task_find(c, task_id);
-    if (t && t->cs == NULL) {
-        t->cs = cs;
-        cs = NULL;
+    if (t) {
+        t->cs_loading = false;
+        /* a task derived again after a reorg may have another reference block */
+        if (rc == MP_OK && t->cs == NULL && t->reference_block == ref) {
+            t->cs = cs;
+            cs = NULL;
+        }
     }
+    pthread_cond_broadcast(&c->cs_cv); /* on failure a waiter tries the load itself */
     pthread_mutex_unlock(&c->mu);
-    if (cs) {
+    if (cs && rc == MP_OK)
         mp_agg_committee_free(cs);
-        free(cs);
-    }
-    return MP_OK;
+    free(cs);
+    return rc;
+}
+
+/* A committee load ahead of the first submission (worker thread). */
+typedef struct prefetch {
+    agg_ctx *c;
+    uint64_t task_id, identifier;
+    uint32_t ref;
+} prefetch;
+
+static void prefetch_work(void *arg)
+{
+    prefetch *p = arg;
+    mp_err err = {0};
+    if (agg_task_load_committee(p->c, p->task_id, p->identifier, p->ref, &err) != MP_OK)
+        MP_WARN(&p->c->d->log, "cannot load a task's committee ahead (the first submission will)",
+                MP_LU64("task", p->task_id), "error", err.msg);
+}
+
+static void prefetch_done(mp_loop *loop, void *arg, bool canceled)
+{
+    (void)loop, (void)canceled;
+    free(arg);
+}
+
+void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t)
+{
+    prefetch *p = malloc(sizeof *p);
+    mp_err err = {0};
+    if (p == NULL)
+        return; /* only an optimisation: the first submission loads it */
+    *p = (prefetch){c, t->id, t->identifier, t->reference_block};
+    if (mp_loop_submit(c->d->loop, prefetch_work, prefetch_done, p, &err) != MP_OK)
+        free(p);
 }
 
 /* verifyLivenessProof(operator, enclave), answers kept for liveness_cache_ms. */
@@ -304,7 +347,7 @@ void agg_submit_load_committees(agg_ctx *c)
     pthread_mutex_unlock(&c->mu);
     for (size_t i = 0; i < n; i++) {
         mp_err err;
-        if (ensure_committee(c, ids[i], identifiers[i], refs[i], &err) != MP_OK)
+        if (agg_task_load_committee(c, ids[i], identifiers[i], refs[i], &err) != MP_OK)
             MP_WARN(&c->d->log, "cannot load a reloaded task's committee", MP_LU64("task", ids[i]),
                     "error", err.msg);
     }
@@ -333,7 +376,7 @@ int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, 
         rc = reject(c, call, err, code, msg);
         goto done;
     }
-    rc = ensure_committee(c, s->task_id, s->identifier, ref, err);
+    rc = agg_task_load_committee(c, s->task_id, s->identifier, ref, err);
     if (rc != MP_OK)
         goto done;
     /* Header digests and the offline signature checks need no lock. */

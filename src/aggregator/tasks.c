@@ -214,8 +214,10 @@ static int issue_l2_block_task(agg_ctx *c, uint64_t b, mp_err *err)
         mp_store_rollback(c->db);
         return rc;
     }
-    if (agg_task_add(c, &t, err) == NULL)
+    agg_task *added = agg_task_add(c, &t, err);
+    if (added == NULL)
         return MP_ERR_NOMEM;
+    agg_task_prefetch_committee(c, added);
     c->last_l2_task = b;
     agg_count(c->m.tasks, "issued", 1);
     MP_INFO(&c->d->log, "task issued", MP_LU64("task", t.id), MP_LU64("identifier", 1),

@@ -10,9 +10,11 @@
 #include "mpavs/bls.h"
 #include "mpavs/secp.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct vreq {
     const uint8_t *digest;
@@ -32,6 +34,7 @@ struct mp_agg_verifier {
     size_t n, cap;
     uint8_t running[MAX_RUNNING][32]; /* digests whose batch runs now */
     size_t n_running;
+    unsigned gather_us; /* a leader waits this long for more signatures on its digest */
     uint64_t batches, sigs;
 };
 
@@ -47,7 +50,11 @@ int mp_agg_verifier_new(mp_agg_verifier **out, size_t max_batch, mp_err *err)
         return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     }
     pthread_mutex_init(&v->mu, NULL);
-    pthread_cond_init(&v->cv, NULL);
+    pthread_condattr_t ca; /* gathering windows on the monotonic clock: no wall-clock jumps */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&v->cv, &ca);
+    pthread_condattr_destroy(&ca);
     *out = v;
     return MP_OK;
 }
@@ -97,6 +104,26 @@ static void run_batch(vreq **batch, size_t n)
     free(bad);
 }
 
+void mp_agg_verifier_set_gather(mp_agg_verifier *v, unsigned gather_us)
+{
+    pthread_mutex_lock(&v->mu);
+    v->gather_us = gather_us;
+    pthread_mutex_unlock(&v->mu);
+}
+
+/* The leader's gathering window (under v->mu, its digest marked running so
+ * that callers on it queue instead of leading): ends early when the queue is full. */
+static void gather(mp_agg_verifier *v)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    long ns = until.tv_nsec + (long)v->gather_us * 1000L;
+    until.tv_sec += ns / 1000000000L;
+    until.tv_nsec = ns % 1000000000L;
+    while (v->n < v->cap && pthread_cond_timedwait(&v->cv, &v->mu, &until) != ETIMEDOUT)
+        ;
+}
+
 static bool is_running(const mp_agg_verifier *v, const uint8_t digest[32])
 {
     for (size_t i = 0; i < v->n_running; i++)
@@ -136,8 +163,10 @@ int mp_agg_verify(mp_agg_verifier *v, const uint8_t digest[32], const mp_bn254_g
             continue;
         }
         /* Lead a batch of everything queued on this digest; other digests run beside it. */
-        size_t n = take_batch(v, &r, batch);
         memcpy(v->running[v->n_running++], digest, 32);
+        if (v->gather_us > 0)
+            gather(v);
+        size_t n = take_batch(v, &r, batch);
         pthread_cond_broadcast(&v->cv); /* room in the queue */
         pthread_mutex_unlock(&v->mu);
         run_batch(batch, n);
