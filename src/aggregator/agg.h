@@ -28,19 +28,7 @@
 #include "mpavs/rpcserver.h"
 #include "mpavs/store.h"
 #include "mpavs/txsend.h"
-
-/* Wire error codes (docs/protocol.md 8.2). */
-enum {
-    AGG_E_UNKNOWN_TASK = -32001,
-    AGG_E_HEADER = -32002,
-    AGG_E_NOT_REGISTERED = -32003,
-    AGG_E_BAD_BLS = -32004,
-    AGG_E_BAD_PROVER_SIG = -32005,
-    AGG_E_NOT_LIVE = -32006,
-    AGG_E_EQUIVOCATION = -32007,
-    AGG_E_CLOSED = -32008,
-    AGG_E_RATE_LIMITED = -32009,
-};
+#include "mpavs/wire.h"
 
 #define AGG_MAX_METADATA 256 /* bytes of task metadata */
 #define AGG_MAX_STATE    1024

@@ -103,7 +103,7 @@ static int m_get(void *user, mp_rpcs_call *call, json_t *params, json_t **result
     }
     pthread_mutex_unlock(&c->mu);
     if (t == NULL && old == NULL)
-        return mp_rpcs_fail(call, err, AGG_E_UNKNOWN_TASK, "task %llu was not issued",
+        return mp_rpcs_fail(call, err, MP_WIRE_UNKNOWN_TASK, "task %llu was not issued",
                             (unsigned long long)id);
     if (old)
         *result = old;

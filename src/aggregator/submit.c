@@ -67,21 +67,21 @@ static int parse(submission *s, json_t *params, mp_err *err)
 static const char *reason_label(int code)
 {
     switch (code) {
-    case AGG_E_UNKNOWN_TASK:
+    case MP_WIRE_UNKNOWN_TASK:
         return "unknown_task";
-    case AGG_E_HEADER:
+    case MP_WIRE_HEADER_MISMATCH:
         return "header_mismatch";
-    case AGG_E_NOT_REGISTERED:
+    case MP_WIRE_NOT_REGISTERED:
         return "not_registered";
-    case AGG_E_BAD_BLS:
+    case MP_WIRE_BAD_BLS:
         return "bad_bls_signature";
-    case AGG_E_BAD_PROVER_SIG:
+    case MP_WIRE_BAD_PROVER_SIG:
         return "bad_prover_signature";
-    case AGG_E_NOT_LIVE:
+    case MP_WIRE_NOT_LIVE:
         return "not_live";
-    case AGG_E_EQUIVOCATION:
+    case MP_WIRE_EQUIVOCATION:
         return "equivocation";
-    case AGG_E_CLOSED:
+    case MP_WIRE_TASK_CLOSED:
         return "task_closed";
     default:
         return "invalid_params";
@@ -101,23 +101,23 @@ static int find_task(agg_ctx *c, const submission *s, agg_task **out, int *code,
     agg_task *t = agg_task_find(c, s->task_id);
     *out = t;
     if (t == NULL) {
-        *code = AGG_E_UNKNOWN_TASK;
+        *code = MP_WIRE_UNKNOWN_TASK;
         snprintf(msg, cap, "task %llu was not issued by this aggregator or is no longer kept",
                  (unsigned long long)s->task_id);
     } else if (t->status != AGG_OPEN || agg_now_s() >= t->expires_at) {
-        *code = AGG_E_CLOSED;
+        *code = MP_WIRE_TASK_CLOSED;
         snprintf(msg, cap, "task %llu is %s", (unsigned long long)t->id,
                  t->status == AGG_OPEN ? "expired" : agg_status_name(t->status));
     } else if (s->identifier != t->identifier) {
-        *code = AGG_E_HEADER;
+        *code = MP_WIRE_HEADER_MISMATCH;
         snprintf(msg, cap, "identifier %llu is not the task's (%llu)",
                  (unsigned long long)s->identifier, (unsigned long long)t->identifier);
     } else if (s->metadata_len != t->metadata_len ||
                memcmp(s->metadata, t->metadata, t->metadata_len) != 0) {
-        *code = AGG_E_HEADER;
+        *code = MP_WIRE_HEADER_MISMATCH;
         snprintf(msg, cap, "metadata is not the task's");
     } else if (s->reference_block != t->reference_block) {
-        *code = AGG_E_HEADER;
+        *code = MP_WIRE_HEADER_MISMATCH;
         snprintf(msg, cap, "referenceBlockNumber %llu is not the task's (%u)",
                  (unsigned long long)s->reference_block, t->reference_block);
     } else {
@@ -249,7 +249,7 @@ static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const ui
     *dup = false;
     *code = 0;
     if (m < 0 || memcmp(t->cs->keys[m].id, s->operator_id, 32) != 0) {
-        *code = AGG_E_NOT_REGISTERED;
+        *code = MP_WIRE_NOT_REGISTERED;
         snprintf(msg, cap,
                  m < 0 ? "operator is not registered in the committee's quorums at block %u"
                        : "operatorId is not the operator's registered key id at block %u",
@@ -270,9 +270,9 @@ static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const ui
         if (memcmp(st->hash, sh, 32) != 0 &&
             agg_db_insert_equivocation(c, t->id, s->r.operator_addr, st->hash, sh, &e2) != MP_OK)
             MP_ERROR(&c->d->log, "cannot record an equivocation", "error", e2.msg);
-        *code = memcmp(st->hash, sh, 32) != 0 ? AGG_E_EQUIVOCATION : AGG_E_BAD_BLS;
+        *code = memcmp(st->hash, sh, 32) != 0 ? MP_WIRE_EQUIVOCATION : MP_WIRE_BAD_BLS;
         snprintf(msg, cap,
-                 *code == AGG_E_EQUIVOCATION
+                 *code == MP_WIRE_EQUIVOCATION
                      ? "equivocation: the operator already signed another state for this task"
                      : "the operator already signed this state with another signature");
         return MP_ERR_INVALID;
@@ -409,13 +409,13 @@ int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, 
     if (rc != MP_OK)
         goto done;
     if (v == MP_AGG_BAD_BLS) {
-        rc = reject(c, call, err, AGG_E_BAD_BLS,
+        rc = reject(c, call, err, MP_WIRE_BAD_BLS,
                     "blsSignature does not verify for the operator's "
                     "registered key over the task's header digest");
         goto done;
     }
     if (v == MP_AGG_BAD_PROVER_SIG) {
-        rc = reject(c, call, err, AGG_E_BAD_PROVER_SIG,
+        rc = reject(c, call, err, MP_WIRE_BAD_PROVER_SIG,
                     "proverSignature does not recover to enclaveAddress over the prover digest");
         goto done;
     }
@@ -424,7 +424,7 @@ int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, 
     if (rc != MP_OK)
         goto done;
     if (!live) {
-        rc = reject(c, call, err, AGG_E_NOT_LIVE,
+        rc = reject(c, call, err, MP_WIRE_NOT_LIVE,
                     "the operator has no valid liveness proof for enclaveAddress");
         goto done;
     }

@@ -15,19 +15,7 @@
 #include "mpavs/err.h"
 #include "mpavs/opstore.h"
 #include "mpavs/rpc.h"
-
-/* Aggregator error codes of docs/protocol.md 8.2. */
-enum {
-    OP_AGG_UNKNOWN_TASK = -32001,
-    OP_AGG_HEADER_MISMATCH = -32002,
-    OP_AGG_NOT_REGISTERED = -32003,
-    OP_AGG_BAD_BLS = -32004,
-    OP_AGG_BAD_PROVER_SIG = -32005,
-    OP_AGG_NOT_LIVE = -32006,
-    OP_AGG_EQUIVOCATION = -32007,
-    OP_AGG_EXPIRED = -32008,
-    OP_AGG_RATE_LIMITED = -32009,
-};
+#include "mpavs/wire.h"
 
 /** The prover's current enclave address (prover_metadata.enclaveAddress). */
 MP_WUR int op_prover_enclave(mp_rpc *prover, uint8_t enclave[20], mp_err *err);

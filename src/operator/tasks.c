@@ -214,12 +214,12 @@ static int submit(tloop *t, mp_opstore_task *task)
     }
     op_set_svc(c, OP_SVC_AGGREGATOR, OP_SVC_UP);
     switch (t->agg.last_error.code) {
-    case OP_AGG_EXPIRED:
+    case MP_WIRE_TASK_CLOSED:
         return finish(t, task, MP_TASK_EXPIRED, "expired", err.msg);
-    case OP_AGG_NOT_LIVE:
+    case MP_WIRE_NOT_LIVE:
         op_wake_liveness(c);
         return retry(t, task, err.msg, true);
-    case OP_AGG_RATE_LIMITED:
+    case MP_WIRE_RATE_LIMITED:
     case -32603:
         return retry(t, task, err.msg, true);
     default:

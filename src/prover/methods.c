@@ -144,7 +144,7 @@ static int m_attest(void *user, mp_rpcs_call *call, json_t *params, json_t **res
     if (rc == MP_OK)
         rc = mp_rpcs_param_hex(params, 0, 64, &data, err);
     if (rc == MP_OK && ctx->cfg->fault_refuse_attestation)
-        rc = mp_rpcs_fail(call, err, PRV_ERR_ATTESTATION, "attestation refused (fault injection)");
+        rc = mp_rpcs_fail(call, err, MP_WIRE_ATTESTATION, "attestation refused (fault injection)");
     if (rc == MP_OK) {
         uint8_t rd[64];
         prv_report_data(rd, data.data, data.len, ctx->enclave.address);
@@ -152,7 +152,7 @@ static int m_attest(void *user, mp_rpcs_call *call, json_t *params, json_t **res
         count(ctx->m_attestations, rc == MP_OK ? "ok" : "failed");
         if (rc != MP_OK) {
             MP_ERROR(ctx->log, "attestation failed", "error", err->msg);
-            rc = mp_rpcs_fail(call, err, PRV_ERR_ATTESTATION, "attestation failed: %s", err->msg);
+            rc = mp_rpcs_fail(call, err, MP_WIRE_ATTESTATION, "attestation failed: %s", err->msg);
         }
     }
     if (rc == MP_OK && (*result = hex_new(quote.data, quote.len)) == NULL)
@@ -200,7 +200,7 @@ static int decode_task(prv_ctx *ctx, mp_rpcs_call *call, json_t *params, prv_tas
     mp_buf_free(&md);
     MP_TRY(rc);
     if (t->identifier != MP_STATE_L2_BLOCK && t->identifier != MP_STATE_L2_BATCH)
-        return mp_rpcs_fail(call, err, PRV_ERR_UNKNOWN_IDENTIFIER,
+        return mp_rpcs_fail(call, err, MP_WIRE_UNKNOWN_IDENTIFIER,
                             "unknown identifier %llu (this prover proves 1: L2 block, 2: L2 batch)",
                             (unsigned long long)t->identifier);
     size_t want = t->identifier == MP_STATE_L2_BLOCK ? 64 : 128;
@@ -226,7 +226,7 @@ static int decode_task(prv_ctx *ctx, mp_rpcs_call *call, json_t *params, prv_tas
                            ctx->cfg->max_batch_blocks);
     }
     if (t->chain_id != ctx->executor->chain_id)
-        return mp_rpcs_fail(call, err, PRV_ERR_WRONG_CHAIN,
+        return mp_rpcs_fail(call, err, MP_WIRE_WRONG_CHAIN,
                             "metadata names L2 chain %llu; this prover proves chain %llu",
                             (unsigned long long)t->chain_id,
                             (unsigned long long)ctx->executor->chain_id);
@@ -318,10 +318,10 @@ void prv_methods(prv_ctx *ctx, mp_rpcs_method out[PRV_NMETHODS])
 size_t prv_codes(const mp_rpcs_code **out)
 {
     static const mp_rpcs_code codes[] = {
-        {MP_ERR_RPC, PRV_ERR_L2_UNAVAILABLE},
-        {MP_ERR_TIMEOUT, PRV_ERR_L2_UNAVAILABLE},
-        {MP_ERR_VERIFY, PRV_ERR_L2_INCONSISTENT},
-        {MP_ERR_QUOTE, PRV_ERR_ATTESTATION},
+        {MP_ERR_RPC, MP_WIRE_L2_UNAVAILABLE},
+        {MP_ERR_TIMEOUT, MP_WIRE_L2_UNAVAILABLE},
+        {MP_ERR_VERIFY, MP_WIRE_L2_INCONSISTENT},
+        {MP_ERR_QUOTE, MP_WIRE_ATTESTATION},
     };
     *out = codes;
     return sizeof codes / sizeof codes[0];

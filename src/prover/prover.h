@@ -25,15 +25,7 @@
 #include "mpavs/rpc.h"
 #include "mpavs/rpcserver.h"
 #include "mpavs/secp.h"
-
-/* Error codes of docs/protocol.md 8.1 beyond JSON-RPC's own. */
-enum {
-    PRV_ERR_UNKNOWN_IDENTIFIER = -32010,
-    PRV_ERR_WRONG_CHAIN = -32011,
-    PRV_ERR_L2_UNAVAILABLE = -32012,
-    PRV_ERR_L2_INCONSISTENT = -32013,
-    PRV_ERR_ATTESTATION = -32014,
-};
+#include "mpavs/wire.h"
 
 typedef struct prv_cfg {
     mp_daemon_cfg common;

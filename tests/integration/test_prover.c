@@ -187,23 +187,6 @@ static pid_t spawn(const char *const *argv, const char *log)
     return pid;
 }
 
-/* The port from the "listening" log line, 0 while it is not there. */
-static uint16_t logged_port(const char *log)
-{
-    FILE *f = fopen(log, "r");
-    char line[600];
-    unsigned port = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        const char *p = strstr(line, "\"msg\":\"listening\"");
-        p = p ? strstr(p, "\"port\":") : NULL;
-        if (p)
-            port = (unsigned)strtoul(p + 7, NULL, 10);
-    }
-    if (f)
-        fclose(f);
-    return (uint16_t)port;
-}
-
 /* Starts a prover on l2_url with extra flags (NULL-terminated); false if it
  ** does not come up (its log is shown). */
 static bool prover_start(prover *p, const char *l2_url, const char *const *extra)
@@ -229,7 +212,7 @@ static bool prover_start(prover *p, const char *l2_url, const char *const *extra
             break;
         }
         usleep(20000);
-        p->port = logged_port(p->log);
+        p->port = mp_test_logged_port(p->log);
     }
     if (p->port == 0) {
         show_log(p->log);

@@ -258,22 +258,6 @@ typedef struct prover {
     mp_rpc rpc;
 } prover;
 
-static uint16_t logged_port(const char *log)
-{
-    FILE *f = fopen(log, "r");
-    char line[600];
-    unsigned port = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        const char *p = strstr(line, "\"msg\":\"listening\"");
-        p = p ? strstr(p, "\"port\":") : NULL;
-        if (p)
-            port = (unsigned)strtoul(p + 7, NULL, 10);
-    }
-    if (f)
-        fclose(f);
-    return (uint16_t)port;
-}
-
 static bool prover_start(prover *p, const char *extra)
 {
     char bin[512], ca[200];
@@ -308,7 +292,7 @@ static bool prover_start(prover *p, const char *extra)
     uint16_t port = 0;
     for (int i = 0; i < 600 && port == 0 && p->pid > 0; i++) {
         usleep(20000);
-        port = logged_port(p->log);
+        port = mp_test_logged_port(p->log);
     }
     snprintf(p->url, sizeof p->url, "http://127.0.0.1:%u/", (unsigned)port);
     return port != 0 && mp_rpc_init(&p->rpc, p->url, NULL, NULL, &e) == MP_OK;

@@ -84,6 +84,22 @@ uint8_t *mp_test_slurp(const char *rel, size_t *len)
     return data;
 }
 
+uint16_t mp_test_logged_port(const char *log)
+{
+    FILE *f = fopen(log, "r");
+    char line[600];
+    unsigned port = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, "\"msg\":\"listening\"");
+        p = p ? strstr(p, "\"port\":") : NULL;
+        if (p)
+            port = (unsigned)strtoul(p + 7, NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    return (uint16_t)port;
+}
+
 static uint64_t seed_for(const char *name, uint64_t base)
 {
     uint64_t h = base ^ 0x9e3779b97f4a7c15ULL;

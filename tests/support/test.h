@@ -55,6 +55,9 @@ const char *mp_test_path(const char *rel);
 /** The bytes of that file (NUL-terminated one past *len; the caller frees them), or
  ** an abort of the test binary when it cannot be read: missing test data. */
 uint8_t *mp_test_slurp(const char *rel, size_t *len);
+/** The port a daemon logged in its "listening" JSON log line (the last one), 0
+ ** while the log has none: how tests find a daemon started on port 0. */
+uint16_t mp_test_logged_port(const char *log);
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
