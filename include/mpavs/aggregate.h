@@ -99,35 +99,6 @@ long mp_agg_committee_find(const mp_agg_committee_state *cs, const uint8_t opera
 mp_agg_verdict mp_agg_check_signatures(const mp_agg_digests *dg, const mp_checksig_key *key,
                                        const mp_agg_response *r);
 
-/** Checks BLS signatures for many threads at once, batched per digest (the
- ** operators answering one task's state sign the same digest): a caller that
- ** finds no batch running on its digest verifies every queued signature on it
- ** with one mp_bls_batch_verify_same, bisecting with
- ** mp_bls_batch_find_invalid_same when the batch fails; the callers it took
- ** wait for their answer; other digests are verified in parallel. One
- ** signature alone is a plain mp_bls_verify. */
-typedef struct mp_agg_verifier mp_agg_verifier;
-
-/** A verifier whose batches hold at most max_batch signatures (0: 256). */
-MP_WUR int mp_agg_verifier_new(mp_agg_verifier **out, size_t max_batch, mp_err *err);
-/** Frees v (no call may be running). NULL is a no-op. */
-void mp_agg_verifier_free(mp_agg_verifier *v);
-/** *valid tells whether sig is pk's signature of digest; returns when its
- ** batch ran. Errors only for memory or randomness failures. Thread-safe. */
-MP_WUR int mp_agg_verify(mp_agg_verifier *v, const uint8_t digest[32], const mp_bn254_g2 *pk,
-                         const mp_bn254_g1 *sig, bool *valid, mp_err *err);
-/** From now on a caller that leads a batch first waits up to gather_us
- ** microseconds for more signatures on its digest (0, the default: none): a
- ** little latency for fewer pairings when many operators answer one task at once. */
-void mp_agg_verifier_set_gather(mp_agg_verifier *v, unsigned gather_us);
-/** Batches run and signatures checked so far. */
-void mp_agg_verifier_stats(mp_agg_verifier *v, uint64_t *batches, uint64_t *sigs);
-
-/** mp_agg_check_signatures with the BLS part through verifier v. */
-MP_WUR int mp_agg_check_signatures_with(mp_agg_verifier *v, const mp_agg_digests *dg,
-                                        const mp_checksig_key *key, const mp_agg_response *r,
-                                        mp_agg_verdict *verdict, mp_err *err);
-
 /** Every check of a response: committee membership in cs, the signatures, and
  ** verifyLivenessProof(operator, enclave) read at liveness_block (usually
  ** MP_BLOCK_LATEST: liveness is about now). *verdict says whether it counts; the

@@ -24,7 +24,14 @@
 ** long-poll that cannot wait (inside a batch, too many waiters, shutting
 ** down) is run at once with mp_rpcs_final() true.
 **
-** Shutdown order: mp_rpcs_shutdown (answers every waiter), mp_http_stop,
+** Answers from elsewhere: a handler of a single HTTP call may hand the call
+** to another thread with mp_rpcs_defer and return MP_OK without a result; that
+** thread answers it once with mp_rpcs_answer (the connection stays parked, no
+** server thread waits). The aggregator checks and commits submissions in
+** batches this way.
+**
+** Shutdown order: the owner answers its deferred calls, then mp_rpcs_shutdown
+** (answers every waiter, waits for deferred answers), mp_http_stop,
 ** mp_rpcs_free.
 */
 #ifndef MPAVS_RPCSERVER_H
@@ -110,6 +117,16 @@ void mp_rpcs_notify(mp_rpcs *s, const char *topic);
 void mp_rpcs_wait(mp_rpcs_call *call, const char *topic, uint32_t wait_ms);
 /** In a handler: true on the run that must answer (wait over or impossible). */
 bool mp_rpcs_final(const mp_rpcs_call *call);
+/** In a handler: the answer will be given later, from any thread, with
+ ** mp_rpcs_answer; the handler then returns MP_OK leaving *result NULL.
+ ** False when the call cannot be answered later (a batch, a notification,
+ ** mp_rpcs_handle, shutting down): the handler answers now. After true, the
+ ** call stays valid until mp_rpcs_answer, which must come exactly once. */
+bool mp_rpcs_defer(mp_rpcs_call *call);
+/** Answers a deferred call as its handler's return would have: rc MP_OK with
+ ** result (stolen; NULL is null), or a failure described by err (and by
+ ** mp_rpcs_fail, called on the call before). Any thread; frees the call. */
+void mp_rpcs_answer(mp_rpcs_call *call, int rc, json_t *result, const mp_err *err);
 /** The method name of the call. */
 const char *mp_rpcs_method_name(const mp_rpcs_call *call);
 /** The client's address as text ("" for mp_rpcs_handle), e.g. for rate limits. */

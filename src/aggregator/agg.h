@@ -6,7 +6,8 @@
 **   main.c     configuration, daemon callbacks, timers
 **   db.c       the SQLite schema and every statement
 **   tasks.c    task sources (identifier 1 from an L2 node), expiry, loading
-**   submit.c   validation and aggregation of one submission
+**   submit.c   aggregator_submitTask: the checks one submission needs alone
+**   pipeline.c the checks and the commit of many submissions at once
 **   confirm.c  the confirmation job: parameters, dry run, confirmState
 **   api.c      JSON-RPC methods, node API, /metrics, the status page
 */
@@ -50,7 +51,6 @@ typedef struct agg_cfg {
     long long min_wait_ms;    /* do not confirm a task younger than this */
     long long reference_lag;  /* reference block = L1 head - this (>= 1) */
     long long liveness_cache_ms;
-    long long bls_gather_ms;
     long long max_body;   /* HTTP request body limit */
     long long rate_limit; /* submissions per second per client address; 0 = none */
     long long http_threads;
@@ -128,6 +128,45 @@ typedef struct agg_row {
     mp_err err;
 } agg_row;
 
+/* One submission on its way through the pipeline (pipeline.c): filled by
+ * the server thread (submit.c), checked and committed in batches, answered
+ * from the pipeline's threads (a deferred call) or by the waiting server
+ * thread (a call inside a JSON-RPC batch). */
+typedef struct agg_job {
+    uint64_t task_id, identifier, reference_block;
+    uint8_t metadata[AGG_MAX_METADATA];
+    size_t metadata_len;
+    uint8_t state[AGG_MAX_STATE];
+    size_t state_len;
+    uint8_t operator_id[32], bls[64], prover_sig[65];
+    mp_agg_response r;
+    uint8_t state_hash[32];
+    mp_agg_digests dg;
+    mp_checksig_key key; /* the operator's registered key */
+    bool prover_ok;      /* the prover signature recovers to r.enclave */
+    agg_row row;
+    /* the outcome */
+    mp_rpcs_call *call;
+    bool deferred; /* answered with mp_rpcs_answer; else a server thread waits for done */
+    bool done;
+    bool dup;
+    int rc;
+    mp_err err;
+    struct agg_job *next;
+} agg_job;
+
+/* The pipeline's two stages, each a thread with a queue (pipeline.c). */
+typedef struct agg_pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t check_cv, commit_cv, done_cv;
+    agg_job *check_head, *check_tail, *commit_head, *commit_tail;
+    pthread_t checker, committer;
+    bool ready, checker_started, committer_started;
+    bool running;      /* takes jobs */
+    bool closing;      /* the checker ends when its queue is empty */
+    bool checker_done; /* then the committer ends when its queue is empty */
+} agg_pipe;
+
 /* A liveness answer kept for a while (per operator and enclave). */
 typedef struct agg_live {
     uint8_t operator_addr[20], enclave[20];
@@ -146,9 +185,8 @@ typedef struct agg_metrics {
     mp_metric *open_tasks;    /* gauge */
     mp_metric *rpc;           /* {method, code} */
     mp_metric *rpc_seconds;   /* {method} */
-    mp_metric *batches;       /* {kind}: group commits ("commit"), BLS verifier batches ("bls") */
+    mp_metric *batches;       /* {kind}: group commits ("commit"), BLS batches ("bls") */
     mp_metric *batched;       /* {kind}: rows committed, signatures verified in those batches */
-    uint64_t bls_seen[2];     /* verifier stats already counted (batches, signatures; under mu) */
 } agg_metrics;
 
 typedef struct agg_ctx {
@@ -159,14 +197,8 @@ typedef struct agg_ctx {
     pthread_cond_t cs_cv; /* with mu: a task's committee was loaded (or failed to) */
     bool mu_ready;
     mp_store *db;
-    /* group commit of responses: one fsync for every response that arrived meanwhile */
-    mp_store *gdb; /* used by the committing thread only */
-    pthread_mutex_t gc_mu;
-    pthread_cond_t gc_cv;
-    agg_row **gc_q;
-    size_t gc_n, gc_cap;
-    uint64_t gc_seq, gc_done;
-    bool gc_busy, gc_ready;
+    mp_store *gdb; /* the pipeline's committer's own connection */
+    agg_pipe pipe;
     /* L1 clients: a pool so server threads and the worker never share one */
     mp_rpc rpcs[AGG_RPC_POOL];
     bool rpc_busy[AGG_RPC_POOL];
@@ -181,7 +213,6 @@ typedef struct agg_ctx {
     uint8_t submitter[20];
     mp_avs_committee committees[2]; /* identifiers 1 and 2 */
     bool have_committee[2];
-    mp_agg_verifier *verifier; /* BLS checks of concurrent submissions in batches */
     mp_rpcs *rpcs_server;
     void *limiter; /* api.c's per-client rate limiter */
     mp_http *http;
@@ -218,10 +249,10 @@ int64_t agg_now_ms(void);
 MP_WUR int agg_db_open(agg_ctx *c, mp_err *err);
 MP_WUR int agg_db_insert_task(agg_ctx *c, agg_task *t, mp_err *err);
 MP_WUR int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err);
-/** Writes a response durably (INSERT OR IGNORE, committed with every other
- ** response that arrived meanwhile: one fsync for all); returns when it is on
- ** disk. Called without c->mu. row->inserted tells whether it was new. */
-MP_WUR int agg_db_commit_response(agg_ctx *c, agg_row *row, mp_err *err);
+/** Writes rows[0..n) durably in one transaction (INSERT OR IGNORE, one fsync
+ ** for all) on c->gdb; each row gets the outcome, row->inserted tells whether
+ ** it was new. The pipeline's committer only, without c->mu. */
+void agg_db_commit_rows(agg_ctx *c, agg_row **rows, size_t n);
 void agg_db_close(agg_ctx *c);
 MP_WUR int agg_db_insert_equivocation(agg_ctx *c, uint64_t task_id, const uint8_t op[20],
                                       const uint8_t first[32], const uint8_t second[32],
@@ -271,8 +302,25 @@ void agg_batches_fini(agg_ctx *c);
 void agg_batches_poll(agg_ctx *c);
 
 /* ---- submit.c ---- */
-/** Handles aggregator_submitTask's params (the JSON-RPC method body). */
+/** Handles aggregator_submitTask's params (the JSON-RPC method body): the
+ ** checks of one submission, then the pipeline. */
 int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err);
+/** Membership, operatorId, duplicates and equivocation of j in t (under c->mu):
+ ** MP_OK with j->key set (j->dup when this exact response is known), or
+ ** MP_ERR_INVALID with *code and msg (an equivocation is recorded). */
+int agg_check_operator(agg_ctx *c, agg_task *t, agg_job *j, int *code, char *msg, size_t cap);
+/** The task of j checked against its header (under c->mu): MP_OK, or
+ ** MP_ERR_INVALID with *code and msg. *out is the task or NULL. */
+int agg_find_task(agg_ctx *c, const agg_job *j, agg_task **out, int *code, char *msg, size_t cap);
+/** Counts a rejection and names its code for the call's answer; returns the rc. */
+int agg_reject(agg_ctx *c, mp_rpcs_call *call, mp_err *err, int code, const char *msg);
+/** verifyLivenessProof(operator, enclave), positive answers cached. */
+MP_WUR int agg_check_live(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], bool *live,
+                          mp_err *err);
+/** Moves the aggregate with j, which is on disk (under c->mu). */
+MP_WUR int agg_accept(agg_ctx *c, agg_task *t, const agg_job *j, mp_err *err);
+/** The success result of j (a new reference). */
+json_t *agg_submit_result(const agg_job *j);
 /* Loads a task's committee state once (concurrent callers wait for that load); MP_OK also
  * when the task is gone. Without agg_ctx.mu held. */
 MP_WUR int agg_task_load_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, uint32_t ref,
@@ -285,6 +333,18 @@ void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t);
  ** signatures all arrived before the restart would never be confirmed. Reads
  ** the chain unlocked; a failure is retried at the next tick (loop thread). */
 void agg_submit_load_committees(agg_ctx *c);
+
+/* ---- pipeline.c ---- */
+MP_WUR int agg_pipe_start(agg_ctx *c, mp_err *err);
+/** Finishes every queued job (checked, committed, answered), then stops the
+ ** threads; later jobs are refused. */
+void agg_pipe_stop(agg_ctx *c);
+/** After agg_pipe_stop and once no server thread can submit (agg_api_stop). */
+void agg_pipe_free(agg_ctx *c);
+/** Hands j over: BLS (batched), prover signature, liveness, commit, aggregate,
+ ** answer. j->call deferred: answered from the pipeline; otherwise waits for
+ ** the outcome in j. Refused (j->rc set, j finished) when stopping. */
+void agg_pipe_submit(agg_ctx *c, agg_job *j);
 
 /* ---- confirm.c ---- */
 /** Starts a confirmation job for the first task that is ready (loop thread). */

@@ -228,16 +228,9 @@ static int h_metrics(void *user, mp_http_conn *conn, const mp_http_request *req,
     (void)conn, (void)req;
     agg_ctx *c = user;
     size_t open = 0;
-    uint64_t bls[2];
     pthread_mutex_lock(&c->mu);
-    mp_agg_verifier_stats(c->verifier, &bls[0], &bls[1]);
     for (size_t i = 0; i < c->n_tasks; i++)
         open += c->tasks[i].status == AGG_OPEN || c->tasks[i].status == AGG_CONFIRMING;
-    /* the verifier keeps totals; the counters get what is new since the last scrape */
-    agg_count(c->m.batches, "bls", (double)(bls[0] - c->m.bls_seen[0]));
-    agg_count(c->m.batched, "bls", (double)(bls[1] - c->m.bls_seen[1]));
-    c->m.bls_seen[0] = bls[0];
-    c->m.bls_seen[1] = bls[1];
     pthread_mutex_unlock(&c->mu);
     mp_series_set(mp_metric_series(c->m.open_tasks, NULL), (double)open);
     mp_buf out = MP_BUF_INIT;

@@ -3,8 +3,8 @@
 ** response is on disk before the submitter hears "accepted"). Tables: task,
 ** response (one per task and operator), equivocation, submission (each
 ** confirmState outcome with its receipt) and kv (the task sources' cursors).
-** Called with agg_ctx.mu held, except agg_db_commit_response (group commit
-** of responses on its own connection, from the server threads).
+** Called with agg_ctx.mu held, except agg_db_commit_rows (group commit of
+** responses on its own connection, from the pipeline's committer).
 */
 #include "agg.h"
 
@@ -41,9 +41,6 @@ int agg_db_open(agg_ctx *c, mp_err *err)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/aggregator.db", c->cfg->common.data_dir);
-    pthread_mutex_init(&c->gc_mu, NULL);
-    pthread_cond_init(&c->gc_cv, NULL);
-    c->gc_ready = true;
     MP_TRY(mp_store_open(&c->db, path, NULL, err));
     MP_TRY(mp_store_migrate(c->db, schema, sizeof schema / sizeof *schema, err));
     return mp_store_open(&c->gdb, path, NULL, err);
@@ -55,13 +52,6 @@ void agg_db_close(agg_ctx *c)
     c->gdb = NULL;
     mp_store_close(c->db);
     c->db = NULL;
-    free(c->gc_q);
-    c->gc_q = NULL;
-    if (c->gc_ready) {
-        pthread_cond_destroy(&c->gc_cv);
-        pthread_mutex_destroy(&c->gc_mu);
-        c->gc_ready = false;
-    }
 }
 
 static int bind_blob(mp_store *s, sqlite3_stmt *st, int i, const void *p, size_t n, mp_err *err)
@@ -131,8 +121,7 @@ static int insert_row(agg_ctx *c, agg_row *r, mp_err *err)
     return MP_OK;
 }
 
-/* Commits rows[0..n) in one transaction; every row gets the outcome. */
-static void commit_group(agg_ctx *c, agg_row **rows, size_t n)
+void agg_db_commit_rows(agg_ctx *c, agg_row **rows, size_t n)
 {
     mp_err err = {0};
     int rc = mp_store_begin(c->gdb, &err);
@@ -149,53 +138,6 @@ static void commit_group(agg_ctx *c, agg_row **rows, size_t n)
     }
     agg_count(c->m.batches, "commit", 1);
     agg_count(c->m.batched, "commit", (double)n);
-}
-
-int agg_db_commit_response(agg_ctx *c, agg_row *row, mp_err *err)
-{
-    pthread_mutex_lock(&c->gc_mu);
-    if (c->gc_n == c->gc_cap) {
-        size_t cap = c->gc_cap ? 2 * c->gc_cap : 64;
-        agg_row **grown = realloc(c->gc_q, cap * sizeof *grown);
-        if (grown == NULL) {
-            pthread_mutex_unlock(&c->gc_mu);
-            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-        }
-        c->gc_q = grown;
-        c->gc_cap = cap;
-    }
-    row->seq = ++c->gc_seq;
-    c->gc_q[c->gc_n++] = row;
-    while (c->gc_done < row->seq) {
-        if (c->gc_busy) {
-            pthread_cond_wait(&c->gc_cv, &c->gc_mu);
-            continue;
-        }
-        /* This thread commits everything queued so far. */
-        c->gc_busy = true;
-        size_t n = c->gc_n;
-        agg_row **batch = malloc(n * sizeof *batch);
-        if (batch == NULL) {
-            c->gc_busy = false;
-            pthread_mutex_unlock(&c->gc_mu);
-            return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-        }
-        memcpy(batch, c->gc_q, n * sizeof *batch);
-        c->gc_n = 0;
-        uint64_t last = batch[n - 1]->seq;
-        pthread_mutex_unlock(&c->gc_mu);
-        commit_group(c, batch, n);
-        free(batch);
-        pthread_mutex_lock(&c->gc_mu);
-        c->gc_done = last;
-        c->gc_busy = false;
-        pthread_cond_broadcast(&c->gc_cv);
-    }
-    int rc = row->rc;
-    pthread_mutex_unlock(&c->gc_mu);
-    if (rc != MP_OK && err)
-        *err = row->err;
-    return rc;
 }
 
 int agg_db_insert_equivocation(agg_ctx *c, uint64_t task_id, const uint8_t op[20],

@@ -42,8 +42,6 @@ static const mp_cfg_opt agg_opts[] = {
      "never confirm a task younger than this (to collect more signatures)"},
     {"reference_lag", MP_CFG_INT, offsetof(agg_cfg, reference_lag), "1", 1, 500, 0,
      "reference block = L1 head minus this"},
-    {"bls_gather", MP_CFG_DURATION, offsetof(agg_cfg, bls_gather_ms), "2ms", 0, 1000, 0,
-     "a BLS batch waits this long for more signatures on its digest (0: none)"},
     {"liveness_cache", MP_CFG_DURATION, offsetof(agg_cfg, liveness_cache_ms), "30s", 0, 0, 0,
      "how long a positive verifyLivenessProof answer is reused"},
     {"max_body", MP_CFG_INT, offsetof(agg_cfg, max_body), "262144", 1024, 16777216, 0,
@@ -132,9 +130,10 @@ static int metrics_init(agg_ctx *c, mp_err *err)
     MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_rpc_requests_total",
                               "JSON-RPC calls served by method and code (0: success).",
                               MP_LABELS("method", "code"), &m->rpc, err));
-    MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_batches_total",
-                              "Group commits of responses (commit) and BLS verifier batches (bls).",
-                              MP_LABELS("kind"), &m->batches, err));
+    MP_TRY(
+        mp_metrics_counter(m->reg, "mpavs_aggregator_batches_total",
+                           "Group commits of responses (commit) and BLS batch verifications (bls).",
+                           MP_LABELS("kind"), &m->batches, err));
     MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_batched_total",
                               "Responses committed (commit) and signatures verified (bls) in "
                               "those batches.",
@@ -191,8 +190,6 @@ static int agg_init(mp_daemon *d, mp_err *err)
     pthread_cond_init(&c->cs_cv, NULL);
     c->mu_ready = true;
     MP_TRY(metrics_init(c, err));
-    MP_TRY(mp_agg_verifier_new(&c->verifier, 0, err));
-    mp_agg_verifier_set_gather(c->verifier, (unsigned)(c->cfg->bls_gather_ms * 1000));
     MP_TRY(mp_avs_deployment_load(&c->dep, c->cfg->deployment, err));
     for (size_t i = 0; i < AGG_RPC_POOL; i++) {
         MP_TRY(mp_rpc_init(&c->rpcs[i], c->cfg->rpc_url, NULL, &d->log, err));
@@ -238,6 +235,7 @@ static void tick(mp_loop *loop, void *arg)
 static int agg_start(mp_daemon *d, mp_err *err)
 {
     agg_ctx *c = d->ctx;
+    MP_TRY(agg_pipe_start(c, err));
     MP_TRY(agg_api_start(c, err));
     mp_loop_timer_start(d->loop, &c->tick, 0, c->cfg->poll_ms, tick, c);
     return MP_OK;
@@ -250,6 +248,7 @@ static void agg_stop(mp_daemon *d)
     pthread_mutex_lock(&c->mu);
     c->stopping = true;
     pthread_mutex_unlock(&c->mu);
+    agg_pipe_stop(c); /* answers every submission in it: before the server's shutdown */
     if (c->rpcs_server)
         mp_rpcs_shutdown(c->rpcs_server);
 }
@@ -266,7 +265,9 @@ static bool agg_idle(mp_daemon *d)
 static void agg_fini(mp_daemon *d)
 {
     agg_ctx *c = d->ctx;
+    agg_pipe_stop(c); /* when agg_stop did not run (a failed start) */
     agg_api_stop(c);
+    agg_pipe_free(c);
     for (size_t i = 0; i < c->n_tasks; i++)
         agg_task_free(&c->tasks[i]);
     free(c->tasks);
@@ -281,7 +282,6 @@ static void agg_fini(mp_daemon *d)
     for (size_t i = 0; i < c->n_rpc; i++)
         mp_rpc_close(&c->rpcs[i]);
     mp_metrics_free(c->m.reg);
-    mp_agg_verifier_free(c->verifier);
     if (c->mu_ready) {
         pthread_cond_destroy(&c->rpc_free);
         pthread_cond_destroy(&c->cs_cv);

@@ -7,10 +7,13 @@
 ** signature, the prover signature, liveness. Then it is written to the
 ** database (fsync'd) before the answer, and the task's aggregate moves.
 **
-** Chain reads (the committee at the reference block, liveness) run without
-** the context lock; the task is looked up again afterwards by id. BLS
-** signatures of concurrent submissions are verified in batches
-** (mp_agg_verifier).
+** The server thread runs the checks a submission needs alone (up to the
+** duplicate check, and the prover signature's recovery, reported after the
+** BLS check) and hands it to the pipeline (pipeline.c), which verifies the
+** BLS signatures of everything that arrived meanwhile at once, commits them
+** with one fsync and answers. Chain reads (the committee at the reference
+** block, liveness) run without the context lock; the task is looked up again
+** afterwards by id.
 */
 #include "agg.h"
 
@@ -18,27 +21,18 @@
 #include "mpavs/json.h"
 #include "mpavs/keccak.h"
 #include "mpavs/log.h"
+#include "mpavs/secp.h"
 #include "mpavs/u256.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct submission {
-    uint64_t task_id, identifier, reference_block;
-    uint8_t metadata[AGG_MAX_METADATA];
-    size_t metadata_len;
-    uint8_t state[AGG_MAX_STATE];
-    size_t state_len;
-    uint8_t operator_id[32], bls[64], prover_sig[65];
-    mp_agg_response r;
-} submission;
 
 static const char *const fields[] = {
     "taskId",   "identifier", "metadata",     "state",           "referenceBlockNumber",
     "operator", "operatorId", "blsSignature", "proverSignature", "enclaveAddress",
     NULL};
 
-static int parse(submission *s, json_t *params, mp_err *err)
+static int parse(agg_job *s, json_t *params, mp_err *err)
 {
     json_t *o;
     size_t n;
@@ -88,15 +82,13 @@ static const char *reason_label(int code)
     }
 }
 
-static int reject(agg_ctx *c, mp_rpcs_call *call, mp_err *err, int code, const char *msg)
+int agg_reject(agg_ctx *c, mp_rpcs_call *call, mp_err *err, int code, const char *msg)
 {
     agg_count(c->m.submissions, reason_label(code), 1);
     return mp_rpcs_fail(call, err, code, "%s", msg);
 }
 
-/* The task for s, checked against the header (under c->mu). */
-static int find_task(agg_ctx *c, const submission *s, agg_task **out, int *code, char *msg,
-                     size_t cap)
+int agg_find_task(agg_ctx *c, const agg_job *s, agg_task **out, int *code, char *msg, size_t cap)
 {
     agg_task *t = agg_task_find(c, s->task_id);
     *out = t;
@@ -204,9 +196,8 @@ void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t)
         free(p);
 }
 
-/* verifyLivenessProof(operator, enclave), answers kept for liveness_cache_ms. */
-static int check_live(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], bool *live,
-                      mp_err *err)
+int agg_check_live(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], bool *live,
+                   mp_err *err)
 {
     int64_t now = agg_now_ms();
     pthread_mutex_lock(&c->mu);
@@ -240,13 +231,11 @@ static int check_live(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20
     return MP_OK;
 }
 
-/* Membership, operatorId, duplicates and equivocation (under c->mu). On MP_OK
- * *key is the operator's key; *dup set when this exact response is known. */
-static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32],
-                          mp_checksig_key *key, bool *dup, int *code, char *msg, size_t cap)
+int agg_check_operator(agg_ctx *c, agg_task *t, agg_job *s, int *code, char *msg, size_t cap)
 {
+    const uint8_t *sh = s->state_hash;
     long m = mp_agg_committee_find(t->cs, s->r.operator_addr);
-    *dup = false;
+    s->dup = false;
     *code = 0;
     if (m < 0 || memcmp(t->cs->keys[m].id, s->operator_id, 32) != 0) {
         *code = MP_WIRE_NOT_REGISTERED;
@@ -256,14 +245,14 @@ static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const ui
                  t->reference_block);
         return MP_ERR_INVALID;
     }
-    *key = t->cs->keys[m];
+    s->key = t->cs->keys[m];
     for (size_t i = 0; i < t->n_resps; i++) {
         const agg_resp *r = &t->resps[i];
         if (memcmp(r->operator_addr, s->r.operator_addr, 20) != 0)
             continue;
         const agg_state *st = &t->states[r->state];
         if (memcmp(st->hash, sh, 32) == 0 && memcmp(r->sig_enc, s->bls, 64) == 0) {
-            *dup = true;
+            s->dup = true;
             return MP_OK;
         }
         mp_err e2 = {0};
@@ -280,11 +269,9 @@ static int check_operator(agg_ctx *c, agg_task *t, const submission *s, const ui
     return MP_OK;
 }
 
-/* Moves the aggregate with a response already on disk (under c->mu). */
-static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh[32], int64_t at_ms,
-                  mp_err *err)
+int agg_accept(agg_ctx *c, agg_task *t, const agg_job *s, mp_err *err)
 {
-    size_t si = agg_task_state(t, sh, s->state, s->state_len);
+    size_t si = agg_task_state(t, s->state_hash, s->state, s->state_len);
     agg_resp *grown = si == SIZE_MAX ? NULL : realloc(t->resps, (t->n_resps + 1) * sizeof *grown);
     if (grown == NULL)
         return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
@@ -296,7 +283,7 @@ static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh
     r->sig = s->r.bls_sig;
     memcpy(r->sig_enc, s->bls, 64);
     r->state = si;
-    r->at_ms = at_ms;
+    r->at_ms = s->row.at_ms;
     t->states[si].n_signers++;
     agg_count(c->m.submissions, "accepted", 1);
     if (t->threshold_ms == 0 && agg_task_state_ready(t, si)) {
@@ -307,26 +294,11 @@ static int accept(agg_ctx *c, agg_task *t, const submission *s, const uint8_t sh
     return MP_OK;
 }
 
-/* The database row of a checked submission. */
-static void fill_row(agg_row *row, const submission *s, const uint8_t sh[32])
+json_t *agg_submit_result(const agg_job *j)
 {
-    memset(row, 0, sizeof *row);
-    row->task_id = s->task_id;
-    memcpy(row->operator_addr, s->r.operator_addr, 20);
-    memcpy(row->operator_id, s->operator_id, 32);
-    memcpy(row->enclave, s->r.enclave, 20);
-    row->state = s->state;
-    row->state_len = s->state_len;
-    memcpy(row->state_hash, sh, 32);
-    memcpy(row->bls, s->bls, 64);
-    memcpy(row->prover_sig, s->prover_sig, 65);
-    row->at_ms = agg_now_ms();
-}
-
-static json_t *answer(const submission *s, bool dup, const uint8_t sh[32])
-{
-    return json_pack("{s:b, s:b, s:I, s:o}", "accepted", 1, "duplicate", dup, "taskId",
-                     (json_int_t)s->task_id, "stateHash", mp_json_hex_new(sh, 32, MP_JSON_0X));
+    return json_pack("{s:b, s:b, s:I, s:o}", "accepted", 1, "duplicate", j->dup, "taskId",
+                     (json_int_t)j->task_id, "stateHash",
+                     mp_json_hex_new(j->state_hash, 32, MP_JSON_0X));
 }
 
 void agg_submit_load_committees(agg_ctx *c)
@@ -353,103 +325,72 @@ void agg_submit_load_committees(agg_ctx *c)
     }
 }
 
-int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
+/* The checks before the pipeline: MP_OK with j ready for it (or j->dup), or
+ * the call's failure (a rejection with its code). */
+static int precheck(agg_ctx *c, mp_rpcs_call *call, json_t *params, agg_job *j, mp_err *err)
 {
-    submission *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     char msg[200];
-    int code = 0, rc = parse(s, params, err);
-    uint8_t sh[32];
+    int code = 0;
     agg_task *t;
-    uint32_t ref = 0;
-    if (rc != MP_OK) {
-        rc = reject(c, call, err, MP_RPCS_INVALID_PARAMS, err->msg);
-        goto done;
-    }
-    mp_keccak256(sh, s->state, s->state_len);
+    if (parse(j, params, err) != MP_OK)
+        return agg_reject(c, call, err, MP_RPCS_INVALID_PARAMS, err->msg);
+    mp_keccak256(j->state_hash, j->state, j->state_len);
     pthread_mutex_lock(&c->mu);
-    find_task(c, s, &t, &code, msg, sizeof msg);
-    ref = t ? t->reference_block : 0;
-    pthread_mutex_unlock(&c->mu);
-    if (code != 0) {
-        rc = reject(c, call, err, code, msg);
-        goto done;
-    }
-    rc = agg_task_load_committee(c, s->task_id, s->identifier, ref, err);
-    if (rc != MP_OK)
-        goto done;
-    /* Header digests and the offline signature checks need no lock. */
-    mp_state_header h = {.metadata = s->metadata,
-                         .metadata_len = s->metadata_len,
-                         .state = s->state,
-                         .state_len = s->state_len,
-                         .reference_block = ref};
-    mp_u256_from_u64(h.identifier, s->identifier);
-    mp_agg_digests dg;
-    mp_agg_digests_of(&dg, &h, c->dep.chain_id, c->dep.service_manager);
-    mp_checksig_key key;
-    bool dup = false;
-    pthread_mutex_lock(&c->mu);
-    if (find_task(c, s, &t, &code, msg, sizeof msg) == MP_OK)
-        check_operator(c, t, s, sh, &key, &dup, &code, msg, sizeof msg);
-    pthread_mutex_unlock(&c->mu);
-    if (dup)
-        agg_count(c->m.submissions, "duplicate", 1);
-    if (code != 0) {
-        rc = reject(c, call, err, code, msg);
-        goto done;
-    }
-    if (dup) {
-        *result = answer(s, true, sh);
-        goto done;
-    }
-    mp_agg_verdict v = MP_AGG_BAD_BLS;
-    rc = mp_agg_check_signatures_with(c->verifier, &dg, &key, &s->r, &v, err);
-    if (rc != MP_OK)
-        goto done;
-    if (v == MP_AGG_BAD_BLS) {
-        rc = reject(c, call, err, MP_WIRE_BAD_BLS,
-                    "blsSignature does not verify for the operator's "
-                    "registered key over the task's header digest");
-        goto done;
-    }
-    if (v == MP_AGG_BAD_PROVER_SIG) {
-        rc = reject(c, call, err, MP_WIRE_BAD_PROVER_SIG,
-                    "proverSignature does not recover to enclaveAddress over the prover digest");
-        goto done;
-    }
-    bool live = false;
-    rc = check_live(c, s->r.operator_addr, s->r.enclave, &live, err);
-    if (rc != MP_OK)
-        goto done;
-    if (!live) {
-        rc = reject(c, call, err, MP_WIRE_NOT_LIVE,
-                    "the operator has no valid liveness proof for enclaveAddress");
-        goto done;
-    }
-    /* On disk first (group commit), then counted; a concurrent submission of the same
-     * operator for the same task is sorted out by the checks below and the row's key. */
-    agg_row row;
-    fill_row(&row, s, sh);
-    rc = agg_db_commit_response(c, &row, err);
-    if (rc != MP_OK)
-        goto done;
-    pthread_mutex_lock(&c->mu);
-    if (find_task(c, s, &t, &code, msg, sizeof msg) == MP_OK)
-        check_operator(c, t, s, sh, &key, &dup, &code, msg, sizeof msg);
-    if (code == 0 && !dup && row.inserted)
-        rc = accept(c, t, s, sh, row.at_ms, err);
-    else if (code == 0 && !dup)
-        rc = MP_FAIL(err, MP_ERR_BUSY,
-                     "another submission of this operator for this task is being recorded; "
-                     "submit again");
+    agg_find_task(c, j, &t, &code, msg, sizeof msg);
+    uint32_t ref = t ? t->reference_block : 0;
     pthread_mutex_unlock(&c->mu);
     if (code != 0)
-        rc = reject(c, call, err, code, msg);
-    else if (rc == MP_OK)
-        *result = answer(s, dup, sh);
-done:
-    free(s);
+        return agg_reject(c, call, err, code, msg);
+    MP_TRY(agg_task_load_committee(c, j->task_id, j->identifier, ref, err));
+    /* Header digests and the prover signature need no lock. */
+    mp_state_header h = {.metadata = j->metadata,
+                         .metadata_len = j->metadata_len,
+                         .state = j->state,
+                         .state_len = j->state_len,
+                         .reference_block = ref};
+    mp_u256_from_u64(h.identifier, j->identifier);
+    mp_agg_digests_of(&j->dg, &h, c->dep.chain_id, c->dep.service_manager);
+    pthread_mutex_lock(&c->mu);
+    if (agg_find_task(c, j, &t, &code, msg, sizeof msg) == MP_OK)
+        agg_check_operator(c, t, j, &code, msg, sizeof msg);
+    pthread_mutex_unlock(&c->mu);
+    if (code != 0)
+        return agg_reject(c, call, err, code, msg);
+    if (j->dup) {
+        agg_count(c->m.submissions, "duplicate", 1);
+        return MP_OK;
+    }
+    uint8_t enclave[20];
+    j->prover_ok =
+        mp_secp_recover_address65(enclave, j->dg.prover, j->r.prover_sig, NULL) == MP_OK &&
+        memcmp(enclave, j->r.enclave, 20) == 0;
+    return MP_OK;
+}
+
+int agg_submit(agg_ctx *c, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
+{
+    agg_job *j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    int rc = precheck(c, call, params, j, err);
+    if (rc != MP_OK || j->dup) {
+        if (rc == MP_OK)
+            *result = agg_submit_result(j);
+        free(j);
+        return rc;
+    }
+    j->call = call;
+    j->deferred = mp_rpcs_defer(call);
+    if (j->deferred) {
+        agg_pipe_submit(c, j); /* the pipeline answers and frees j */
+        return MP_OK;
+    }
+    agg_pipe_submit(c, j); /* a call in a JSON-RPC batch: wait here */
+    rc = j->rc;
+    if (rc == MP_OK)
+        *result = agg_submit_result(j);
+    else
+        *err = j->err;
+    free(j);
     return rc;
 }

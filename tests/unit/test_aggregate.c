@@ -4,9 +4,7 @@
 ** committee state built from operator sets and keys (members, totals, signed
 ** stake, thresholds, rejected key sets), the offline response checks (each
 ** failure), and confirmState parameters built from that state passing the
-** contract's pairing check, and the batch verifier answering every one of
-** several threads correctly (valid and invalid signatures, shared and own
-** digests). The chain reads (batched keys, liveness, indices)
+** contract's pairing check. The chain reads (batched keys, liveness, indices)
 ** run against anvil in tests/integration/test_avs_e2e.c.
 */
 #include "mpavs/aggregate.h"
@@ -18,7 +16,6 @@
 #include "mpavs/u256.h"
 #include "test.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 
 TEST(prover_state_digest_vector)
@@ -266,124 +263,10 @@ TEST(params_from_committee_state_verify)
     free_world(&w);
 }
 
-/* ---- the batch verifier, from several threads ---- */
-
-#define VT_THREADS 4
-#define VT_EACH    12
-
-typedef struct vt_arg {
-    mp_agg_verifier *v;
-    const world *w;
-    int t;
-    uint8_t digests[VT_EACH][32];
-    mp_bn254_g1 sigs[VT_EACH];
-    bool want[VT_EACH], got[VT_EACH];
-    int rc;
-} vt_arg;
-
-static void *vt_run(void *p)
-{
-    vt_arg *a = p;
-    for (int i = 0; i < VT_EACH && a->rc == MP_OK; i++)
-        a->rc =
-            mp_agg_verify(a->v, a->digests[i], &a->w->keys[a->t].g2, &a->sigs[i], &a->got[i], NULL);
-    return NULL;
-}
-
-/* VT_THREADS callers verify their signatures through v at once; every answer is checked. */
-static void run_verifier_threads(mp_test_ctx *mp_t, world *w, mp_agg_verifier *v)
-{
-    vt_arg args[VT_THREADS];
-    pthread_t th[VT_THREADS];
-    for (int t = 0; t < VT_THREADS; t++) {
-        vt_arg *a = &args[t];
-        memset(a, 0, sizeof *a);
-        a->v = v;
-        a->w = w;
-        a->t = t;
-        for (int i = 0; i < VT_EACH; i++) {
-            /* Shared digests (as for one task's state) and own ones; every fifth is bad. */
-            memset(a->digests[i], i % 3 == 0 ? 0x77 : t * 16 + i, 32);
-            a->want[i] = (t * VT_EACH + i) % 5 != 0;
-            uint8_t other[32];
-            memset(other, 0x99, 32);
-            mp_bls_sign(&a->sigs[i], &w->sk[t], a->want[i] ? a->digests[i] : other);
-        }
-    }
-    for (int t = 0; t < VT_THREADS; t++)
-        CHECK(pthread_create(&th[t], NULL, vt_run, &args[t]) == 0);
-    for (int t = 0; t < VT_THREADS; t++)
-        pthread_join(th[t], NULL);
-    for (int t = 0; t < VT_THREADS; t++) {
-        CHECK(args[t].rc == MP_OK);
-        for (int i = 0; i < VT_EACH; i++)
-            CHECK(args[t].got[i] == args[t].want[i]);
-    }
-}
-
-TEST(batch_verifier_answers_each_caller)
-{
-    world w;
-    make_world(mp_t, &w);
-    mp_err e;
-    mp_agg_verifier *v;
-    CHECK_OK(mp_agg_verifier_new(&v, 8, &e), &e);
-    run_verifier_threads(mp_t, &w, v);
-    uint64_t batches = 0, sigs = 0;
-    mp_agg_verifier_stats(v, &batches, &sigs);
-    CHECK(sigs == VT_THREADS * VT_EACH && batches >= 1 && batches <= sigs);
-    printf("# %llu signatures in %llu batches\n", (unsigned long long)sigs,
-           (unsigned long long)batches);
-    /* The response check through the verifier gives the verdicts of the direct one. */
-    mp_agg_digests dg;
-    memset(&dg, 0x31, sizeof dg);
-    uint8_t esk[32];
-    mp_agg_response r = {0};
-    mp_agg_verdict vd;
-    CHECK_OK(mp_secp_key_generate(esk, &e), &e);
-    CHECK_OK(mp_secp_address(NULL, r.enclave, esk, &e), &e);
-    mp_bls_sign(&r.bls_sig, &w.sk[0], dg.header);
-    CHECK_OK(mp_secp_sign65(NULL, r.prover_sig, dg.prover, esk, &e), &e);
-    CHECK_OK(mp_agg_check_signatures_with(v, &dg, &w.keys[0], &r, &vd, &e), &e);
-    CHECK(vd == MP_AGG_ACCEPTED);
-    CHECK_OK(mp_agg_check_signatures_with(v, &dg, &w.keys[1], &r, &vd, &e), &e);
-    CHECK(vd == MP_AGG_BAD_BLS);
-    r.enclave[0] ^= 1;
-    CHECK_OK(mp_agg_check_signatures_with(v, &dg, &w.keys[0], &r, &vd, &e), &e);
-    CHECK(vd == MP_AGG_BAD_PROVER_SIG);
-    mp_memzero(esk, 32);
-    mp_agg_verifier_free(v);
-    free_world(&w);
-}
-
-/* With a gathering window (and a queue of 8 that fills up during it) every
- * caller still gets its own answer. */
-TEST(batch_verifier_gathers_and_answers_each_caller)
-{
-    world w;
-    make_world(mp_t, &w);
-    mp_err e;
-    mp_agg_verifier *v;
-    CHECK_OK(mp_agg_verifier_new(&v, 8, &e), &e);
-    mp_agg_verifier_set_gather(v, 3000);
-    run_verifier_threads(mp_t, &w, v);
-    uint64_t batches = 0, sigs = 0;
-    mp_agg_verifier_stats(v, &batches, &sigs);
-    CHECK(sigs == VT_THREADS * VT_EACH && batches >= 1 && batches <= sigs);
-    printf("# %llu signatures in %llu batches (3 ms gathering)\n", (unsigned long long)sigs,
-           (unsigned long long)batches);
-    mp_agg_verifier_free(v);
-    free_world(&w);
-}
-
 static const mp_test_case tests[] = {
-    MP_TEST(prover_state_digest_vector),
-    MP_TEST(committee_state_members_and_progress),
-    MP_TEST(committee_state_rejects_bad_keys),
-    MP_TEST(response_signature_checks),
+    MP_TEST(prover_state_digest_vector),         MP_TEST(committee_state_members_and_progress),
+    MP_TEST(committee_state_rejects_bad_keys),   MP_TEST(response_signature_checks),
     MP_TEST(params_from_committee_state_verify),
-    MP_TEST(batch_verifier_answers_each_caller),
-    MP_TEST(batch_verifier_gathers_and_answers_each_caller),
 };
 
 MP_TEST_MAIN("aggregate", tests)

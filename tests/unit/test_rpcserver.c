@@ -15,10 +15,18 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+enum { MAX_LATER = 16 };
+
 typedef struct app {
     pthread_mutex_t mu;
     long long value; /* the "event" long polls wait for */
     int calls_ok, calls_failed;
+    /* deferred calls for the answering thread (later) */
+    pthread_cond_t cv;
+    mp_rpcs_call *later[MAX_LATER];
+    long long later_x[MAX_LATER];
+    int n_later;
+    bool quit;
 } app;
 
 static int m_echo(void *user, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
@@ -89,6 +97,62 @@ static int m_next(void *user, mp_rpcs_call *call, json_t *params, json_t **resul
     return MP_OK;
 }
 
+/* The answer to later([x]): {"twice": 2x, "deferred": d}, or error -32011 for x < 0. */
+static int later_result(mp_rpcs_call *call, long long x, bool deferred, json_t **result,
+                        mp_err *err)
+{
+    if (x < 0)
+        return mp_rpcs_fail(call, err, -32011, "x is negative");
+    *result = json_pack("{s:I, s:b}", "twice", (json_int_t)(2 * x), "deferred", deferred);
+    return MP_OK;
+}
+
+/* later([x, now]): hands the call to the answering thread, or, with now true,
+ * answers it before the handler returns (the answer that beats the return). */
+static int m_later(void *user, mp_rpcs_call *call, json_t *params, json_t **result, mp_err *err)
+{
+    app *a = user;
+    long long x = json_integer_value(json_array_get(params, 0));
+    bool now = json_is_true(json_array_get(params, 1));
+    if (!mp_rpcs_defer(call))
+        return later_result(call, x, false, result, err);
+    if (now) {
+        json_t *r = NULL;
+        mp_err e = {0};
+        int rc = later_result(call, x, true, &r, &e);
+        mp_rpcs_answer(call, rc, r, &e);
+        return MP_OK;
+    }
+    pthread_mutex_lock(&a->mu);
+    a->later[a->n_later] = call;
+    a->later_x[a->n_later++] = x;
+    pthread_cond_signal(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    return MP_OK;
+}
+
+static void *answerer(void *arg)
+{
+    app *a = arg;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (a->n_later == 0 && !a->quit)
+            pthread_cond_wait(&a->cv, &a->mu);
+        if (a->n_later == 0)
+            break;
+        mp_rpcs_call *call = a->later[--a->n_later];
+        long long x = a->later_x[a->n_later];
+        pthread_mutex_unlock(&a->mu);
+        json_t *r = NULL;
+        mp_err e = {0};
+        int rc = later_result(call, x, true, &r, &e);
+        mp_rpcs_answer(call, rc, r, &e);
+        pthread_mutex_lock(&a->mu);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
 static void observer(void *user, const char *method, int code, long long ms)
 {
     (void)method, (void)ms;
@@ -114,11 +178,10 @@ static bool server_start(server *s, unsigned threads, uint32_t max_wait_ms)
 {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->a.mu, NULL);
+    pthread_cond_init(&s->a.cv, NULL);
     mp_rpcs_method methods[] = {
-        {"echo", m_echo, NULL},
-        {"fail", m_fail, NULL},
-        {"typed", m_typed, NULL},
-        {"next", m_next, &s->a},
+        {"echo", m_echo, NULL},  {"fail", m_fail, NULL},    {"typed", m_typed, NULL},
+        {"next", m_next, &s->a}, {"later", m_later, &s->a},
     };
     mp_rpcs_opts ro = MP_RPCS_OPTS_DEFAULT;
     ro.max_batch = 3;
@@ -128,7 +191,7 @@ static bool server_start(server *s, unsigned threads, uint32_t max_wait_ms)
     ro.observer = observer;
     ro.observer_user = &s->a;
     mp_err e;
-    if (mp_rpcs_new(&s->rpcs, methods, 4, &ro, NULL, &e) != MP_OK)
+    if (mp_rpcs_new(&s->rpcs, methods, 5, &ro, NULL, &e) != MP_OK)
         return false;
     mp_http_route routes[] = {{"POST", "/", mp_rpcs_http, s->rpcs}};
     mp_http_opts ho = MP_HTTP_OPTS_DEFAULT;
@@ -146,6 +209,7 @@ static void server_stop(server *s)
         mp_rpcs_shutdown(s->rpcs);
     mp_http_stop(s->http);
     mp_rpcs_free(s->rpcs);
+    pthread_cond_destroy(&s->a.cv);
     pthread_mutex_destroy(&s->a.mu);
 }
 
@@ -480,12 +544,79 @@ TEST(rpcs_long_poll_no_lost_wakeup)
     server_stop(&s);
 }
 
+typedef struct later_arg {
+    server *s;
+    long long x;
+    json_t *resp;
+} later_arg;
+
+static void *later_client(void *arg)
+{
+    later_arg *l = arg;
+    char body[120];
+    long st;
+    snprintf(body, sizeof body,
+             "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"method\":\"later\",\"params\":[%lld]}", l->x + 100,
+             l->x);
+    l->resp = post(l->s, body, &st);
+    return NULL;
+}
+
+TEST(rpcs_deferred_answers)
+{
+    enum { N = 8 };
+    server s;
+    pthread_t ans, t[N];
+    later_arg l[N];
+    long st;
+    /* one server thread: the handlers return at once, another thread answers */
+    CHECK(server_start(&s, 1, 60000));
+    pthread_create(&ans, NULL, answerer, &s.a);
+    for (int i = 0; i < N; i++) {
+        l[i] = (later_arg){&s, i - 1, NULL};
+        pthread_create(&t[i], NULL, later_client, &l[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(json_integer_value(json_object_get(l[i].resp, "id")) == i - 1 + 100);
+        json_t *res = json_object_get(l[i].resp, "result");
+        if (i == 0) { /* x = -1: the application's error code comes through */
+            CHECK(err_code(l[i].resp) == -32011 && strstr(err_msg(l[i].resp), "negative"));
+        } else {
+            CHECK(json_integer_value(json_object_get(res, "twice")) == 2 * (i - 1));
+            CHECK(json_is_true(json_object_get(res, "deferred")));
+        }
+        json_decref(l[i].resp);
+    }
+    /* answered before the handler returned */
+    json_t *r =
+        post(&s, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"later\",\"params\":[21,true]}", &st);
+    CHECK(st == 200 &&
+          json_integer_value(json_object_get(json_object_get(r, "result"), "twice")) == 42);
+    json_decref(r);
+    /* inside a batch a call cannot be deferred: the handler answers itself */
+    r = post(&s, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"later\",\"params\":[5]}]", &st);
+    json_t *res = json_object_get(json_array_get(r, 0), "result");
+    CHECK(json_integer_value(json_object_get(res, "twice")) == 10);
+    CHECK(json_is_false(json_object_get(res, "deferred")));
+    json_decref(r);
+    pthread_mutex_lock(&s.a.mu);
+    int ok = s.a.calls_ok, failed = s.a.calls_failed;
+    s.a.quit = true;
+    pthread_cond_signal(&s.a.cv);
+    pthread_mutex_unlock(&s.a.mu);
+    CHECK(ok == N - 1 + 2 && failed == 1); /* the observer saw every deferred answer */
+    pthread_join(ans, NULL);
+    server_stop(&s);
+}
+
 static const mp_test_case cases[] = {
     MP_TEST(rpcs_round_trip_client),  MP_TEST(rpcs_ids_and_notifications),
     MP_TEST(rpcs_bad_requests),       MP_TEST(rpcs_batches),
     MP_TEST(rpcs_error_mapping),      MP_TEST(rpcs_param_helpers),
     MP_TEST(rpcs_long_poll_event),    MP_TEST(rpcs_long_poll_cap_while_serving),
     MP_TEST(rpcs_long_poll_shutdown), MP_TEST(rpcs_long_poll_no_lost_wakeup),
+    MP_TEST(rpcs_deferred_answers),
 };
 
 int main(int argc, char **argv)

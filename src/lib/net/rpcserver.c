@@ -8,6 +8,10 @@
 ** deadline passes. The generation counter closes the gap between a handler's
 ** check and its registration as a waiter: a notify in between marks the new
 ** waiter dirty, so no event is lost.
+**
+** A deferred call (mp_rpcs_defer) is answered by its owner's thread. The
+** handler's thread and that answer both hold a reference to the call, as
+** the answer may come before the handler has returned.
 */
 #include "mpavs/rpcserver.h"
 #include "mpavs/clock.h"
@@ -22,6 +26,7 @@
 #include <time.h>
 
 struct mp_rpcs_call {
+    mp_rpcs *s;
     const mp_rpcs_method *m;
     json_t *id; /* NULL for a notification */
     json_t *params;
@@ -37,6 +42,8 @@ struct mp_rpcs_call {
     uint64_t gen;
     bool dirty;
     mp_rpcs_call *next;
+    bool deferred; /* answered later by mp_rpcs_answer */
+    int refs;      /* under s->mu */
 };
 
 struct mp_rpcs {
@@ -54,7 +61,8 @@ struct mp_rpcs {
     uint64_t gen; /* notifies so far */
     mp_rpcs_call *waiters;
     size_t nwaiters;
-    size_t running; /* taken off the list by the waker, not answered yet */
+    size_t running;  /* taken off the list by the waker, not answered yet */
+    size_t deferred; /* deferred calls not answered yet */
 };
 
 /* ---- errors ---- */
@@ -113,9 +121,14 @@ static json_t *envelope(json_t *id, bool is_error, json_t *value)
 
 /* ---- calls ---- */
 
-static void call_free(mp_rpcs_call *c)
+static void call_unref(mp_rpcs_call *c)
 {
     if (c == NULL)
+        return;
+    pthread_mutex_lock(&c->s->mu);
+    bool last = --c->refs == 0;
+    pthread_mutex_unlock(&c->s->mu);
+    if (!last)
         return;
     json_decref(c->id);
     json_decref(c->params);
@@ -169,21 +182,11 @@ static void observe(mp_rpcs *s, const mp_rpcs_call *c, int code)
                          mp_clock_now_ms() - c->started_ms);
 }
 
-/* Runs the handler once. Returns the response (NULL when it asked to wait
- ** and may, or for a notification). */
-static json_t *run(mp_rpcs *s, mp_rpcs_call *c, bool may_wait)
+/* The response to c for a handler's outcome (NULL for a notification);
+ ** steals result. */
+static json_t *respond(mp_rpcs *s, mp_rpcs_call *c, int rc, json_t *result, const mp_err *errp)
 {
-    json_t *result = NULL;
-    mp_err err = {0};
-    c->wants_wait = false;
-    c->app_code = 0;
-    int rc = c->m->fn(c->m->user, c, c->params, &result, &err);
-    if (rc == MP_OK && result == NULL && c->wants_wait && !c->final) {
-        if (may_wait)
-            return NULL;
-        c->final = true; /* cannot wait: the last run answers now */
-        return run(s, c, false);
-    }
+    mp_err err = *errp;
     json_t *resp;
     if (rc != MP_OK) {
         json_decref(result);
@@ -204,6 +207,28 @@ static json_t *run(mp_rpcs *s, mp_rpcs_call *c, bool may_wait)
         return NULL;
     }
     return resp;
+}
+
+/* Runs the handler once. Returns the response (NULL when it asked to wait
+ ** and may, when it deferred the call, or for a notification). */
+static json_t *run(mp_rpcs *s, mp_rpcs_call *c, bool may_wait)
+{
+    json_t *result = NULL;
+    mp_err err = {0};
+    c->wants_wait = false;
+    c->app_code = 0;
+    int rc = c->m->fn(c->m->user, c, c->params, &result, &err);
+    if (c->deferred) { /* mp_rpcs_answer answers, maybe already did */
+        json_decref(result);
+        return NULL;
+    }
+    if (rc == MP_OK && result == NULL && c->wants_wait && !c->final) {
+        if (may_wait)
+            return NULL;
+        c->final = true; /* cannot wait: the last run answers now */
+        return run(s, c, false);
+    }
+    return respond(s, c, rc, result, &err);
 }
 
 static bool valid_id(const json_t *id)
@@ -246,6 +271,8 @@ static json_t *check_request(mp_rpcs *s, json_t *req, const char *remote, mp_rpc
     mp_rpcs_call *c = calloc(1, sizeof *c);
     if (c == NULL)
         return envelope(id, true, error_new(MP_RPCS_INTERNAL, "out of memory"));
+    c->s = s;
+    c->refs = 1;
     c->m = m;
     c->id = id ? json_incref(id) : NULL;
     c->params = params ? json_incref(params) : json_array();
@@ -290,7 +317,7 @@ static json_t *run_batch(mp_rpcs *s, json_t *reqs, const char *remote)
         if (c) {
             c->final = true;
             r = run(s, c, false);
-            call_free(c);
+            call_unref(c);
         }
         if (r)
             json_array_append_new(out, r);
@@ -325,7 +352,7 @@ char *mp_rpcs_handle(mp_rpcs *s, const char *body, size_t len)
         if (c) {
             c->final = true;
             resp = run(s, c, false);
-            call_free(c);
+            call_unref(c);
         }
     }
     json_decref(req);
@@ -355,7 +382,34 @@ static void waiter_answer(mp_rpcs_call *c, json_t *resp)
     to_http(resp, &out);
     json_decref(resp);
     mp_http_resume(c->conn, &out);
-    call_free(c);
+    call_unref(c);
+}
+
+bool mp_rpcs_defer(mp_rpcs_call *call)
+{
+    mp_rpcs *s = call->s;
+    if (call->conn == NULL || call->id == NULL)
+        return false;
+    pthread_mutex_lock(&s->mu);
+    bool ok = !s->closing;
+    if (ok) {
+        s->deferred++;
+        call->refs++;
+        call->deferred = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return ok;
+}
+
+void mp_rpcs_answer(mp_rpcs_call *call, int rc, json_t *result, const mp_err *err)
+{
+    mp_rpcs *s = call->s;
+    mp_err none = {0};
+    waiter_answer(call, respond(s, call, rc, result, err ? err : &none));
+    pthread_mutex_lock(&s->mu);
+    s->deferred--;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
 }
 
 /* Registers c as a waiter; false when it may not wait (caller runs it final). */
@@ -398,6 +452,11 @@ int mp_rpcs_http(void *user, mp_http_conn *conn, const mp_http_request *req, mp_
             c->final = c->id == NULL; /* a notification never waits */
             c->gen = generation(s);
             resp = run(s, c, true);
+            if (c->deferred) {
+                json_decref(body);
+                call_unref(c);
+                return MP_HTTP_SUSPENDED;
+            }
             while (resp == NULL && c->id != NULL && c->wants_wait && !c->final) {
                 if (park(s, c)) {
                     json_decref(body);
@@ -406,7 +465,7 @@ int mp_rpcs_http(void *user, mp_http_conn *conn, const mp_http_request *req, mp_
                 c->final = true;
                 resp = run(s, c, false);
             }
-            call_free(c);
+            call_unref(c);
         }
     }
     json_decref(body);
@@ -461,7 +520,10 @@ static void rerun(mp_rpcs *s, mp_rpcs_call *due)
         c->next = NULL;
         json_t *resp = run(s, c, !c->final);
         bool parked = false;
-        if (resp == NULL && c->wants_wait && !c->final) {
+        if (c->deferred) {
+            parked = true; /* its owner answers */
+            call_unref(c);
+        } else if (resp == NULL && c->wants_wait && !c->final) {
             parked = park(s, c);
             if (!parked) {
                 c->final = true;
@@ -518,7 +580,7 @@ void mp_rpcs_shutdown(mp_rpcs *s)
     pthread_mutex_lock(&s->mu);
     s->closing = true;
     pthread_cond_broadcast(&s->cv);
-    while (s->waiters != NULL || s->running > 0)
+    while (s->waiters != NULL || s->running > 0 || s->deferred > 0)
         timed_wait(s, mp_clock_now_ms() + 100);
     pthread_mutex_unlock(&s->mu);
 }
