@@ -10,6 +10,8 @@
 **     JSON, invalid params, unknown task, header mismatch, unregistered
 **     operator, invalid BLS signature, wrong prover signature, non-live
 **     operator, equivocation; a repeat is a duplicate;
+**   - good and bad submissions checked together (sent at once, or in one
+**     JSON-RPC batch) each get their own answer;
 **   - kill -9 with two of five signatures accepted (below the 50% threshold),
 **     restart: both are still there, a third confirms the state on chain
 **     exactly once, a fourth is refused as too late;
@@ -43,6 +45,7 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -448,6 +451,110 @@ TEST(accepted_duplicate_and_equivocation)
     json_decref(t);
 }
 
+/* One request's body for submission s (stolen), with id. */
+static char *request_text(json_t *s, int id)
+{
+    json_t *req = json_pack("{s:s, s:i, s:s, s:[o]}", "jsonrpc", "2.0", "id", id, "method",
+                            "aggregator_submitTask", "params", s);
+    char *text = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    return text;
+}
+
+/* A task's submissions: operators 0 and 1 honest (two of five, below the
+ * threshold), operator 2 with operator 3's BLS signature, operator 3 with
+ * operator 0's prover signature; want[i] is each one's expected code. */
+static void mixed_submissions(const task *t, const uint8_t state[64], json_t *subs[4])
+{
+    static const int ops[4] = {0, 1, 2, 3};
+    for (int i = 0; i < 4; i++)
+        subs[i] = submission(t, ops[i], state);
+    json_t *o3 = submission(t, 3, state);
+    json_object_set(subs[2], "blsSignature", json_object_get(o3, "blsSignature"));
+    json_decref(o3);
+    json_object_set(subs[3], "proverSignature", json_object_get(subs[0], "proverSignature"));
+}
+
+static const long long mixed_want[4] = {0, 0, -32004, -32005};
+
+static long long reply_code(const json_t *r)
+{
+    json_t *e = json_object_get(r, "error");
+    if (e)
+        return json_integer_value(json_object_get(e, "code"));
+    return json_is_true(json_object_get(json_object_get(r, "result"), "accepted")) ? 0 : 1;
+}
+
+typedef struct sender {
+    char *body;
+    httpc_reply reply;
+} sender;
+
+static void *send_one(void *arg)
+{
+    sender *x = arg;
+    x->reply = httpc_send((uint16_t)agg_port, "POST", "/", x->body, strlen(x->body), false);
+    return NULL;
+}
+
+/* Submissions checked together (one BLS batch, one commit) still get their own
+ * answers: sent at once on four connections (answered from the pipeline), and
+ * as one JSON-RPC batch (answered by the server thread that waits for them). */
+TEST(concurrent_and_batched_submissions_each_get_their_answer)
+{
+    CHECK(world_ok);
+    if (!world_ok)
+        return;
+    task t;
+    uint8_t state[64];
+    json_t *subs[4];
+    sender x[4];
+    pthread_t th[4];
+    CHECK(next_task(mp_t, &t));
+    random_state(mp_t, state);
+    mixed_submissions(&t, state, subs);
+    for (int i = 0; i < 4; i++)
+        x[i].body = request_text(subs[i], i + 1);
+    for (int i = 0; i < 4; i++)
+        CHECK(pthread_create(&th[i], NULL, send_one, &x[i]) == 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        json_t *r = json_loads(x[i].reply.body ? x[i].reply.body : "", 0, NULL);
+        CHECK(x[i].reply.status == 200 && json_integer_value(json_object_get(r, "id")) == i + 1);
+        CHECK(reply_code(r) == mixed_want[i]);
+        json_decref(r);
+        httpc_free(&x[i].reply);
+        free(x[i].body);
+    }
+    json_t *got = get_task(t.id);
+    CHECK(json_integer_value(json_object_get(got, "responses")) == 2);
+    json_decref(got);
+    /* the same mix for another task in one JSON-RPC batch */
+    CHECK(next_task(mp_t, &t));
+    mixed_submissions(&t, state, subs);
+    json_t *batch = json_array();
+    for (int i = 0; i < 4; i++)
+        json_array_append_new(batch,
+                              json_pack("{s:s, s:i, s:s, s:[o]}", "jsonrpc", "2.0", "id", i + 1,
+                                        "method", "aggregator_submitTask", "params", subs[i]));
+    char *text = json_dumps(batch, JSON_COMPACT);
+    json_decref(batch);
+    httpc_reply r = httpc_send((uint16_t)agg_port, "POST", "/", text, strlen(text), false);
+    free(text);
+    json_t *answers = json_loads(r.body ? r.body : "", 0, NULL);
+    CHECK(r.status == 200 && json_array_size(answers) == 4);
+    for (size_t i = 0; i < json_array_size(answers); i++) {
+        json_t *a = json_array_get(answers, i);
+        long long id = json_integer_value(json_object_get(a, "id"));
+        CHECK(id >= 1 && id <= 4 && reply_code(a) == mixed_want[id - 1]);
+    }
+    json_decref(answers);
+    httpc_free(&r);
+    got = get_task(t.id);
+    CHECK(json_integer_value(json_object_get(got, "responses")) == 2);
+    json_decref(got);
+}
+
 TEST(kill_9_keeps_signatures_and_confirms_once)
 {
     CHECK(world_ok && T1.id);
@@ -739,6 +846,7 @@ static const mp_test_case tests[] = {
     MP_TEST(fetch_task_long_polls_until_a_task_is_issued),
     MP_TEST(submissions_rejected_with_their_reason),
     MP_TEST(accepted_duplicate_and_equivocation),
+    MP_TEST(concurrent_and_batched_submissions_each_get_their_answer),
     MP_TEST(kill_9_keeps_signatures_and_confirms_once),
     MP_TEST(state_confirmed_by_someone_else_is_not_resent),
     MP_TEST(unanswered_task_expires_with_reason),
