@@ -88,6 +88,8 @@ typedef struct agg_state {
     uint8_t *bytes;
     size_t len;
     size_t n_signers;
+    /* per committee quorum, kept up to date as responses come (once the committee is known) */
+    uint8_t signed_stake[MP_CHECKSIG_MAX_QUORUMS][32];
 } agg_state;
 
 typedef struct agg_task {
@@ -289,6 +291,8 @@ void agg_tasks_expire(agg_ctx *c);
 void agg_tasks_trim(agg_ctx *c);
 /** Recomputes a task's aggregates from its responses (after loading). */
 void agg_task_recount(agg_task *t);
+/** Every state's signed stake again from the responses (t->cs just arrived). */
+void agg_task_restake(agg_task *t);
 /** True when state s of t has signed stake meeting every quorum threshold. */
 bool agg_task_state_ready(const agg_task *t, size_t s);
 /** A task as the wire protocol's task object (new reference). */

@@ -153,6 +153,7 @@ int agg_task_load_committee(agg_ctx *c, uint64_t task_id, uint64_t identifier, u
         if (rc == MP_OK && t->cs == NULL && t->reference_block == ref) {
             t->cs = cs;
             cs = NULL;
+            agg_task_restake(t);
         }
     }
     pthread_cond_broadcast(&c->cs_cv); /* on failure a waiter tries the load itself */
@@ -285,6 +286,9 @@ int agg_accept(agg_ctx *c, agg_task *t, const agg_job *s, mp_err *err)
     r->state = si;
     r->at_ms = s->row.at_ms;
     t->states[si].n_signers++;
+    long m = t->cs ? mp_agg_committee_find(t->cs, r->operator_addr) : -1;
+    if (m >= 0 && t->cs->state.n_sets <= MP_CHECKSIG_MAX_QUORUMS)
+        mp_agg_add_signer_stake(t->cs, (size_t)m, t->states[si].signed_stake);
     agg_count(c->m.submissions, "accepted", 1);
     if (t->threshold_ms == 0 && agg_task_state_ready(t, si)) {
         t->threshold_ms = agg_now_ms();

@@ -114,25 +114,24 @@ void agg_task_recount(agg_task *t)
         t->states[t->resps[i].state].n_signers++;
 }
 
-/* Signed stake of state s per committee quorum (needs t->cs). */
-static void state_stake(const agg_task *t, size_t s, uint8_t (*out)[32])
+void agg_task_restake(agg_task *t)
 {
-    bool mask[4096] = {false};
+    for (size_t s = 0; s < t->n_states; s++)
+        memset(t->states[s].signed_stake, 0, sizeof t->states[s].signed_stake);
+    if (t->cs == NULL || t->cs->state.n_sets > MP_CHECKSIG_MAX_QUORUMS)
+        return;
     for (size_t i = 0; i < t->n_resps; i++) {
         long m = mp_agg_committee_find(t->cs, t->resps[i].operator_addr);
-        if (t->resps[i].state == s && m >= 0 && (size_t)m < sizeof mask)
-            mask[m] = true;
+        if (m >= 0)
+            mp_agg_add_signer_stake(t->cs, (size_t)m, t->states[t->resps[i].state].signed_stake);
     }
-    mp_agg_signed_stake(t->cs, mask, out);
 }
 
 bool agg_task_state_ready(const agg_task *t, size_t s)
 {
     if (t->cs == NULL || t->cs->state.n_sets > MP_CHECKSIG_MAX_QUORUMS)
         return false;
-    uint8_t stake[MP_CHECKSIG_MAX_QUORUMS][32];
-    state_stake(t, s, stake);
-    return mp_agg_meets_thresholds(t->cs, (const uint8_t(*)[32])stake);
+    return mp_agg_meets_thresholds(t->cs, (const uint8_t(*)[32])t->states[s].signed_stake);
 }
 
 /* ---- JSON ---- */
@@ -143,9 +142,8 @@ static json_t *progress_json(const agg_task *t)
     json_t *arr = json_array();
     for (size_t s = 0; s < t->n_states; s++) {
         json_t *q = json_array();
-        if (t->cs) {
-            uint8_t stake[MP_CHECKSIG_MAX_QUORUMS][32];
-            state_stake(t, s, stake);
+        if (t->cs && t->cs->state.n_sets <= MP_CHECKSIG_MAX_QUORUMS) {
+            const uint8_t(*stake)[32] = (const uint8_t(*)[32])t->states[s].signed_stake;
             for (size_t i = 0; i < t->cs->state.n_sets; i++) {
                 char sd[MP_U256_DEC_MAX], td[MP_U256_DEC_MAX];
                 mp_u256_to_dec(sd, stake[i]);

@@ -148,6 +148,15 @@ TEST(committee_state_members_and_progress)
     mp_agg_signed_stake(&cs, mask, signed_stake);
     CHECK(word_u64(signed_stake[0]) == 70 && word_u64(signed_stake[1]) == 500);
     CHECK(mp_agg_meets_thresholds(&cs, (const uint8_t(*)[32])signed_stake));
+    /* The same signers added one at a time (operator 2 is only in q1, 4 only in q0). */
+    uint8_t running[2][32] = {{0}};
+    mp_agg_add_signer_stake(&cs, 3, running);
+    mp_agg_add_signer_stake(&cs, 1, running);
+    CHECK(word_u64(running[0]) == 60 && word_u64(running[1]) == 400);
+    mp_agg_add_signer_stake(&cs, 0, running);
+    CHECK_MEM(running, signed_stake, sizeof running);
+    mp_agg_add_signer_stake(&cs, 5, running); /* no such member: nothing */
+    CHECK_MEM(running, signed_stake, sizeof running);
     mp_agg_committee_free(&cs);
     free_world(&w);
 }
