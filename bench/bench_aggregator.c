@@ -429,7 +429,7 @@ static int run(mp_err *e)
         n_tasks = env_int("MPAVS_BENCH_AGG_TASKS", 100);
     /* Every operator has one request in flight (MPAVS_BENCH_AGG_INFLIGHT overrides). */
     int inflight = env_int("MPAVS_BENCH_AGG_INFLIGHT", n_ops),
-        threads = env_int("MPAVS_BENCH_AGG_HTTP_THREADS", 128);
+        threads = env_int("MPAVS_BENCH_AGG_HTTP_THREADS", 4); /* the daemon's default */
     if (inflight < 1 || threads < 1)
         return MP_FAIL(e, MP_ERR_INVALID, "MPAVS_BENCH_AGG_INFLIGHT and _HTTP_THREADS >= 1");
     if (n_ops > MP_AVSW_MAX_OPS || n_ops < 1 || n_tasks < 1)

@@ -318,9 +318,6 @@ int agg_check_operator(agg_ctx *c, agg_task *t, agg_job *j, int *code, char *msg
 int agg_find_task(agg_ctx *c, const agg_job *j, agg_task **out, int *code, char *msg, size_t cap);
 /** Counts a rejection and names its code for the call's answer; returns the rc. */
 int agg_reject(agg_ctx *c, mp_rpcs_call *call, mp_err *err, int code, const char *msg);
-/** verifyLivenessProof(operator, enclave), positive answers cached. */
-MP_WUR int agg_check_live(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], bool *live,
-                          mp_err *err);
 /** Moves the aggregate with j, which is on disk (under c->mu). */
 MP_WUR int agg_accept(agg_ctx *c, agg_task *t, const agg_job *j, mp_err *err);
 /** The success result of j (a new reference). */

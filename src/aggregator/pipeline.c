@@ -90,28 +90,111 @@ static int check_bls(agg_job **jobs, size_t n, bool *bad, mp_err *err)
     return rc;
 }
 
-/* The rest of the list for one job whose BLS signature is valid: true when
- * it goes on to the committer, false when it was answered. */
-static bool check_rest(agg_ctx *c, agg_job *j)
+/* A cached liveness answer for (op, enclave), under c->mu: false when none. */
+static bool live_cached(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], int64_t now,
+                        bool *live)
 {
-    if (!j->prover_ok) {
-        finish_rejected(c, j, MP_WIRE_BAD_PROVER_SIG,
-                        "proverSignature does not recover to enclaveAddress over the prover "
-                        "digest");
-        return false;
+    for (size_t i = 0; i < c->n_live; i++) {
+        const agg_live *l = &c->live[i];
+        if (memcmp(l->operator_addr, op, 20) == 0 && memcmp(l->enclave, enclave, 20) == 0 &&
+            now < l->until_ms) {
+            *live = l->live;
+            return true;
+        }
     }
-    bool live = false;
-    j->rc = agg_check_live(c, j->r.operator_addr, j->r.enclave, &live, &j->err);
-    if (j->rc != MP_OK) {
-        finish(c, j);
-        return false;
+    return false;
+}
+
+/* Keeps a positive answer for liveness_cache (under c->mu). A "no" is not
+ * kept: the operator may be attesting right now. */
+static void live_remember(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], int64_t now)
+{
+    size_t slot = c->n_live < AGG_LIVE_CACHE ? c->n_live++ : (size_t)(now % AGG_LIVE_CACHE);
+    for (size_t i = 0; i < c->n_live; i++)
+        if (memcmp(c->live[i].operator_addr, op, 20) == 0 &&
+            memcmp(c->live[i].enclave, enclave, 20) == 0)
+            slot = i;
+    agg_live *l = &c->live[slot];
+    memcpy(l->operator_addr, op, 20);
+    memcpy(l->enclave, enclave, 20);
+    l->live = true;
+    l->until_ms = now + c->cfg->liveness_cache_ms;
+}
+
+/* verifyLivenessProof for every job: cached answers, the others read in one
+ * JSON-RPC batch (a burst of operators not seen for a while costs one round
+ * trip, not one each). */
+static int check_liveness(agg_ctx *c, agg_job **jobs, size_t n, bool *live, mp_err *err)
+{
+    uint8_t(*ops)[20] = malloc(n * sizeof *ops), (*enclaves)[20] = malloc(n * sizeof *enclaves);
+    size_t *at = malloc(n * sizeof *at), k = 0;
+    bool *got = malloc(n * sizeof *got);
+    int rc = ops && enclaves && at && got ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    int64_t now = agg_now_ms();
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; rc == MP_OK && i < n; i++)
+        if (!live_cached(c, jobs[i]->r.operator_addr, jobs[i]->r.enclave, now, &live[i])) {
+            memcpy(ops[k], jobs[i]->r.operator_addr, 20);
+            memcpy(enclaves[k], jobs[i]->r.enclave, 20);
+            at[k++] = i;
+        }
+    pthread_mutex_unlock(&c->mu);
+    if (rc == MP_OK && k > 0) {
+        mp_rpc *r = agg_rpc_get(c);
+        rc = mp_avs_verify_liveness_batch(r, &c->dep, (const uint8_t(*)[20])ops,
+                                          (const uint8_t(*)[20])enclaves, k, MP_BLOCK_LATEST, got,
+                                          err);
+        agg_rpc_put(c, r);
     }
-    if (!live) {
-        finish_rejected(c, j, MP_WIRE_NOT_LIVE,
-                        "the operator has no valid liveness proof for enclaveAddress");
-        return false;
+    if (rc == MP_OK && k > 0) {
+        pthread_mutex_lock(&c->mu);
+        for (size_t i = 0; i < k; i++) {
+            live[at[i]] = got[i];
+            if (got[i])
+                live_remember(c, ops[i], enclaves[i], now);
+        }
+        pthread_mutex_unlock(&c->mu);
     }
-    return true;
+    free(ops);
+    free(enclaves);
+    free(at);
+    free(got);
+    return rc;
+}
+
+/* Checks 7 and 8 for jobs[0..n), whose BLS signatures are good; the ones that
+ * pass are moved to the front, their count returned; the others are answered. */
+static size_t check_rest(agg_ctx *c, agg_job **jobs, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i]->prover_ok)
+            jobs[m++] = jobs[i];
+        else
+            finish_rejected(c, jobs[i], MP_WIRE_BAD_PROVER_SIG,
+                            "proverSignature does not recover to enclaveAddress over the prover "
+                            "digest");
+    }
+    mp_err err = {0};
+    bool *live = calloc(m ? m : 1, sizeof *live);
+    int rc = live ? check_liveness(c, jobs, m, live, &err)
+                  : MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
+    size_t kept = 0;
+    for (size_t i = 0; i < m; i++) {
+        agg_job *j = jobs[i];
+        if (rc != MP_OK) {
+            j->rc = rc;
+            j->err = err;
+            finish(c, j);
+        } else if (!live[i]) {
+            finish_rejected(c, j, MP_WIRE_NOT_LIVE,
+                            "the operator has no valid liveness proof for enclaveAddress");
+        } else {
+            jobs[kept++] = j;
+        }
+    }
+    free(live);
+    return kept;
 }
 
 /* Checks jobs[0..n); the ones that pass are moved to the front, their count
@@ -123,7 +206,7 @@ static size_t check_batch(agg_ctx *c, agg_job **jobs, size_t n)
     int rc = bad ? check_bls(jobs, n, bad, &err) : MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
     agg_count(c->m.batches, "bls", 1);
     agg_count(c->m.batched, "bls", (double)n);
-    size_t kept = 0;
+    size_t good = 0;
     for (size_t i = 0; i < n; i++) {
         agg_job *j = jobs[i];
         if (rc != MP_OK) {
@@ -134,12 +217,12 @@ static size_t check_batch(agg_ctx *c, agg_job **jobs, size_t n)
             finish_rejected(c, j, MP_WIRE_BAD_BLS,
                             "blsSignature does not verify for the operator's registered key over "
                             "the task's header digest");
-        } else if (check_rest(c, j)) {
-            jobs[kept++] = j;
+        } else {
+            jobs[good++] = j;
         }
     }
     free(bad);
-    return kept;
+    return check_rest(c, jobs, good);
 }
 
 static void *checker_main(void *arg)

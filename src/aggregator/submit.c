@@ -197,41 +197,6 @@ void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t)
         free(p);
 }
 
-int agg_check_live(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], bool *live,
-                   mp_err *err)
-{
-    int64_t now = agg_now_ms();
-    pthread_mutex_lock(&c->mu);
-    for (size_t i = 0; i < c->n_live; i++) {
-        agg_live *l = &c->live[i];
-        if (memcmp(l->operator_addr, op, 20) == 0 && memcmp(l->enclave, enclave, 20) == 0 &&
-            now < l->until_ms) {
-            *live = l->live;
-            pthread_mutex_unlock(&c->mu);
-            return MP_OK;
-        }
-    }
-    pthread_mutex_unlock(&c->mu);
-    mp_rpc *r = agg_rpc_get(c);
-    int rc = mp_avs_verify_liveness(r, &c->dep, op, enclave, MP_BLOCK_LATEST, live, err);
-    agg_rpc_put(c, r);
-    if (rc != MP_OK || !*live)
-        return rc; /* a "no" is not cached: the operator may be attesting right now */
-    pthread_mutex_lock(&c->mu);
-    size_t slot = c->n_live < AGG_LIVE_CACHE ? c->n_live++ : (size_t)(now % AGG_LIVE_CACHE);
-    for (size_t i = 0; i < c->n_live; i++)
-        if (memcmp(c->live[i].operator_addr, op, 20) == 0 &&
-            memcmp(c->live[i].enclave, enclave, 20) == 0)
-            slot = i;
-    agg_live *l = &c->live[slot];
-    memcpy(l->operator_addr, op, 20);
-    memcpy(l->enclave, enclave, 20);
-    l->live = true;
-    l->until_ms = now + c->cfg->liveness_cache_ms;
-    pthread_mutex_unlock(&c->mu);
-    return MP_OK;
-}
-
 int agg_check_operator(agg_ctx *c, agg_task *t, agg_job *s, int *code, char *msg, size_t cap)
 {
     const uint8_t *sh = s->state_hash;
