@@ -25,6 +25,13 @@
 **    metrics history.
 ** Either way a transaction is atomic: after any crash it is whole or absent.
 **
+** Checkpoints. By default the commit that takes the WAL past 1000 pages also
+** runs a checkpoint (writes pages to the database file and fsyncs it): that
+** commit can take tens of milliseconds. A daemon whose commits are on its
+** answer path opens every connection with opts.manual_checkpoint and calls
+** mp_store_checkpoint from a background thread on a connection of its own;
+** WAL mode lets it run beside the writer.
+**
 ** Statements: mp_store_prepare returns a statement cached by its SQL text,
 ** reset and with cleared bindings; the store owns it (do not finalize it).
 ** mp_store_step resets it when it is done or fails; a caller that stops
@@ -54,9 +61,10 @@
 typedef struct mp_store mp_store;
 
 typedef struct mp_store_opts {
-    int busy_timeout_ms; /* wait for another writer; 0: 5000 */
-    bool sync_normal;    /* synchronous=NORMAL instead of FULL (see above) */
-    bool read_only;      /* open read-only (the file must exist) */
+    int busy_timeout_ms;    /* wait for another writer; 0: 5000 */
+    bool sync_normal;       /* synchronous=NORMAL instead of FULL (see above) */
+    bool read_only;         /* open read-only (the file must exist) */
+    bool manual_checkpoint; /* commits never checkpoint: see mp_store_checkpoint */
 } mp_store_opts;
 
 /** Opens (creating if needed) the database at path: WAL journal, busy
@@ -100,6 +108,10 @@ MP_WUR int mp_store_prepare(mp_store *s, const char *sql, sqlite3_stmt **out, mp
 MP_WUR int mp_store_step(mp_store *s, sqlite3_stmt *st, bool *row, mp_err *err);
 /** Steps a statement that returns no rows (INSERT, UPDATE, DELETE) to the end. */
 MP_WUR int mp_store_run(mp_store *s, sqlite3_stmt *st, mp_err *err);
+/** A PASSIVE checkpoint: copies the WAL's committed pages into the database
+ ** file as far as readers allow, without waiting for any lock and without
+ ** blocking the writer. *left (may be NULL) gets the WAL frames not copied yet. */
+MP_WUR int mp_store_checkpoint(mp_store *s, int *left, mp_err *err);
 /** Statements in the cache (for tests and metrics). */
 size_t mp_store_cached(const mp_store *s);
 

@@ -199,7 +199,9 @@ typedef struct agg_ctx {
     pthread_cond_t cs_cv; /* with mu: a task's committee was loaded (or failed to) */
     bool mu_ready;
     mp_store *db;
-    mp_store *gdb; /* the pipeline's committer's own connection */
+    mp_store *gdb;      /* the pipeline's committer's own connection */
+    mp_store *ckdb;     /* checkpoints (a worker job) */
+    bool checkpointing; /* that job is running (loop thread only) */
     agg_pipe pipe;
     /* L1 clients: a pool so server threads and the worker never share one */
     mp_rpc rpcs[AGG_RPC_POOL];
@@ -248,7 +250,11 @@ int64_t agg_now_s(void);
 int64_t agg_now_ms(void);
 
 /* ---- db.c ---- */
+/** Options of every connection to the database (manual checkpoints). */
+extern const mp_store_opts agg_db_opts;
 MP_WUR int agg_db_open(agg_ctx *c, mp_err *err);
+/** Starts a PASSIVE checkpoint on a worker unless one runs (loop thread). */
+void agg_db_checkpoint(agg_ctx *c);
 MP_WUR int agg_db_insert_task(agg_ctx *c, agg_task *t, mp_err *err);
 MP_WUR int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err);
 /** Writes rows[0..n) durably in one transaction (INSERT OR IGNORE, one fsync

@@ -82,7 +82,7 @@ int agg_batches_init(agg_ctx *c, mp_err *err)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/aggregator.db", c->cfg->common.data_dir);
-    MP_TRY(mp_store_open(&c->wdb, path, NULL, err));
+    MP_TRY(mp_store_open(&c->wdb, path, &agg_db_opts, err));
     MP_TRY(mp_rpc_init(&c->wrpc, c->cfg->rpc_url, NULL, &c->d->log, err));
     c->wrpc_ready = true;
     mp_keccak256(c->batch_topic, "BatchCommitted(uint256,bytes32,uint64,uint64)",

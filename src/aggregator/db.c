@@ -4,16 +4,22 @@
 ** response (one per task and operator), equivocation, submission (each
 ** confirmState outcome with its receipt) and kv (the task sources' cursors).
 ** Called with agg_ctx.mu held, except agg_db_commit_rows (group commit of
-** responses on its own connection, from the pipeline's committer).
+** responses on its own connection, from the pipeline's committer) and the
+** checkpoints (a worker job on a third connection, so that no commit on an
+** answer's path ever copies the WAL into the database file).
 */
 #include "agg.h"
 
 #include "mpavs/bn254_g1.h"
 #include "mpavs/json.h"
 #include "mpavs/keccak.h"
+#include "mpavs/log.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Every connection: commits never checkpoint (agg_db_checkpoint does, on its own connection). */
+const mp_store_opts agg_db_opts = {.manual_checkpoint = true};
 
 static const char *const schema[] = {
     "CREATE TABLE task (id INTEGER PRIMARY KEY AUTOINCREMENT, identifier INTEGER NOT NULL,"
@@ -41,15 +47,44 @@ int agg_db_open(agg_ctx *c, mp_err *err)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/aggregator.db", c->cfg->common.data_dir);
-    MP_TRY(mp_store_open(&c->db, path, NULL, err));
+    MP_TRY(mp_store_open(&c->db, path, &agg_db_opts, err));
     MP_TRY(mp_store_migrate(c->db, schema, sizeof schema / sizeof *schema, err));
-    return mp_store_open(&c->gdb, path, NULL, err);
+    MP_TRY(mp_store_open(&c->ckdb, path, &agg_db_opts, err));
+    return mp_store_open(&c->gdb, path, &agg_db_opts, err);
+}
+
+/* ---- checkpoints, on a worker: no commit waits for one ---- */
+
+static void checkpoint_work(void *arg)
+{
+    agg_ctx *c = arg;
+    mp_err err = {0};
+    if (mp_store_checkpoint(c->ckdb, NULL, &err) != MP_OK)
+        MP_WARN(&c->d->log, "cannot checkpoint the database", "error", err.msg);
+}
+
+static void checkpoint_done(mp_loop *loop, void *arg, bool canceled)
+{
+    (void)loop, (void)canceled;
+    agg_ctx *c = arg;
+    c->checkpointing = false;
+}
+
+void agg_db_checkpoint(agg_ctx *c)
+{
+    mp_err err = {0};
+    if (c->ckdb == NULL || c->checkpointing)
+        return;
+    if (mp_loop_submit(c->d->loop, checkpoint_work, checkpoint_done, c, &err) == MP_OK)
+        c->checkpointing = true;
 }
 
 void agg_db_close(agg_ctx *c)
 {
     mp_store_close(c->gdb);
     c->gdb = NULL;
+    mp_store_close(c->ckdb);
+    c->ckdb = NULL;
     mp_store_close(c->db);
     c->db = NULL;
 }

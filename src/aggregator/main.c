@@ -230,6 +230,7 @@ static void tick(mp_loop *loop, void *arg)
     agg_tasks_trim(c);
     pthread_mutex_unlock(&c->mu);
     agg_confirm_next(c);
+    agg_db_checkpoint(c);
 }
 
 static int agg_start(mp_daemon *d, mp_err *err)
@@ -257,7 +258,7 @@ static bool agg_idle(mp_daemon *d)
 {
     agg_ctx *c = d->ctx;
     pthread_mutex_lock(&c->mu);
-    bool idle = !c->confirming && !c->watching;
+    bool idle = !c->confirming && !c->watching && !c->checkpointing;
     pthread_mutex_unlock(&c->mu);
     return idle;
 }

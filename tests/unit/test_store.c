@@ -69,6 +69,59 @@ TEST(open_sets_wal_and_sync)
     mp_store_close(s);
 }
 
+static long long file_size(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    long long n = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        n = ftell(f);
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* n transactions of one 64 KiB row each into t. */
+static int write_rows(mp_store *s, int n, mp_err *e)
+{
+    sqlite3_stmt *st;
+    static uint8_t blob[65536];
+    for (int i = 0; i < n; i++) {
+        MP_TRY(mp_store_prepare(s, "INSERT INTO t (b) VALUES (?)", &st, e));
+        sqlite3_bind_blob(st, 1, blob, sizeof blob, SQLITE_STATIC);
+        MP_TRY(mp_store_run(s, st, e));
+    }
+    return MP_OK;
+}
+
+/* Without automatic checkpoints the WAL grows past SQLite's 1000 pages until
+ * mp_store_checkpoint copies it; the WAL then starts over from its beginning
+ * instead of growing. */
+TEST(manual_checkpoints_keep_commits_short)
+{
+    mp_store *s = NULL, *ck = NULL;
+    mp_err e;
+    char wal[300];
+    mp_store_opts manual = {.manual_checkpoint = true};
+    snprintf(wal, sizeof wal, "%s-wal", db_path("ckpt.db"));
+    CHECK_OK(mp_store_open(&s, db_path("ckpt.db"), &manual, &e), &e);
+    CHECK_OK(mp_store_open(&ck, db_path("ckpt.db"), &manual, &e), &e);
+    if (!s || !ck)
+        return;
+    CHECK(query_int(s, "PRAGMA wal_autocheckpoint") == 0);
+    CHECK_OK(mp_store_exec(s, "CREATE TABLE t (b BLOB NOT NULL)", &e), &e);
+    CHECK_OK(write_rows(s, 100, &e), &e); /* 6.4 MB: 1600 pages of 4 KiB */
+    long long grown = file_size(wal);
+    CHECK(grown > 1200LL * 4096);
+    int left = -1;
+    CHECK_OK(mp_store_checkpoint(ck, &left, &e), &e);
+    CHECK(left == 0);
+    CHECK_OK(write_rows(s, 50, &e), &e); /* reuses the WAL from its start */
+    CHECK(file_size(wal) == grown);
+    CHECK(query_int(ck, "SELECT count(*) FROM t") == 150);
+    mp_store_close(ck);
+    mp_store_close(s);
+}
+
 static const char *const steps[] = {
     "CREATE TABLE task (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);",
     "ALTER TABLE task ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;"
@@ -314,6 +367,7 @@ TEST(sigkill_mid_transaction_leaves_whole_transactions)
 
 static const mp_test_case tests[] = {
     MP_TEST(open_sets_wal_and_sync),
+    MP_TEST(manual_checkpoints_keep_commits_short),
     MP_TEST(migrations_run_once_in_order),
     MP_TEST(transactions_commit_or_roll_back_whole),
     MP_TEST(statement_cache_reuses_by_text),

@@ -73,6 +73,8 @@ static int configure(mp_store *s, const mp_store_opts *o, mp_err *err)
     }
     MP_TRY(mp_store_exec(
         s, o->sync_normal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", err));
+    if (o->manual_checkpoint && (rc = sqlite3_wal_autocheckpoint(s->db, 0)) != SQLITE_OK)
+        return mp_store_fail(s, rc, "turning automatic checkpoints off", err);
     return mp_store_exec(s, "PRAGMA foreign_keys=ON", err);
 }
 
@@ -273,6 +275,17 @@ int mp_store_run(mp_store *s, sqlite3_stmt *st, mp_err *err)
     bool row = true;
     while (row)
         MP_TRY(mp_store_step(s, st, &row, err));
+    return MP_OK;
+}
+
+int mp_store_checkpoint(mp_store *s, int *left, mp_err *err)
+{
+    int frames = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+    if (rc != SQLITE_OK)
+        return mp_store_fail(s, rc, "checkpointing the WAL", err);
+    if (left)
+        *left = frames - copied;
     return MP_OK;
 }
 
