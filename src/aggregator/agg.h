@@ -1,7 +1,9 @@
 /*
 ** agg.h: the aggregator daemon's context and the functions its files share
 ** (docs/aggregator.md). One mutex (agg_ctx.mu) guards the in-memory tasks and
-** the store; chain reads happen outside it.
+** the main database connection; chain reads happen outside it, and so do the
+** writes of the connections that fsync often (the pipeline's group commits,
+** the loop thread's confirmation records, checkpoints: db.c).
 **
 **   main.c     configuration, daemon callbacks, timers
 **   db.c       the SQLite schema and every statement
@@ -201,6 +203,7 @@ typedef struct agg_ctx {
     mp_store *db;
     mp_store *gdb;      /* the pipeline's committer's own connection */
     mp_store *ckdb;     /* checkpoints (a worker job) */
+    mp_store *ldb;      /* confirmation records, written by the loop thread without mu */
     bool checkpointing; /* that job is running (loop thread only) */
     agg_pipe pipe;
     /* L1 clients: a pool so server threads and the worker never share one */
@@ -256,6 +259,9 @@ MP_WUR int agg_db_open(agg_ctx *c, mp_err *err);
 /** Starts a PASSIVE checkpoint on a worker unless one runs (loop thread). */
 void agg_db_checkpoint(agg_ctx *c);
 MP_WUR int agg_db_insert_task(agg_ctx *c, agg_task *t, mp_err *err);
+/** The confirmation columns of t's row (status, reason, hashes, gas) and one
+ ** submission record: on c->ldb, from the loop thread, without c->mu (t may be
+ ** a copy taken under it). */
 MP_WUR int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err);
 /** Writes rows[0..n) durably in one transaction (INSERT OR IGNORE, one fsync
  ** for all) on c->gdb; each row gets the outcome, row->inserted tells whether

@@ -232,12 +232,32 @@ out:
 
 /* ---- the loop side ---- */
 
+/* The outcome in the database (loop thread, without c->mu: the fsync must not
+ * hold up submissions); rec is a copy of the task taken under c->mu. */
+static void record_outcome(agg_ctx *c, const agg_task *rec, const confirm_job *j)
+{
+    mp_err err = {0};
+    int rc = mp_store_begin(c->ldb, &err);
+    if (rc == MP_OK)
+        rc = agg_db_update_task(c, rec, &err);
+    if (rc == MP_OK && (j->has_tx || !j->retry))
+        rc = agg_db_insert_submission(c, rec, agg_status_name(rec->status), &err);
+    if (rc == MP_OK)
+        rc = mp_store_commit(c->ldb, &err);
+    if (rc != MP_OK) {
+        mp_store_rollback(c->ldb);
+        MP_ERROR(&c->d->log, "cannot record a confirmation outcome", "error", err.msg);
+    }
+    MP_INFO(&c->d->log, "confirmation", MP_LU64("task", rec->id), "status",
+            agg_status_name(rec->status), "reason", rec->reason, MP_LU64("gas", rec->gas_used));
+}
+
 static void job_done(mp_loop *loop, void *arg, bool canceled)
 {
     (void)loop;
     confirm_job *j = arg;
     agg_ctx *c = j->c;
-    mp_err err = {0};
+    agg_task rec;
     pthread_mutex_lock(&c->mu);
     agg_task *t = agg_task_find(c, j->task_id);
     if (t && canceled) {
@@ -256,22 +276,12 @@ static void job_done(mp_loop *loop, void *arg, bool canceled)
             t->retry_after_ms = agg_now_ms() + RETRY_MS;
         if (t->status != AGG_OPEN)
             agg_count(c->m.confirmations, agg_status_name(t->status), 1);
-        int rc = mp_store_begin(c->db, &err);
-        if (rc == MP_OK)
-            rc = agg_db_update_task(c, t, &err);
-        if (rc == MP_OK && (j->has_tx || !j->retry))
-            rc = agg_db_insert_submission(c, t, agg_status_name(t->status), &err);
-        if (rc == MP_OK)
-            rc = mp_store_commit(c->db, &err);
-        if (rc != MP_OK) {
-            mp_store_rollback(c->db);
-            MP_ERROR(&c->d->log, "cannot record a confirmation outcome", "error", err.msg);
-        }
-        MP_INFO(&c->d->log, "confirmation", MP_LU64("task", t->id), "status",
-                agg_status_name(t->status), "reason", t->reason, MP_LU64("gas", t->gas_used));
+        rec = *t; /* written after the lock is released */
     }
     c->confirming = false;
     pthread_mutex_unlock(&c->mu);
+    if (t && !canceled)
+        record_outcome(c, &rec, j);
     job_free(j);
     if (!canceled)
         agg_confirm_next(c);
@@ -330,6 +340,7 @@ void agg_confirm_next(agg_ctx *c)
 {
     int64_t now = agg_now_ms();
     confirm_job *j = NULL;
+    agg_task rec;
     mp_err err = {0};
     pthread_mutex_lock(&c->mu);
     for (size_t i = 0; i < c->n_tasks && !c->confirming && !c->stopping && j == NULL; i++) {
@@ -350,8 +361,9 @@ void agg_confirm_next(agg_ctx *c)
         }
         t->status = AGG_CONFIRMING;
         c->confirming = true;
-        if (agg_db_update_task(c, t, &err) != MP_OK)
-            MP_ERROR(&c->d->log, "cannot record a confirmation start", "error", err.msg);
+        rec = *t;
     }
     pthread_mutex_unlock(&c->mu);
+    if (j && agg_db_update_task(c, &rec, &err) != MP_OK) /* loop thread, without c->mu */
+        MP_ERROR(&c->d->log, "cannot record a confirmation start", "error", err.msg);
 }

@@ -6,7 +6,10 @@
 ** Called with agg_ctx.mu held, except agg_db_commit_rows (group commit of
 ** responses on its own connection, from the pipeline's committer) and the
 ** checkpoints (a worker job on a third connection, so that no commit on an
-** answer's path ever copies the WAL into the database file).
+** answer's path ever copies the WAL into the database file) and the
+** confirmation records (agg_db_update_task, agg_db_insert_submission: the loop
+** thread's own connection, written without agg_ctx.mu, so their fsync never
+** holds up a submission).
 */
 #include "agg.h"
 
@@ -50,6 +53,7 @@ int agg_db_open(agg_ctx *c, mp_err *err)
     MP_TRY(mp_store_open(&c->db, path, &agg_db_opts, err));
     MP_TRY(mp_store_migrate(c->db, schema, sizeof schema / sizeof *schema, err));
     MP_TRY(mp_store_open(&c->ckdb, path, &agg_db_opts, err));
+    MP_TRY(mp_store_open(&c->ldb, path, &agg_db_opts, err));
     return mp_store_open(&c->gdb, path, &agg_db_opts, err);
 }
 
@@ -85,6 +89,8 @@ void agg_db_close(agg_ctx *c)
     c->gdb = NULL;
     mp_store_close(c->ckdb);
     c->ckdb = NULL;
+    mp_store_close(c->ldb);
+    c->ldb = NULL;
     mp_store_close(c->db);
     c->db = NULL;
 }
@@ -117,19 +123,19 @@ int agg_db_update_task(agg_ctx *c, const agg_task *t, mp_err *err)
 {
     sqlite3_stmt *st;
     static const uint8_t zero[32];
-    MP_TRY(mp_store_prepare(c->db,
+    MP_TRY(mp_store_prepare(c->ldb,
                             "UPDATE task SET status = ?, reason = ?, confirmed_hash = ?,"
                             " tx_hash = ?, gas_used = ? WHERE id = ?",
                             &st, err));
     sqlite3_bind_text(st, 1, agg_status_name(t->status), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, t->reason, -1, SQLITE_TRANSIENT);
     if (memcmp(t->confirmed_hash, zero, 32) != 0)
-        MP_TRY(bind_blob(c->db, st, 3, t->confirmed_hash, 32, err));
+        MP_TRY(bind_blob(c->ldb, st, 3, t->confirmed_hash, 32, err));
     if (t->has_tx)
-        MP_TRY(bind_blob(c->db, st, 4, t->tx_hash, 32, err));
+        MP_TRY(bind_blob(c->ldb, st, 4, t->tx_hash, 32, err));
     sqlite3_bind_int64(st, 5, (sqlite3_int64)t->gas_used);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)t->id);
-    return mp_store_run(c->db, st, err);
+    return mp_store_run(c->ldb, st, err);
 }
 
 /* One row of a group (on c->gdb, inside its transaction). */
@@ -194,17 +200,17 @@ int agg_db_insert_equivocation(agg_ctx *c, uint64_t task_id, const uint8_t op[20
 int agg_db_insert_submission(agg_ctx *c, const agg_task *t, const char *outcome, mp_err *err)
 {
     sqlite3_stmt *st;
-    MP_TRY(mp_store_prepare(c->db,
+    MP_TRY(mp_store_prepare(c->ldb,
                             "INSERT INTO submission (task_id, outcome, tx_hash, gas_used, at)"
                             " VALUES (?, ?, ?, ?, ?)",
                             &st, err));
     sqlite3_bind_int64(st, 1, (sqlite3_int64)t->id);
     sqlite3_bind_text(st, 2, outcome, -1, SQLITE_TRANSIENT);
     if (t->has_tx)
-        MP_TRY(bind_blob(c->db, st, 3, t->tx_hash, 32, err));
+        MP_TRY(bind_blob(c->ldb, st, 3, t->tx_hash, 32, err));
     sqlite3_bind_int64(st, 4, (sqlite3_int64)t->gas_used);
     sqlite3_bind_int64(st, 5, agg_now_s());
-    return mp_store_run(c->db, st, err);
+    return mp_store_run(c->ldb, st, err);
 }
 
 int agg_db_get_u64(agg_ctx *c, const char *key, uint64_t *v, bool *found, mp_err *err)
