@@ -142,6 +142,11 @@ MP_WUR int mp_agg_check_response(mp_rpc *rpc, const mp_avs_deployment *d,
 void mp_agg_signed_stake(const mp_agg_committee_state *cs, const bool *signed_mask,
                          uint8_t (*out)[32]);
 
+/** Adds member m's stake (m < cs->n_members) to signed_stake[i] for every set i
+ ** of cs it belongs to: a running sum, one signer at a time (the caller makes
+ ** sure each member is added once). */
+void mp_agg_add_signer(const mp_agg_committee_state *cs, size_t m, uint8_t (*signed_stake)[32]);
+
 /** True when signed stake (as from mp_agg_signed_stake) meets every quorum's threshold. */
 bool mp_agg_meets_thresholds(const mp_agg_committee_state *cs, const uint8_t (*signed_stake)[32]);
 

@@ -88,6 +88,7 @@ typedef struct agg_state {
     uint8_t *bytes;
     size_t len;
     size_t n_signers;
+    struct agg_stake_memo *stake; /* its signed stake so far (tasks.c, under agg_ctx.mu) */
 } agg_state;
 
 typedef struct agg_task {

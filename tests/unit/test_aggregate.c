@@ -151,6 +151,16 @@ TEST(committee_state_members_and_progress)
     mp_agg_signed_stake(&cs, mask, signed_stake);
     CHECK(word_u64(signed_stake[0]) == 70 && word_u64(signed_stake[1]) == 500);
     CHECK(mp_agg_meets_thresholds(&cs, (const uint8_t(*)[32])signed_stake));
+    /* The same sums one signer at a time (2 is in quorum 1 only, 4 in quorum 0 only). */
+    uint8_t running[2][32] = {{0}};
+    mp_agg_add_signer(&cs, 1, running);
+    mp_agg_add_signer(&cs, 3, running);
+    CHECK(word_u64(running[0]) == 60 && word_u64(running[1]) == 400);
+    mp_agg_add_signer(&cs, 0, running);
+    CHECK(memcmp(running, signed_stake, sizeof running) == 0);
+    mp_agg_add_signer(&cs, 2, running);
+    mp_agg_add_signer(&cs, 4, running);
+    CHECK(word_u64(running[0]) == 120 && word_u64(running[1]) == 800);
     mp_agg_committee_free(&cs);
     free_world(&w);
 }

@@ -225,6 +225,18 @@ void mp_agg_signed_stake(const mp_agg_committee_state *cs, const bool *signed_ma
     }
 }
 
+void mp_agg_add_signer(const mp_agg_committee_state *cs, size_t m, uint8_t (*signed_stake)[32])
+{
+    for (size_t i = 0; i < cs->state.n_sets; i++) {
+        const mp_avs_quorum_set *set = &cs->state.sets[i];
+        for (size_t j = 0; j < set->n; j++)
+            if (memcmp(set->ops[j].address, cs->members[m], 20) == 0) {
+                u256_add(signed_stake[i], set->ops[j].stake);
+                break;
+            }
+    }
+}
+
 bool mp_agg_meets_thresholds(const mp_agg_committee_state *cs, const uint8_t (*signed_stake)[32])
 {
     for (size_t i = 0; i < cs->state.n_sets; i++)
