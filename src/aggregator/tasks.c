@@ -138,11 +138,12 @@ void agg_task_recount(agg_task *t)
         t->states[t->resps[i].state].n_signers++;
 }
 
-/* st's memo for committee cs, new if it was summed against another; NULL when
- * out of memory. */
-static struct agg_stake_memo *stake_memo(agg_state *st, const mp_agg_committee_state *cs)
+/* st's memo for committee cs and n_resps responses, new if it was summed
+ * against another committee or more responses; NULL when out of memory. */
+static struct agg_stake_memo *stake_memo(agg_state *st, const mp_agg_committee_state *cs,
+                                         size_t n_resps)
 {
-    if (st->stake && st->stake->cs == cs)
+    if (st->stake && st->stake->cs == cs && st->stake->seen <= n_resps)
         return st->stake;
     stake_memo_free(st);
     struct agg_stake_memo *m = calloc(1, sizeof *m + cs->state.n_sets * sizeof m->sum[0]);
@@ -160,7 +161,7 @@ bool agg_task_state_ready(const agg_task *t, size_t s)
 {
     if (t->cs == NULL || t->cs->state.n_sets > MP_CHECKSIG_MAX_QUORUMS)
         return false;
-    struct agg_stake_memo *m = stake_memo(&t->states[s], t->cs);
+    struct agg_stake_memo *m = stake_memo(&t->states[s], t->cs, t->n_resps);
     if (m == NULL)
         return false;
     for (; m->seen < t->n_resps; m->seen++) {
