@@ -5,14 +5,27 @@
 ** live, threshold 100% so every task stays open until every operator signed;
 ** the release aggregator issues MPAVS_BENCH_AGG_TASKS tasks (default 100);
 ** then a load generator of 4 client processes on loopback (keep-alive HTTP,
-** one request at a time each) sends every operator's signed response to every
-** task. Reported: accepted submissions per second, p50/p99 latency, the
+** one request in flight per connection, one connection per operator unless
+** MPAVS_BENCH_AGG_INFLIGHT says otherwise) sends every operator's signed
+** response to every task. Reported: accepted submissions per second, p50/p99 latency, the
 ** aggregator's peak RSS, and whether every accepted submission is in its
 ** database. Everything started is stopped on every path.
 **
+** A second run measures memory against the issue's "<= 200 MB with 1,000
+** operators and 100 open tasks": MPAVS_BENCH_AGG_BIG_OPS operators in all
+** (default 1000; 0 skips the run; the first run's operators and more), a fresh
+** aggregator, MPAVS_BENCH_AGG_BIG_TASKS tasks (default 100), 100 requests in
+** flight (the daemon's HTTP server takes 256 connections). Every operator
+** answers every task, task by task, except that the last operator's answers
+** all come at the end: until the last 100 submissions no task reaches its
+** threshold, so all of them stay open holding their responses (and their
+** committee of 1,000). Besides the first run's rows it reports how many tasks
+** were open when the sampled RSS was largest.
+**
 ** Signatures are made before the clock starts; the daemon checks each one
 ** fully (BLS pairing, prover signature, liveness from its cache) and commits it
-** with synchronous=FULL before answering.
+** with synchronous=FULL before answering. Operators are registered in bulk
+** (mp_avsw_operators_live: 1,000 in about 15 s).
 */
 #include "anvil.h"
 #include "avsworld.h"
@@ -102,15 +115,17 @@ static bool post(CURL *h, const char *body, sink *out)
 
 /* ---- set-up ---- */
 
-static int start_aggregator(int threads, mp_err *e)
+/* Starts the release aggregator `name` (files <name>.json, <name>.log and
+ * <name>-data/ in W.tmp) on a port chosen here + port_off. */
+static int start_aggregator(const char *name, int port_off, int threads, mp_err *e)
 {
     char ks[400], pw[400], cfg[400], data[400], log[400], bin[512];
     uint8_t sk[32];
     snprintf(ks, sizeof ks, "%s/submitter.json", W.tmp);
     snprintf(pw, sizeof pw, "%s/password", W.tmp);
-    snprintf(cfg, sizeof cfg, "%s/aggregator.json", W.tmp);
-    snprintf(data, sizeof data, "%s/agg-data", W.tmp);
-    snprintf(log, sizeof log, "%s/aggregator.log", W.tmp);
+    snprintf(cfg, sizeof cfg, "%s/%s.json", W.tmp, name);
+    snprintf(data, sizeof data, "%s/%s-data", W.tmp, name);
+    snprintf(log, sizeof log, "%s/%s.log", W.tmp, name);
     snprintf(bin, sizeof bin, "%s/mpavs-aggregator", mp_avsw_bin_dir());
     MP_TRY(mp_hex_decode_exact(sk, 32, mp_avsw_dev_key1, e));
     mp_keystore_params light = MP_KEYSTORE_LIGHT;
@@ -121,7 +136,7 @@ static int start_aggregator(int threads, mp_err *e)
     fputs("bench\n", f);
     fclose(f);
     chmod(pw, 0600);
-    port = 20000 + (int)(getpid() % 20000);
+    port = 20000 + (int)(getpid() % 20000) + port_off;
     f = fopen(cfg, "w");
     if (f == NULL)
         return MP_FAIL(e, MP_ERR_IO, "cannot write %s", cfg);
@@ -325,15 +340,17 @@ static void client(char **bodies, size_t n, int k, int conns, double deadline, d
         curl_multi_cleanup(m);
 }
 
-static long peak_rss_kb(pid_t pid)
+/* A kB figure of /proc/<pid>/status (field "VmHWM:", "VmRSS:"). */
+static long status_kb(pid_t pid, const char *field)
 {
     char path[64], line[256];
     long kb = -1;
+    size_t n = strlen(field);
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     FILE *f = fopen(path, "r");
     while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = atol(line + 6);
+        if (strncmp(line, field, n) == 0)
+            kb = atol(line + n);
     if (f)
         fclose(f);
     return kb;
@@ -367,20 +384,26 @@ static double metric_value(const char *text, const char *series)
     return -1;
 }
 
-/* Signatures per BLS verifier batch and responses per group commit (from /metrics). */
-static void report_batching(void)
+/* The aggregator's /metrics text into body (NUL-terminated). */
+static bool get_metrics(mp_buf *body)
 {
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", port);
     CURL *h = curl_easy_init();
-    mp_buf body = MP_BUF_INIT;
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_buf);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
-    bool ok = h && curl_easy_perform(h) == CURLE_OK && mp_buf_append(&body, "", 1) == MP_OK;
+    bool ok = h && curl_easy_perform(h) == CURLE_OK && mp_buf_append(body, "", 1) == MP_OK;
     curl_easy_cleanup(h);
-    if (ok) {
+    return ok;
+}
+
+/* Signatures per BLS verifier batch and responses per group commit (from /metrics). */
+static void report_batching(void)
+{
+    mp_buf body = MP_BUF_INIT;
+    if (get_metrics(&body)) {
         const char *t = (const char *)body.data;
         double bb = metric_value(t, "mpavs_aggregator_batches_total{kind=\"bls\"}"),
                bs = metric_value(t, "mpavs_aggregator_batched_total{kind=\"bls\"}"),
@@ -394,6 +417,38 @@ static void report_batching(void)
     mp_buf_free(&body);
 }
 
+/* The memory run's view of the aggregator while the clients run: its largest
+ * RSS seen (sampled every 250 ms) and how many tasks were open then. */
+typedef struct mem_watch {
+    long start_kb; /* RSS when the clients start: tasks issued, committees loaded */
+    long rss_kb;
+    double open_tasks;
+} mem_watch;
+
+/* Waits for the client processes; samples the aggregator into mw if not NULL. */
+static void wait_clients(pid_t *kids, mem_watch *mw)
+{
+    for (bool left = true; mw && left;) {
+        usleep(250 * 1000);
+        long rss = status_kb(agg_pid, "VmRSS:");
+        mp_buf body = MP_BUF_INIT;
+        if (rss > mw->rss_kb && get_metrics(&body)) {
+            mw->rss_kb = rss;
+            mw->open_tasks = metric_value((const char *)body.data, "mpavs_aggregator_open_tasks");
+        }
+        mp_buf_free(&body);
+        left = false;
+        for (int k = 0; k < CLIENTS; k++)
+            if (kids[k] > 0 && waitpid(kids[k], NULL, WNOHANG) == 0)
+                left = true;
+            else
+                kids[k] = 0; /* reaped (or failed) */
+    }
+    for (int k = 0; k < CLIENTS; k++)
+        if (kids[k] > 0)
+            waitpid(kids[k], NULL, 0);
+}
+
 /* CPU seconds of the children waited for so far. */
 static double children_cpu_s(void)
 {
@@ -403,10 +458,19 @@ static double children_cpu_s(void)
            (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-static long long db_responses(void)
+static void stop_aggregator(void)
+{
+    if (agg_pid > 0) {
+        kill(agg_pid, SIGTERM);
+        waitpid(agg_pid, NULL, 0);
+    }
+    agg_pid = 0;
+}
+
+static long long db_responses(const char *name)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/agg-data/aggregator.db", W.tmp);
+    snprintf(path, sizeof path, "%s/%s-data/aggregator.db", W.tmp, name);
     mp_store *db;
     mp_store_opts ro = {.read_only = true};
     long long n = -1;
@@ -423,28 +487,33 @@ static long long db_responses(void)
     return n;
 }
 
-static int run(mp_err *e)
+/* Submission i's task and operator: task by task (operators answer a new task
+ * together) or, with spread, interleaved (every submission on another digest).
+ * hold_last: the last operator answers every task only at the end, so that no
+ * task meets its 100% threshold (and is confirmed and dropped) before the last
+ * n_tasks submissions: until then every task is open and holds its responses. */
+static void order_of(size_t i, int n_ops, int n_tasks, bool spread, bool hold_last, size_t *ti,
+                     int *oi)
 {
-    int n_ops = env_int("MPAVS_BENCH_AGG_OPS", 100),
-        n_tasks = env_int("MPAVS_BENCH_AGG_TASKS", 100);
-    /* Every operator has one request in flight (MPAVS_BENCH_AGG_INFLIGHT overrides). */
-    int inflight = env_int("MPAVS_BENCH_AGG_INFLIGHT", n_ops),
-        threads = env_int("MPAVS_BENCH_AGG_HTTP_THREADS", 4); /* the daemon's default */
-    if (inflight < 1 || threads < 1)
-        return MP_FAIL(e, MP_ERR_INVALID, "MPAVS_BENCH_AGG_INFLIGHT and _HTTP_THREADS >= 1");
-    if (n_ops > MP_AVSW_MAX_OPS || n_ops < 1 || n_tasks < 1)
-        return MP_FAIL(e, MP_ERR_INVALID, "1..%d operators", MP_AVSW_MAX_OPS);
-    const char *env[] = {"MPAVS_THRESHOLD_PERCENT=100", "MPAVS_MAX_OPERATORS=1000", NULL};
-    MP_TRY(mp_avsw_deploy(&W, env, e));
-    double t0 = now_s();
-    for (int i = 0; i < n_ops; i++) {
-        MP_TRY(mp_avsw_operator_new(&W, &W.ops[i], e));
-        MP_TRY(mp_avsw_register(&W, &W.ops[i], i, e));
-        MP_TRY(mp_avsw_submit_proof(&W, &W.ops[i], i, NULL, e));
+    size_t m = (size_t)n_ops - (hold_last ? 1 : 0), nt = (size_t)n_tasks;
+    size_t tail = (size_t)n_ops * nt - (hold_last ? nt : 0);
+    if (i >= tail) {
+        *ti = i - tail;
+        *oi = n_ops - 1;
+        return;
     }
-    printf("# %d operators registered and live in %.1f s\n", n_ops, now_s() - t0);
-    MP_TRY(mp_anvil_start(&L2, NULL, e));
-    MP_TRY(start_aggregator(threads, e));
+    *ti = spread ? i % nt : i / m;
+    *oi = (int)(spread ? i / nt : i % m);
+}
+
+/* One measured run: the aggregator `name` (on port + port_off) with operators
+ * W.ops[0 .. n_ops), n_tasks tasks, every operator's response to every task;
+ * the rows go under a header starting with title. The aggregator is stopped. */
+static int measure(const char *name, int port_off, const char *title, int n_ops, int n_tasks,
+                   int inflight, int threads, bool spread, bool hold_last, mp_err *e)
+{
+    mem_watch mw = {0};
+    MP_TRY(start_aggregator(name, port_off, threads, e));
     task *tasks = calloc((size_t)n_tasks, sizeof *tasks);
     size_t n = (size_t)n_ops * (size_t)n_tasks;
     char **bodies = calloc(n, sizeof *bodies);
@@ -454,19 +523,19 @@ static int run(mp_err *e)
         tasks && bodies && lat != MAP_FAILED ? MP_OK : MP_FAIL(e, MP_ERR_NOMEM, "out of memory");
     if (rc == MP_OK)
         rc = issue_tasks(tasks, n_tasks, e);
-    /* Task-major order by default, as operators answer a new task together (the four
-     * clients send one task's responses at once); MPAVS_BENCH_AGG_SPREAD=1 interleaves
-     * the tasks instead (every submission on another digest). */
-    bool spread = env_int("MPAVS_BENCH_AGG_SPREAD", 0) != 0;
+    double t0 = now_s();
     for (size_t i = 0; rc == MP_OK && i < n; i++) {
-        size_t ti = spread ? i % (size_t)n_tasks : i / (size_t)n_ops;
-        int oi = (int)(spread ? i / (size_t)n_tasks : i % (size_t)n_ops);
+        size_t ti;
+        int oi;
+        order_of(i, n_ops, n_tasks, spread, hold_last, &ti, &oi);
         if ((bodies[i] = make_body(&tasks[ti], oi, i + 1)) == NULL)
             rc = MP_FAIL(e, MP_ERR_NOMEM, "cannot build a submission");
     }
     if (rc == MP_OK) {
+        printf("# %zu submissions signed in %.1f s\n", n, now_s() - t0);
         fflush(NULL);
         double start = now_s(), cpu0 = cpu_s(agg_pid), gen0 = children_cpu_s();
+        mw.start_kb = status_kb(agg_pid, "VmRSS:");
         pid_t kids[CLIENTS];
         int conns = (inflight + CLIENTS - 1) / CLIENTS;
         for (int k = 0; k < CLIENTS; k++) {
@@ -477,9 +546,7 @@ static int run(mp_err *e)
                 _exit(0);
             }
         }
-        for (int k = 0; k < CLIENTS; k++)
-            if (kids[k] > 0)
-                waitpid(kids[k], NULL, 0);
+        wait_clients(kids, hold_last ? &mw : NULL);
         double wall = now_s() - start, cpu = cpu_s(agg_pid) - cpu0;
         double gen = children_cpu_s() - gen0; /* the clients waited for just now */
         size_t ok = 0;
@@ -489,13 +556,13 @@ static int run(mp_err *e)
         qsort(lat, ok, sizeof *lat, cmp_double);
         char v[200];
         snprintf(v, sizeof v,
-                 "aggregator under load (loopback, %d client processes, %d requests in flight, "
-                 "%d server threads)",
-                 CLIENTS, conns * CLIENTS, threads);
+                 "%s (loopback, %d client processes, %d requests in flight, %d server threads)",
+                 title, CLIENTS, conns * CLIENTS, threads);
         mp_bench_header(v);
-        snprintf(v, sizeof v, "%.0f/s (%zu of %zu accepted, %d operators x %d tasks, %s)",
+        snprintf(v, sizeof v, "%.0f/s (%zu of %zu accepted, %d operators x %d tasks, %s%s)",
                  (double)ok / wall, ok, n, n_ops, n_tasks,
-                 spread ? "tasks interleaved" : "task by task");
+                 spread ? "tasks interleaved" : "task by task",
+                 hold_last ? ", the last operator's at the end" : "");
         mp_bench_row_text("submissions accepted and persisted", v, ">= 5,000/s (issue 13)");
         if (ok) {
             snprintf(v, sizeof v, "p50 %.1f ms, p99 %.1f ms", 1e3 * lat[ok / 2],
@@ -511,10 +578,17 @@ static int run(mp_err *e)
             mp_bench_row_text("load generator CPU time (4 processes)", v, "");
         }
         snprintf(v, sizeof v, "%ld MB peak RSS (%d operators, %d tasks)",
-                 peak_rss_kb(agg_pid) / 1024, n_ops, n_tasks);
+                 status_kb(agg_pid, "VmHWM:") / 1024, n_ops, n_tasks);
         mp_bench_row_text("aggregator memory", v, "<= 200 MB with 1,000 operators, 100 tasks");
+        if (hold_last) {
+            snprintf(v, sizeof v,
+                     "%.0f of %d (RSS %ld MB then, sampled every 250 ms; %ld MB before the "
+                     "first submission)",
+                     mw.open_tasks, n_tasks, mw.rss_kb / 1024, mw.start_kb / 1024);
+            mp_bench_row_text("tasks open at the largest RSS sampled", v, "");
+        }
         report_batching();
-        long long in_db = db_responses();
+        long long in_db = db_responses(name);
         snprintf(v, sizeof v, "%lld rows for %zu accepted: %s", in_db, ok,
                  in_db == (long long)ok ? "all there" : "MISMATCH");
         mp_bench_row_text("accepted submissions in the database", v, "all");
@@ -525,7 +599,54 @@ static int run(mp_err *e)
     free(tasks);
     if (lat != MAP_FAILED && lat)
         munmap(lat, n * sizeof *lat);
+    stop_aggregator();
     return rc;
+}
+
+/* Every operator of the second run has a response in flight? No: the daemon's HTTP
+ * server takes 256 connections (MP_HTTP_OPTS_DEFAULT), so the second run keeps the
+ * first run's 100 in flight (the issue's load generator: 100 simulated operators). */
+#define BIG_INFLIGHT 100
+
+static int run(mp_err *e)
+{
+    int n_ops = env_int("MPAVS_BENCH_AGG_OPS", 100),
+        n_tasks = env_int("MPAVS_BENCH_AGG_TASKS", 100);
+    /* Every operator has one request in flight (MPAVS_BENCH_AGG_INFLIGHT overrides). */
+    int inflight = env_int("MPAVS_BENCH_AGG_INFLIGHT", n_ops),
+        threads = env_int("MPAVS_BENCH_AGG_HTTP_THREADS", 4); /* the daemon's default */
+    /* The memory run: MPAVS_BENCH_AGG_BIG_OPS operators (0: no such run), _BIG_TASKS tasks. */
+    int big_ops = env_int("MPAVS_BENCH_AGG_BIG_OPS", 1000),
+        big_tasks = env_int("MPAVS_BENCH_AGG_BIG_TASKS", 100);
+    /* Task-major order by default, as operators answer a new task together (the four
+     * clients send one task's responses at once); MPAVS_BENCH_AGG_SPREAD=1 interleaves
+     * the tasks instead (every submission on another digest). */
+    bool spread = env_int("MPAVS_BENCH_AGG_SPREAD", 0) != 0;
+    if (inflight < 1 || threads < 1)
+        return MP_FAIL(e, MP_ERR_INVALID, "MPAVS_BENCH_AGG_INFLIGHT and _HTTP_THREADS >= 1");
+    if (n_ops > MP_AVSW_MAX_OPS || n_ops < 1 || n_tasks < 1)
+        return MP_FAIL(e, MP_ERR_INVALID, "1..%d operators", MP_AVSW_MAX_OPS);
+    if (big_ops > 1000 || big_ops < 0 || (big_ops > 0 && (big_ops <= n_ops || big_tasks < 1)))
+        return MP_FAIL(e, MP_ERR_INVALID,
+                       "MPAVS_BENCH_AGG_BIG_OPS: 0 or more than MPAVS_BENCH_AGG_OPS, up to 1000 "
+                       "(the deployment's maximum)");
+    const char *env[] = {"MPAVS_THRESHOLD_PERCENT=100", "MPAVS_MAX_OPERATORS=1000", NULL};
+    MP_TRY(mp_avsw_deploy(&W, env, e));
+    double t0 = now_s();
+    MP_TRY(mp_avsw_operators_live(&W, 0, n_ops, e));
+    printf("# %d operators registered and live in %.1f s\n", n_ops, now_s() - t0);
+    MP_TRY(mp_anvil_start(&L2, NULL, e));
+    MP_TRY(measure("agg", 0, "aggregator under load", n_ops, n_tasks, inflight, threads, spread,
+                   false, e));
+    if (big_ops == 0)
+        return MP_OK;
+    t0 = now_s();
+    MP_TRY(mp_avsw_operators_live(&W, n_ops, big_ops - n_ops, e));
+    printf("# %d more operators registered and live in %.1f s (%d in all)\n", big_ops - n_ops,
+           now_s() - t0, big_ops);
+    char title[64];
+    snprintf(title, sizeof title, "aggregator with %d operators", big_ops);
+    return measure("agg-big", 1, title, big_ops, big_tasks, BIG_INFLIGHT, threads, spread, true, e);
 }
 
 int main(void)
@@ -541,10 +662,7 @@ int main(void)
         rc = run(&e);
     if (rc != MP_OK)
         printf("# bench_aggregator: %s\n", e.msg);
-    if (agg_pid > 0) {
-        kill(agg_pid, SIGTERM);
-        waitpid(agg_pid, NULL, 0);
-    }
+    stop_aggregator();
     mp_anvil_stop(&L2);
     mp_avsw_teardown(&W);
     curl_global_cleanup();

@@ -5,11 +5,13 @@
 
 #include "mpavs/abi.h"
 #include "mpavs/avsreg.h"
+#include "mpavs/clock.h"
 #include "mpavs/ethrpc.h"
 #include "mpavs/hex.h"
 #include "mpavs/mem.h"
 #include "mpavs/rand.h"
 #include "mpavs/secp.h"
+#include "mpavs/tx.h"
 #include "mpavs/u256.h"
 #include "test.h"
 
@@ -90,7 +92,7 @@ int mp_avsw_sender(mp_avsw *w, mp_txsend *s, const char *hex_key, const uint8_t 
     else
         memcpy(sk, raw_key, 32);
     mp_txsend_opts o = MP_TXSEND_OPTS_DEFAULT;
-    o.poll_ms = 50;
+    o.poll_ms = 5; /* anvil mines at once: 50 ms would be most of a send */
     o.receipt_timeout_ms = 60000;
     int rc = mp_txsend_init(s, &w->rpc, sk, &o, NULL, err);
     mp_memzero(sk, 32);
@@ -218,49 +220,26 @@ static void put_call(mp_buf *cd, const char *sig, mp_err *err)
         cd->oom = true; /* makes the send fail with the error already in err */
 }
 
-static int fund_and_stake(mp_avsw *w, mp_avsw_op *op, mp_err *err)
-{
-    mp_eth_receipt r;
-    mp_buf cd = MP_BUF_INIT;
-    uint8_t stake[32];
-    MP_TRY(mp_u256_from_dec(stake, MP_AVSW_STAKE, err));
-    mp_txreq fund = {.to = op->addr};
-    MP_TRY(mp_u256_from_dec(fund.value, "10000000000000000000", err));
-    MP_TRY(mp_txsend_send(&w->dev, &fund, &r, NULL, err));
-    mp_eth_receipt_free(&r);
-    put_call(&cd, "mint(address,uint256)", err);
-    mp_abi_put_address(&cd, op->addr);
-    mp_abi_put_word(&cd, stake);
-    MP_TRY(mp_avsw_send_ok(&w->dev, w->d.stake_token, &cd, err));
-    put_call(&cd, "approve(address,uint256)", err);
-    mp_abi_put_address(&cd, w->d.restaking_vault);
-    mp_abi_put_word(&cd, stake);
-    MP_TRY(mp_avsw_send_ok(&op->tx, w->d.stake_token, &cd, err));
-    put_call(&cd, "registerAsOperator()", err);
-    MP_TRY(mp_avsw_send_ok(&op->tx, w->d.restaking_vault, &cd, err));
-    put_call(&cd, "deposit(uint256)", err);
-    mp_abi_put_word(&cd, stake);
-    return mp_avsw_send_ok(&op->tx, w->d.restaking_vault, &cd, err);
-}
+/* The steps of making an operator live after its funding, in order. */
+typedef enum step {
+    STEP_FUND,     /* the deployer sends it ether (no calldata) */
+    STEP_MINT,     /* the deployer mints its stake tokens */
+    STEP_APPROVE,  /* the rest are the operator's own */
+    STEP_OPERATOR, /* registerAsOperator in the vault */
+    STEP_DEPOSIT,
+    STEP_REGISTER, /* in quorum 0 of the registry coordinator */
+    STEP_PROOF,    /* its first liveness proof (quote of w->sim into op->report/quote) */
+} step;
 
-int mp_avsw_operator_new(mp_avsw *w, mp_avsw_op *op, mp_err *err)
-{
-    mp_bls_pubkey pk;
-    MP_TRY(mp_secp_key_generate(op->ecdsa, err));
-    MP_TRY(mp_secp_address(NULL, op->addr, op->ecdsa, err));
-    MP_TRY(mp_bls_secret_generate(&op->bls, err));
-    mp_bls_pubkey_from_secret(&pk, &op->bls);
-    op->key.g1 = pk.g1;
-    op->key.g2 = pk.g2;
-    mp_bls_operator_id(op->key.id, &pk.g1);
-    MP_TRY(mp_secp_key_generate(op->enclave_sk, err));
-    MP_TRY(mp_secp_address(NULL, op->enclave, op->enclave_sk, err));
-    MP_TRY(mp_avsw_sender(w, &op->tx, NULL, op->ecdsa, err));
-    op->tx_ready = true;
-    return fund_and_stake(w, op, err);
-}
+static const char *const step_name[] = {"funding",
+                                        "mint",
+                                        "approve",
+                                        "registerAsOperator",
+                                        "deposit",
+                                        "registerOperator",
+                                        "submitLivenessProof"};
 
-int mp_avsw_register(mp_avsw *w, mp_avsw_op *op, int i, mp_err *err)
+static int register_calldata(mp_avsw *w, mp_avsw_op *op, int i, mp_buf *cd, mp_err *err)
 {
     mp_eth_block head;
     uint8_t salt[32];
@@ -274,14 +253,288 @@ int mp_avsw_register(mp_avsw *w, mp_avsw_op *op, int i, mp_err *err)
     MP_TRY(mp_avsreg_sign(&sig, NULL, op->ecdsa, w->d.chain_id, w->d.avs_directory,
                           w->d.service_manager, salt, expiry, err));
     const uint8_t quorums[1] = {0};
-    mp_buf cd = MP_BUF_INIT;
     snprintf(socket, sizeof socket, "http://operator-%d:9000", i);
-    int rc = mp_avsreg_register_calldata(&cd, quorums, 1, socket, &p, &sig, err);
+    return mp_avsreg_register_calldata(cd, quorums, 1, socket, &p, &sig, err);
+}
+
+/* The target and calldata (appended to cd) of step st for operator op (index i). */
+static int step_call(mp_avsw *w, mp_avsw_op *op, int i, step st, const uint8_t **to, mp_buf *cd,
+                     mp_err *err)
+{
+    uint8_t stake[32];
+    MP_TRY(mp_u256_from_dec(stake, MP_AVSW_STAKE, err));
+    *to = st == STEP_FUND       ? op->addr
+          : st <= STEP_APPROVE  ? w->d.stake_token
+          : st <= STEP_DEPOSIT  ? w->d.restaking_vault
+          : st == STEP_REGISTER ? w->d.registry_coordinator
+                                : w->d.tee_liveness_verifier;
+    switch (st) {
+    case STEP_FUND:
+        break;
+    case STEP_MINT:
+        put_call(cd, "mint(address,uint256)", err);
+        mp_abi_put_address(cd, op->addr);
+        mp_abi_put_word(cd, stake);
+        break;
+    case STEP_APPROVE:
+        put_call(cd, "approve(address,uint256)", err);
+        mp_abi_put_address(cd, w->d.restaking_vault);
+        mp_abi_put_word(cd, stake);
+        break;
+    case STEP_OPERATOR:
+        put_call(cd, "registerAsOperator()", err);
+        break;
+    case STEP_DEPOSIT:
+        put_call(cd, "deposit(uint256)", err);
+        mp_abi_put_word(cd, stake);
+        break;
+    case STEP_REGISTER:
+        return register_calldata(w, op, i, cd, err);
+    case STEP_PROOF:
+        MP_TRY(mp_avsw_make_proof(w, op, i, w->sim, &op->report, &op->quote, err));
+        return mp_liveness_submit_calldata(cd, &op->report, op->quote.data, op->quote.len, err);
+    }
+    return mp_buf_check(cd, err);
+}
+
+static int fund_and_stake(mp_avsw *w, mp_avsw_op *op, mp_err *err)
+{
+    mp_eth_receipt r;
+    mp_txreq fund = {.to = op->addr};
+    MP_TRY(mp_u256_from_dec(fund.value, "10000000000000000000", err));
+    MP_TRY(mp_txsend_send(&w->dev, &fund, &r, NULL, err));
+    mp_eth_receipt_free(&r);
+    for (step st = STEP_MINT; st <= STEP_DEPOSIT; st++) {
+        const uint8_t *to;
+        mp_buf cd = MP_BUF_INIT;
+        int rc = step_call(w, op, 0, st, &to, &cd, err);
+        if (rc != MP_OK) {
+            mp_buf_free(&cd);
+            return rc;
+        }
+        MP_TRY(mp_avsw_send_ok(st == STEP_MINT ? &w->dev : &op->tx, to, &cd, err));
+    }
+    return MP_OK;
+}
+
+/* Fresh keys for op and its sender (a new key: its next nonce is 0). */
+static int operator_keys(mp_avsw *w, mp_avsw_op *op, mp_err *err)
+{
+    mp_bls_pubkey pk;
+    MP_TRY(mp_secp_key_generate(op->ecdsa, err));
+    MP_TRY(mp_secp_address(NULL, op->addr, op->ecdsa, err));
+    MP_TRY(mp_bls_secret_generate(&op->bls, err));
+    mp_bls_pubkey_from_secret(&pk, &op->bls);
+    op->key.g1 = pk.g1;
+    op->key.g2 = pk.g2;
+    mp_bls_operator_id(op->key.id, &pk.g1);
+    MP_TRY(mp_secp_key_generate(op->enclave_sk, err));
+    MP_TRY(mp_secp_address(NULL, op->enclave, op->enclave_sk, err));
+    MP_TRY(mp_avsw_sender(w, &op->tx, NULL, op->ecdsa, err));
+    op->tx_ready = true;
+    op->tx.nonce_known = true;
+    op->tx.next_nonce = 0;
+    return MP_OK;
+}
+
+int mp_avsw_operator_new(mp_avsw *w, mp_avsw_op *op, mp_err *err)
+{
+    MP_TRY(operator_keys(w, op, err));
+    return fund_and_stake(w, op, err);
+}
+
+int mp_avsw_register(mp_avsw *w, mp_avsw_op *op, int i, mp_err *err)
+{
+    mp_buf cd = MP_BUF_INIT;
+    int rc = register_calldata(w, op, i, &cd, err);
     if (rc != MP_OK) {
         mp_buf_free(&cd);
         return rc;
     }
     return mp_avsw_send_ok(&op->tx, w->d.registry_coordinator, &cd, err);
+}
+
+/* ---- many operators at once ----
+ * One round per step: the step is sent for every operator (signed here, nonces
+ * counted in each sender) with automine off, then mined in as few blocks as
+ * the gas limit allows and every receipt checked. Few blocks matter: anvil's
+ * cost per block grows with its state (an empty block took 170 ms after 7,000
+ * one-transaction blocks of registrations). The gas limit of a step is
+ * estimated once, for the first operator, with a margin. */
+
+#define BULK_FUND        "1000000000000000000" /* 1 ETH: 1,000 x 10 would drain the deployer */
+#define BULK_PROOF_CHUNK 100                   /* proofs per round: reference blocks stay recent */
+
+typedef struct bulk_tx {
+    uint8_t hash[32];
+    int op; /* index in w->ops */
+    step st;
+} bulk_tx;
+
+typedef struct bulk {
+    mp_avsw *w;
+    uint64_t tip, max_fee;
+    char base_fee[20]; /* of the round's blocks, a quantity */
+    bulk_tx *txs;
+    size_t n;
+} bulk;
+
+/* Fees for a round. The base fee rises 12.5% per full block and a round fills
+ * up to 30 (registrations): each block of the round gets the base fee of its
+ * start (bulk_wait), or the last ones would be priced out and dropped. */
+static int bulk_fees(bulk *b, mp_err *err)
+{
+    mp_eth_block head;
+    MP_TRY(mp_eth_get_block_by_number(&b->w->rpc, MP_BLOCK_LATEST, &head, err));
+    snprintf(b->base_fee, sizeof b->base_fee, "0x%llx", (unsigned long long)head.base_fee);
+    b->tip = 1000000000ull;
+    b->max_fee = 2 * head.base_fee + b->tip;
+    return MP_OK;
+}
+
+static int bulk_gas(mp_txsend *s, const uint8_t *to, const mp_buf *cd, const uint8_t *value,
+                    uint64_t *gas, mp_err *err)
+{
+    mp_eth_callmsg m = {
+        .from = s->from, .to = to, .data = cd->data, .data_len = cd->len, .value = value};
+    uint64_t est;
+    MP_TRY(mp_eth_estimate_gas(s->rpc, &m, &est, err));
+    *gas = est + est / 2 + 50000;
+    return MP_OK;
+}
+
+/* Signs and sends one transaction with s's next nonce; records it for bulk_wait. */
+static int bulk_send(bulk *b, mp_txsend *s, const uint8_t *to, const mp_buf *cd,
+                     const uint8_t *value, uint64_t gas, int op, step st, mp_err *err)
+{
+    mp_tx tx = {.type = MP_TX_EIP1559,
+                .chain_id = s->chain_id,
+                .nonce = s->next_nonce,
+                .max_priority_fee = b->tip,
+                .max_fee = b->max_fee,
+                .gas_limit = gas,
+                .has_to = true,
+                .data = cd->data,
+                .data_len = cd->len};
+    memcpy(tx.to, to, 20);
+    if (value)
+        memcpy(tx.value, value, 32);
+    mp_buf raw = MP_BUF_INIT;
+    bulk_tx *t = &b->txs[b->n];
+    uint8_t got[32];
+    int rc = mp_tx_sign(&tx, s->secp, s->sk, &raw, t->hash, err);
+    if (rc == MP_OK)
+        rc = mp_eth_send_raw_transaction(s->rpc, raw.data, raw.len, got, err);
+    mp_buf_free(&raw);
+    if (rc != MP_OK) {
+        s->nonce_known = false; /* the node may have taken it: recount next time */
+        mp_err_wrap(err, "operator %d: sending %s", op, step_name[st]);
+        return rc;
+    }
+    s->next_nonce++;
+    t->op = op;
+    t->st = st;
+    b->n++;
+    return MP_OK;
+}
+
+/* Mines blocks until every transaction sent is in one; each must be a
+ * success. Receipts are read in the order sent, up to the first one still
+ * unmined (then the next block); a block that takes none of the rest ends the
+ * wait (the node dropped them). */
+static int bulk_wait(bulk *b, mp_err *err)
+{
+    mp_avsw *w = b->w;
+    size_t done = 0;
+    int rc = MP_OK;
+    while (rc == MP_OK && done < b->n) {
+        mp_eth_block blk;
+        rc = rpc_simple(w, "anvil_setNextBlockBaseFeePerGas", json_pack("[s]", b->base_fee), err);
+        if (rc == MP_OK)
+            rc = rpc_simple(w, "evm_mine", json_array(), err);
+        if (rc == MP_OK)
+            rc = mp_eth_get_block_by_number(&w->rpc, MP_BLOCK_LATEST, &blk, err);
+        if (rc == MP_OK && blk.ntx == 0)
+            rc = MP_FAIL(err, MP_ERR_TIMEOUT, "%zu transactions of %s stay unmined (operator %d)",
+                         b->n - done, step_name[b->txs[done].st], b->txs[done].op);
+        for (; rc == MP_OK && done < b->n; done++) {
+            mp_eth_receipt r;
+            const bulk_tx *t = &b->txs[done];
+            rc = mp_eth_get_transaction_receipt(&w->rpc, t->hash, &r, err);
+            if (mp_rc_class(rc) == MP_ERR_NOTFOUND) {
+                rc = MP_OK;
+                break; /* in a later block */
+            }
+            if (rc != MP_OK)
+                break;
+            if (!r.status) {
+                char h[67];
+                mp_hex_encode0x(h, t->hash, 32);
+                rc = MP_FAIL(err, MP_ERR_VERIFY, "operator %d: %s failed (%s)", t->op,
+                             step_name[t->st], h);
+            }
+            mp_eth_receipt_free(&r);
+        }
+    }
+    b->n = 0;
+    return rc;
+}
+
+/* Sends step st for operators [first, first + n) (funding and mint: both
+ * from the deployer), then checks every receipt. */
+static int bulk_round(bulk *b, int first, int n, step st, mp_err *err)
+{
+    mp_avsw *w = b->w;
+    uint64_t gas = 21000;
+    uint8_t fund[32];
+    MP_TRY(mp_u256_from_dec(fund, BULK_FUND, err));
+    MP_TRY(bulk_fees(b, err));
+    int rc = MP_OK;
+    for (int i = first; rc == MP_OK && i < first + n; i++) {
+        mp_avsw_op *op = &w->ops[i];
+        mp_txsend *s = st <= STEP_MINT ? &w->dev : &op->tx;
+        const uint8_t *to;
+        mp_buf cd = MP_BUF_INIT;
+        rc = step_call(w, op, i, st, &to, &cd, err);
+        if (rc == MP_OK && i == first && st != STEP_FUND)
+            rc = bulk_gas(s, to, &cd, NULL, &gas, err);
+        if (rc == MP_OK)
+            rc = bulk_send(b, s, to, &cd, st == STEP_FUND ? fund : NULL, gas, i, st, err);
+        mp_buf_free(&cd);
+    }
+    if (rc != MP_OK) {
+        b->n = 0;
+        return rc;
+    }
+    return bulk_wait(b, err);
+}
+
+int mp_avsw_operators_live(mp_avsw *w, int first, int n, mp_err *err)
+{
+    MP_ARG_CHECK(err, first >= 0 && n >= 1 && first + n <= MP_AVSW_MAX_OPS);
+    bulk b = {.w = w, .txs = calloc((size_t)n, sizeof *b.txs)};
+    if (b.txs == NULL)
+        return MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
+    int rc = MP_OK;
+    for (int i = first; rc == MP_OK && i < first + n; i++)
+        rc = operator_keys(w, &w->ops[i], err);
+    if (rc == MP_OK && !w->dev.nonce_known) {
+        rc = mp_eth_get_transaction_count(&w->rpc, w->dev.from, MP_BLOCK_PENDING,
+                                          &w->dev.next_nonce, err);
+        w->dev.nonce_known = rc == MP_OK;
+    }
+    /* mining on demand; the fixture's anvil mines every transaction again after */
+    if (rc == MP_OK)
+        rc = rpc_simple(w, "evm_setAutomine", json_pack("[b]", 0), err);
+    for (step st = STEP_FUND; rc == MP_OK && st <= STEP_REGISTER; st++)
+        rc = bulk_round(&b, first, n, st, err);
+    for (int i = first; rc == MP_OK && i < first + n; i += BULK_PROOF_CHUNK)
+        rc = bulk_round(&b, i, first + n - i < BULK_PROOF_CHUNK ? first + n - i : BULK_PROOF_CHUNK,
+                        STEP_PROOF, err);
+    mp_err e2;
+    int rc2 = rpc_simple(w, "evm_setAutomine", json_pack("[b]", 1), rc == MP_OK ? err : &e2);
+    free(b.txs);
+    return rc != MP_OK ? rc : rc2;
 }
 
 int mp_avsw_make_proof(mp_avsw *w, mp_avsw_op *op, int i, const mp_sgxsim *sim,
