@@ -603,9 +603,8 @@ static int measure(const char *name, int port_off, const char *title, int n_ops,
     return rc;
 }
 
-/* Every operator of the second run has a response in flight? No: the daemon's HTTP
- * server takes 256 connections (MP_HTTP_OPTS_DEFAULT), so the second run keeps the
- * first run's 100 in flight (the issue's load generator: 100 simulated operators). */
+/* The second run keeps the first run's 100 requests in flight (the issue's load
+ * generator: 100 simulated operators), which carry all 1,000 operators' responses. */
 #define BIG_INFLIGHT 100
 
 static int run(mp_err *e)

@@ -35,8 +35,8 @@
 
 #define AGG_MAX_METADATA 256 /* bytes of task metadata */
 #define AGG_MAX_STATE    1024
-#define AGG_RPC_POOL     8 /* L1 clients shared by server threads and workers */
-#define AGG_LIVE_CACHE   1024
+#define AGG_RPC_POOL     8    /* L1 clients shared by server threads and workers */
+#define AGG_LIVE_CACHE   4096 /* slots of the liveness table (a power of 2; live.c) */
 
 typedef struct agg_cfg {
     mp_daemon_cfg common;
@@ -56,6 +56,7 @@ typedef struct agg_cfg {
     long long max_body;   /* HTTP request body limit */
     long long rate_limit; /* submissions per second per client address; 0 = none */
     long long http_threads;
+    long long max_connections;
     long long batch_confirmations; /* identifier 2: blocks a BatchCommitted event must be deep */
     long long batch_max_range;     /* identifier 2: blocks per eth_getLogs */
 } agg_cfg;
@@ -171,10 +172,9 @@ typedef struct agg_pipe {
     bool checker_done; /* then the committer ends when its queue is empty */
 } agg_pipe;
 
-/* A liveness answer kept for a while (per operator and enclave). */
+/* A positive liveness answer kept for a while (per operator and enclave); until_ms 0: empty. */
 typedef struct agg_live {
     uint8_t operator_addr[20], enclave[20];
-    bool live;
     int64_t until_ms;
 } agg_live;
 
@@ -235,8 +235,7 @@ typedef struct agg_ctx {
     bool stopping;
     agg_task *tasks; /* ascending id: open ones and recent closed ones */
     size_t n_tasks, cap_tasks;
-    agg_live live[AGG_LIVE_CACHE];
-    size_t n_live;
+    agg_live live[AGG_LIVE_CACHE]; /* live.c, under mu */
     agg_metrics m;
     uint64_t last_l2_task; /* identifier 1: last L2 block a task was issued for */
     uint64_t l1_head;
@@ -346,6 +345,12 @@ void agg_task_prefetch_committee(agg_ctx *c, const agg_task *t);
  ** signatures all arrived before the restart would never be confirmed. Reads
  ** the chain unlocked; a failure is retried at the next tick (loop thread). */
 void agg_submit_load_committees(agg_ctx *c);
+
+/* ---- live.c (under c->mu) ---- */
+/** True when verifyLivenessProof(op, enclave) said yes less than liveness_cache ago. */
+bool agg_live_get(const agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], int64_t now);
+/** Keeps a yes until until_ms. */
+void agg_live_put(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], int64_t until_ms);
 
 /* ---- pipeline.c ---- */
 MP_WUR int agg_pipe_start(agg_ctx *c, mp_err *err);

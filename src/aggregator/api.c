@@ -20,6 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define FETCH_MAX      32
 #define LIST_MAX       200
@@ -356,6 +357,39 @@ static void page_tasks(mp_buf *b, const agg_ctx *c)
     mp_buf_printf(b, "</table>");
 }
 
+/* Per member of cs: live (some enclave's answer cached) and the newest task it
+ * answered, in one pass over the liveness table and the responses (a page
+ * with 1,000 operators must not compare every pair under the lock). */
+static void operator_facts(const agg_ctx *c, const mp_agg_committee_state *cs, bool *live,
+                           uint64_t *last)
+{
+    int64_t now = agg_now_ms();
+    for (size_t i = 0; i < AGG_LIVE_CACHE; i++) {
+        long m =
+            now < c->live[i].until_ms ? mp_agg_committee_find(cs, c->live[i].operator_addr) : -1;
+        if (m >= 0)
+            live[m] = true;
+    }
+    for (size_t i = 0; i < c->n_tasks; i++) /* ascending ids: the newest wins */
+        for (size_t k = 0; k < c->tasks[i].n_resps; k++) {
+            long m = mp_agg_committee_find(cs, c->tasks[i].resps[k].operator_addr);
+            if (m >= 0)
+                last[m] = c->tasks[i].id;
+        }
+}
+
+/* Member m's stake in every quorum of cs. */
+static void operator_stakes(mp_buf *b, const mp_agg_committee_state *cs, const uint8_t *addr)
+{
+    for (size_t q = 0; q < cs->state.n_sets; q++)
+        for (size_t j = 0; j < cs->state.sets[q].n; j++)
+            if (memcmp(cs->state.sets[q].ops[j].address, addr, 20) == 0) {
+                char d[MP_U256_DEC_MAX];
+                mp_u256_to_dec(d, cs->state.sets[q].ops[j].stake);
+                mp_buf_printf(b, "q%u: %s ", cs->state.sets[q].quorum, d);
+            }
+}
+
 /* Operators of the newest task with a loaded committee. */
 static void page_operators(mp_buf *b, const agg_ctx *c)
 {
@@ -365,35 +399,25 @@ static void page_operators(mp_buf *b, const agg_ctx *c)
             ref = &c->tasks[i];
     mp_buf_printf(b, "<h2>Operators</h2><table id=\"operators\"><tr><th>operator</th>"
                      "<th>stake per quorum</th><th>live</th><th>last response</th></tr>");
-    int64_t now = agg_now_ms();
-    for (size_t m = 0; ref && m < ref->cs->n_members; m++) {
-        const uint8_t *addr = ref->cs->members[m];
+    size_t n = ref ? ref->cs->n_members : 0;
+    bool *live = calloc(n ? n : 1, sizeof *live);
+    uint64_t *last = calloc(n ? n : 1, sizeof *last);
+    if (live && last && n)
+        operator_facts(c, ref->cs, live, last);
+    for (size_t m = 0; live && last && m < n; m++) {
         char a[MP_ADDRESS_TEXT_LEN];
-        mp_address_to_checksum(a, addr);
+        mp_address_to_checksum(a, ref->cs->members[m]);
         mp_buf_printf(b, "<tr class=\"operator\"><td><code>%s</code></td><td>", a);
-        for (size_t q = 0; q < ref->cs->state.n_sets; q++)
-            for (size_t j = 0; j < ref->cs->state.sets[q].n; j++)
-                if (memcmp(ref->cs->state.sets[q].ops[j].address, addr, 20) == 0) {
-                    char d[MP_U256_DEC_MAX];
-                    mp_u256_to_dec(d, ref->cs->state.sets[q].ops[j].stake);
-                    mp_buf_printf(b, "q%u: %s ", ref->cs->state.sets[q].quorum, d);
-                }
-        const char *live = "unknown";
-        for (size_t i = 0; i < c->n_live; i++)
-            if (memcmp(c->live[i].operator_addr, addr, 20) == 0 && now < c->live[i].until_ms)
-                live = "yes";
-        uint64_t last = 0;
-        for (size_t i = 0; i < c->n_tasks; i++)
-            for (size_t k = 0; k < c->tasks[i].n_resps; k++)
-                if (memcmp(c->tasks[i].resps[k].operator_addr, addr, 20) == 0)
-                    last = c->tasks[i].id;
-        mp_buf_printf(b, "</td><td class=\"live\">%s</td><td>", live);
-        if (last)
-            mp_buf_printf(b, "task %llu", (unsigned long long)last);
+        operator_stakes(b, ref->cs, ref->cs->members[m]);
+        mp_buf_printf(b, "</td><td class=\"live\">%s</td><td>", live[m] ? "yes" : "unknown");
+        if (last[m])
+            mp_buf_printf(b, "task %llu", (unsigned long long)last[m]);
         else
             mp_buf_printf(b, "none");
         mp_buf_printf(b, "</td></tr>");
     }
+    free(live);
+    free(last);
     mp_buf_printf(b, "</table>");
 }
 
@@ -475,6 +499,29 @@ static int h_page(void *user, mp_http_conn *conn, const mp_http_request *req,
 
 /* ---- start and stop ---- */
 
+/* The connection limit the process's open-file limit allows: the soft limit is
+ * raised toward the hard one when want connections need more (a few dozen
+ * descriptors stay for the database, the chain clients and the logs). */
+static unsigned open_files_for(agg_ctx *c, unsigned want)
+{
+    enum { RESERVED = 64 };
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return want;
+    rlim_t need = (rlim_t)want + RESERVED;
+    if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur >= need)
+        return want;
+    unsigned got = rl.rlim_cur > RESERVED + 16 ? (unsigned)(rl.rlim_cur - RESERVED) : 16;
+    MP_WARN(&c->d->log, "the open-file limit caps max_connections", MP_LU64("wanted", want),
+            MP_LU64("allowed", got));
+    return got;
+}
+
 int agg_api_start(agg_ctx *c, mp_err *err)
 {
     static const mp_rpcs_code codes[] = {{MP_ERR_RPC, MP_RPCS_INTERNAL}};
@@ -507,6 +554,7 @@ int agg_api_start(agg_ctx *c, mp_err *err)
     ho.host = c->cfg->listen.host;
     ho.port = (uint16_t)c->cfg->listen.port;
     ho.threads = (unsigned)c->cfg->http_threads;
+    ho.max_conns = open_files_for(c, (unsigned)c->cfg->max_connections);
     ho.max_body = (size_t)c->cfg->max_body;
     ho.server_tag = "mpavs-aggregator";
     MP_TRY(mp_http_start(&c->http, &ho, routes, sizeof routes / sizeof *routes, &c->d->log, err));

@@ -50,6 +50,8 @@ static const mp_cfg_opt agg_opts[] = {
      "JSON-RPC requests per second per client address (0: unlimited)"},
     {"http_threads", MP_CFG_INT, offsetof(agg_cfg, http_threads), "4", 1, 256, 0,
      "HTTP server threads"},
+    {"max_connections", MP_CFG_INT, offsetof(agg_cfg, max_connections), "2048", 16, 65536, 0,
+     "HTTP connections at once (each operator keeps one open)"},
     {"batch_confirmations", MP_CFG_INT, offsetof(agg_cfg, batch_confirmations), "2", 0, 64, 0,
      "identifier 2: blocks a BatchCommitted event must be deep before its task is issued"},
     {"batch_max_range", MP_CFG_INT, offsetof(agg_cfg, batch_max_range), "1000", 1, 100000, 0,

@@ -90,37 +90,6 @@ static int check_bls(agg_job **jobs, size_t n, bool *bad, mp_err *err)
     return rc;
 }
 
-/* A cached liveness answer for (op, enclave), under c->mu: false when none. */
-static bool live_cached(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], int64_t now,
-                        bool *live)
-{
-    for (size_t i = 0; i < c->n_live; i++) {
-        const agg_live *l = &c->live[i];
-        if (memcmp(l->operator_addr, op, 20) == 0 && memcmp(l->enclave, enclave, 20) == 0 &&
-            now < l->until_ms) {
-            *live = l->live;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Keeps a positive answer for liveness_cache (under c->mu). A "no" is not
- * kept: the operator may be attesting right now. */
-static void live_remember(agg_ctx *c, const uint8_t op[20], const uint8_t enclave[20], int64_t now)
-{
-    size_t slot = c->n_live < AGG_LIVE_CACHE ? c->n_live++ : (size_t)(now % AGG_LIVE_CACHE);
-    for (size_t i = 0; i < c->n_live; i++)
-        if (memcmp(c->live[i].operator_addr, op, 20) == 0 &&
-            memcmp(c->live[i].enclave, enclave, 20) == 0)
-            slot = i;
-    agg_live *l = &c->live[slot];
-    memcpy(l->operator_addr, op, 20);
-    memcpy(l->enclave, enclave, 20);
-    l->live = true;
-    l->until_ms = now + c->cfg->liveness_cache_ms;
-}
-
 /* verifyLivenessProof for every job: cached answers, the others read in one
  * JSON-RPC batch (a burst of operators not seen for a while costs one round
  * trip, not one each). */
@@ -133,7 +102,7 @@ static int check_liveness(agg_ctx *c, agg_job **jobs, size_t n, bool *live, mp_e
     int64_t now = agg_now_ms();
     pthread_mutex_lock(&c->mu);
     for (size_t i = 0; rc == MP_OK && i < n; i++)
-        if (!live_cached(c, jobs[i]->r.operator_addr, jobs[i]->r.enclave, now, &live[i])) {
+        if (!(live[i] = agg_live_get(c, jobs[i]->r.operator_addr, jobs[i]->r.enclave, now))) {
             memcpy(ops[k], jobs[i]->r.operator_addr, 20);
             memcpy(enclaves[k], jobs[i]->r.enclave, 20);
             at[k++] = i;
@@ -150,8 +119,8 @@ static int check_liveness(agg_ctx *c, agg_job **jobs, size_t n, bool *live, mp_e
         pthread_mutex_lock(&c->mu);
         for (size_t i = 0; i < k; i++) {
             live[at[i]] = got[i];
-            if (got[i])
-                live_remember(c, ops[i], enclaves[i], now);
+            if (got[i]) /* a "no" is not kept: the operator may be attesting right now */
+                agg_live_put(c, ops[i], enclaves[i], now + c->cfg->liveness_cache_ms);
         }
         pthread_mutex_unlock(&c->mu);
     }
