@@ -15,7 +15,7 @@
 ** operators and 100 open tasks": MPAVS_BENCH_AGG_BIG_OPS operators in all
 ** (default 1000; 0 skips the run; the first run's operators and more), a fresh
 ** aggregator, MPAVS_BENCH_AGG_BIG_TASKS tasks (default 100), 100 requests in
-** flight (the daemon's HTTP server takes 256 connections). Every operator
+** flight (the first run's 100 simulated operators). Every operator
 ** answers every task, task by task, except that the last operator's answers
 ** all come at the end: until the last 100 submissions no task reaches its
 ** threshold, so all of them stay open holding their responses (and their
