@@ -160,6 +160,8 @@ typedef struct agg_job {
     struct agg_job *next;
 } agg_job;
 
+#define AGG_SUSPECTS 1024 /* slots of the checker's suspect table (a power of 2) */
+
 /* The pipeline's two stages, each a thread with a queue (pipeline.c). */
 typedef struct agg_pipe {
     pthread_mutex_t mu;
@@ -170,6 +172,9 @@ typedef struct agg_pipe {
     bool running;      /* takes jobs */
     bool closing;      /* the checker ends when its queue is empty */
     bool checker_done; /* then the committer ends when its queue is empty */
+    /* checker thread only: operators whose BLS signature failed lately, by a hash of their
+     * address (a collision only makes an honest operator's signature checked alone) */
+    int64_t suspect_until[AGG_SUSPECTS];
 } agg_pipe;
 
 /* A positive liveness answer kept for a while (per operator and enclave); until_ms 0: empty. */

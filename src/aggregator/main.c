@@ -134,7 +134,8 @@ static int metrics_init(agg_ctx *c, mp_err *err)
                               MP_LABELS("method", "code"), &m->rpc, err));
     MP_TRY(
         mp_metrics_counter(m->reg, "mpavs_aggregator_batches_total",
-                           "Group commits of responses (commit) and BLS batch verifications (bls).",
+                           "Group commits of responses (commit), BLS batch verifications (bls) and "
+                           "signatures of suspect operators checked alone (bls_alone).",
                            MP_LABELS("kind"), &m->batches, err));
     MP_TRY(mp_metrics_counter(m->reg, "mpavs_aggregator_batched_total",
                               "Responses committed (commit) and signatures verified (bls) in "

@@ -68,22 +68,69 @@ static agg_job *pop(agg_job **head, agg_job **tail)
 
 /* ---- checker ---- */
 
+/* An operator whose signature failed is checked alone for a while: one bad
+ * signature in a batch costs a bisection (about 2 log2 n batch checks), which
+ * an operator sending them on purpose could repeat to slow everyone's. */
+#define SUSPECT_MS (10 * 60 * 1000)
+
+static int64_t *suspect_slot(agg_ctx *c, const uint8_t op[20])
+{
+    uint64_t h;
+    memcpy(&h, op, sizeof h); /* addresses are keccak outputs */
+    return &c->pipe.suspect_until[h & (AGG_SUSPECTS - 1)];
+}
+
+/* BLS validity of the jobs of suspects, each checked alone; the others are
+ * left to the batch (alone[i] false). */
+static void check_suspects(agg_ctx *c, agg_job **jobs, size_t n, bool *alone, bool *bad)
+{
+    int64_t now = agg_now_ms();
+    for (size_t i = 0; i < n; i++) {
+        alone[i] = now < *suspect_slot(c, jobs[i]->r.operator_addr);
+        if (alone[i]) {
+            bad[i] = mp_bls_verify(&jobs[i]->key.g2, jobs[i]->dg.header, &jobs[i]->r.bls_sig,
+                                   NULL) != MP_OK;
+            agg_count(c->m.batches, "bls_alone", 1);
+        }
+    }
+}
+
 /* BLS validity of every job's signature: bad[i] for the invalid ones. */
-static int check_bls(agg_job **jobs, size_t n, bool *bad, mp_err *err)
+static int check_bls(agg_ctx *c, agg_job **jobs, size_t n, bool *bad, mp_err *err)
 {
     uint8_t(*digests)[32] = malloc(n * sizeof *digests);
     mp_bn254_g2 *pks = malloc(n * sizeof *pks);
     mp_bn254_g1 *sigs = malloc(n * sizeof *sigs);
-    size_t n_bad = 0;
-    int rc = digests && pks && sigs ? MP_OK : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; rc == MP_OK && i < n; i++) {
-        memcpy(digests[i], jobs[i]->dg.header, 32);
-        pks[i] = jobs[i]->key.g2;
-        sigs[i] = jobs[i]->r.bls_sig;
-    }
+    bool *alone = calloc(n, sizeof *alone), *batch_bad = calloc(n, sizeof *batch_bad);
+    size_t *at = malloc(n * sizeof *at), k = 0, n_bad = 0;
+    int rc = digests && pks && sigs && alone && batch_bad && at
+                 ? MP_OK
+                 : MP_FAIL(err, MP_ERR_NOMEM, "out of memory");
     if (rc == MP_OK)
-        rc = mp_bls_batch_find_invalid((const uint8_t(*)[32])digests, pks, sigs, n, bad, &n_bad,
-                                       err);
+        check_suspects(c, jobs, n, alone, bad);
+    for (size_t i = 0; rc == MP_OK && i < n; i++) {
+        if (alone[i])
+            continue;
+        memcpy(digests[k], jobs[i]->dg.header, 32);
+        pks[k] = jobs[i]->key.g2;
+        sigs[k] = jobs[i]->r.bls_sig;
+        at[k++] = i;
+    }
+    if (rc == MP_OK && k > 0)
+        rc = mp_bls_batch_find_invalid((const uint8_t(*)[32])digests, pks, sigs, k, batch_bad,
+                                       &n_bad, err);
+    for (size_t j = 0; rc == MP_OK && j < k; j++)
+        bad[at[j]] = batch_bad[j];
+    for (size_t i = 0; rc == MP_OK && i < n; i++)
+        if (bad[i])
+            *suspect_slot(c, jobs[i]->r.operator_addr) = agg_now_ms() + SUSPECT_MS;
+    if (rc == MP_OK && k > 0) {
+        agg_count(c->m.batches, "bls", 1);
+        agg_count(c->m.batched, "bls", (double)k);
+    }
+    free(alone);
+    free(batch_bad);
+    free(at);
     free(digests);
     free(pks);
     free(sigs);
@@ -172,9 +219,7 @@ static size_t check_batch(agg_ctx *c, agg_job **jobs, size_t n)
 {
     mp_err err = {0};
     bool *bad = calloc(n, sizeof *bad);
-    int rc = bad ? check_bls(jobs, n, bad, &err) : MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
-    agg_count(c->m.batches, "bls", 1);
-    agg_count(c->m.batched, "bls", (double)n);
+    int rc = bad ? check_bls(c, jobs, n, bad, &err) : MP_FAIL(&err, MP_ERR_NOMEM, "out of memory");
     size_t good = 0;
     for (size_t i = 0; i < n; i++) {
         agg_job *j = jobs[i];

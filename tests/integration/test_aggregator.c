@@ -11,7 +11,8 @@
 **     operator, invalid BLS signature, wrong prover signature, non-live
 **     operator, equivocation; a repeat is a duplicate;
 **   - good and bad submissions checked together (sent at once, or in one
-**     JSON-RPC batch) each get their own answer;
+**     JSON-RPC batch) each get their own answer; an operator whose BLS
+**     signature failed is then checked alone;
 **   - kill -9 with two of five signatures accepted (below the 50% threshold),
 **     restart: both are still there, a third confirms the state on chain
 **     exactly once, a fourth is refused as too late;
@@ -497,6 +498,19 @@ static void *send_one(void *arg)
     return NULL;
 }
 
+/* The value of a /metrics series (name with labels), -1 when absent. */
+static double metric(const char *series)
+{
+    httpc_reply r = httpc_send((uint16_t)agg_port, "GET", "/metrics", NULL, 0, false);
+    double v = -1;
+    size_t n = strlen(series);
+    for (const char *p = r.body; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, series, n) == 0 && p[n] == ' ')
+            v = atof(p + n + 1);
+    httpc_free(&r);
+    return v;
+}
+
 /* Submissions checked together (one BLS batch, one commit) still get their own
  * answers: sent at once on four connections (answered from the pipeline), and
  * as one JSON-RPC batch (answered by the server thread that waits for them). */
@@ -529,7 +543,9 @@ TEST(concurrent_and_batched_submissions_each_get_their_answer)
     json_t *got = get_task(t.id);
     CHECK(json_integer_value(json_object_get(got, "responses")) == 2);
     json_decref(got);
-    /* the same mix for another task in one JSON-RPC batch */
+    /* the same mix for another task in one JSON-RPC batch; operators 0 and 2 sent a bad BLS
+     * signature before, so theirs are now checked alone, outside the batch */
+    double alone = metric("mpavs_aggregator_batches_total{kind=\"bls_alone\"}");
     CHECK(next_task(mp_t, &t));
     mixed_submissions(&t, state, subs);
     json_t *batch = json_array();
@@ -553,6 +569,7 @@ TEST(concurrent_and_batched_submissions_each_get_their_answer)
     got = get_task(t.id);
     CHECK(json_integer_value(json_object_get(got, "responses")) == 2);
     json_decref(got);
+    CHECK(metric("mpavs_aggregator_batches_total{kind=\"bls_alone\"}") >= alone + 2);
 }
 
 TEST(kill_9_keeps_signatures_and_confirms_once)
