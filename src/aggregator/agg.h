@@ -160,7 +160,8 @@ typedef struct agg_job {
     struct agg_job *next;
 } agg_job;
 
-#define AGG_SUSPECTS 1024 /* slots of the checker's suspect table (a power of 2) */
+#define AGG_SUSPECTS                                                                               \
+    1024 /* slots of the checker's suspect table (2^10: pipeline.c takes 10 hash bits) */
 
 /* The pipeline's two stages, each a thread with a queue (pipeline.c). */
 typedef struct agg_pipe {
@@ -172,9 +173,11 @@ typedef struct agg_pipe {
     bool running;      /* takes jobs */
     bool closing;      /* the checker ends when its queue is empty */
     bool checker_done; /* then the committer ends when its queue is empty */
-    /* checker thread only: operators whose BLS signature failed lately, by a hash of their
-     * address (a collision only makes an honest operator's signature checked alone) */
+    /* checker thread only: operators whose BLS signature failed lately, by a salted hash of
+     * their address (a collision only makes an honest operator's signature checked alone;
+     * the salt keeps anyone from aiming one at a chosen operator) */
     int64_t suspect_until[AGG_SUSPECTS];
+    uint64_t suspect_salt;
 } agg_pipe;
 
 /* A positive liveness answer kept for a while (per operator and enclave); until_ms 0: empty. */

@@ -21,6 +21,7 @@
 #include "agg.h"
 
 #include "mpavs/bls.h"
+#include "mpavs/rand.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +74,14 @@ static agg_job *pop(agg_job **head, agg_job **tail)
  * an operator sending them on purpose could repeat to slow everyone's. */
 #define SUSPECT_MS (10 * 60 * 1000)
 
+_Static_assert(AGG_SUSPECTS == 1 << 10, "suspect_slot takes the top 10 bits of its hash");
+
 static int64_t *suspect_slot(agg_ctx *c, const uint8_t op[20])
 {
     uint64_t h;
-    memcpy(&h, op, sizeof h); /* addresses are keccak outputs */
-    return &c->pipe.suspect_until[h & (AGG_SUSPECTS - 1)];
+    memcpy(&h, op, sizeof h);
+    h = (h ^ c->pipe.suspect_salt) * 0x9e3779b97f4a7c15ULL;
+    return &c->pipe.suspect_until[h >> 54]; /* the top 10 bits: AGG_SUSPECTS slots */
 }
 
 /* BLS validity of the jobs of suspects, each checked alone; the others are
@@ -360,6 +364,7 @@ int agg_pipe_start(agg_ctx *c, mp_err *err)
     pthread_cond_init(&p->commit_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);
     p->ready = true;
+    MP_TRY(mp_rand_bytes(&p->suspect_salt, sizeof p->suspect_salt, err));
     if (pthread_create(&p->checker, NULL, checker_main, c) != 0)
         return MP_FAIL(err, MP_ERR_NOMEM, "cannot start the checking thread");
     p->checker_started = true;
