@@ -31,14 +31,11 @@
 #include "avsworld.h"
 #include "bench.h"
 #include "mpavs/aggregate.h"
-#include "mpavs/bn254_g1.h"
 #include "mpavs/buf.h"
 #include "mpavs/hex.h"
 #include "mpavs/json.h"
 #include "mpavs/keystore.h"
-#include "mpavs/secp.h"
 #include "mpavs/store.h"
-#include "mpavs/u256.h"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -223,36 +220,17 @@ static int issue_tasks(task *tasks, int n, mp_err *e)
 /* Operator i's submission for t (a JSON-RPC request text, malloc'd). */
 static char *make_body(const task *t, int i, uint64_t rid)
 {
-    const mp_avsw_op *op = &W.ops[i];
     uint8_t state[64], a[32], b[32];
     memset(a, 0xaa, 32);
     memcpy(b, &t->id, sizeof t->id);
     memset(b + 8, 0xbb, 24);
     mp_state_l2block_state(state, a, b);
-    mp_state_header h = {.metadata = t->meta,
-                         .metadata_len = 64,
-                         .state = state,
-                         .state_len = 64,
-                         .reference_block = t->ref};
-    mp_u256_from_u64(h.identifier, 1);
-    mp_agg_digests dg;
-    mp_agg_digests_of(&dg, &h, W.d.chain_id, W.d.service_manager);
-    mp_bn254_g1 sig;
-    uint8_t enc[64], psig[65];
-    mp_bls_sign(&sig, &op->bls, dg.header);
-    mp_bn254_g1_encode(enc, &sig);
-    if (mp_secp_sign65(NULL, psig, dg.prover, op->enclave_sk, NULL) != MP_OK)
+    mp_avsw_task at = {t->id, 1, t->ref, t->meta, 64};
+    json_t *sub = mp_avsw_submission(&W, &W.ops[i], &at, state, 64);
+    if (sub == NULL)
         return NULL;
-    json_t *req = json_pack(
-        "{s:s, s:I, s:s, s:[{s:I, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o}]}", "jsonrpc", "2.0",
-        "id", (json_int_t)rid, "method", "aggregator_submitTask", "params", "taskId",
-        (json_int_t)t->id, "identifier", 1, "metadata", mp_json_hex_new(t->meta, 64, MP_JSON_0X),
-        "state", mp_json_hex_new(state, 64, MP_JSON_0X), "referenceBlockNumber", (json_int_t)t->ref,
-        "operator", mp_json_hex_new(op->addr, 20, MP_JSON_0X), "operatorId",
-        mp_json_hex_new(op->key.id, 32, MP_JSON_0X), "blsSignature",
-        mp_json_hex_new(enc, 64, MP_JSON_0X), "proverSignature",
-        mp_json_hex_new(psig, 65, MP_JSON_0X), "enclaveAddress",
-        mp_json_hex_new(op->enclave, 20, MP_JSON_0X));
+    json_t *req = json_pack("{s:s, s:I, s:s, s:[o]}", "jsonrpc", "2.0", "id", (json_int_t)rid,
+                            "method", "aggregator_submitTask", "params", sub);
     char *text = json_dumps(req, JSON_COMPACT);
     json_decref(req);
     return text;

@@ -207,6 +207,21 @@ static void hdr_free(prv_executor *base)
     pthread_mutex_destroy(&x->mu);
 }
 
+int prv_l2_chain_id(mp_rpc *c, const prv_cfg *cfg, uint64_t *out, mp_err *err)
+{
+    uint64_t id;
+    int rc = mp_eth_chain_id(c, &id, err);
+    if (rc != MP_OK) {
+        mp_err_wrap(err, "asking the L2 node for its chain id");
+        return rc;
+    }
+    if (cfg->l2_chain_id != 0 && (uint64_t)cfg->l2_chain_id != id)
+        return MP_FAIL(err, MP_ERR_INVALID, "the L2 node's chain id is %llu, configured %lld",
+                       (unsigned long long)id, cfg->l2_chain_id);
+    *out = id;
+    return MP_OK;
+}
+
 static int hdr_connect(hdr_exec *x, const prv_cfg *cfg, mp_err *err)
 {
     mp_rpc_opts o = MP_RPC_OPTS_DEFAULT;
@@ -215,17 +230,7 @@ static int hdr_connect(hdr_exec *x, const prv_cfg *cfg, mp_err *err)
     o.max_response = 4u << 20;
     for (size_t i = 0; i < x->n; i++)
         MP_TRY(mp_rpc_init(&x->clients[i], cfg->l2_rpc_url, &o, x->lg, err));
-    uint64_t id;
-    int rc = mp_eth_chain_id(&x->clients[0], &id, err);
-    if (rc != MP_OK) {
-        mp_err_wrap(err, "asking the L2 node for its chain id");
-        return rc;
-    }
-    if (cfg->l2_chain_id != 0 && (uint64_t)cfg->l2_chain_id != id)
-        return MP_FAIL(err, MP_ERR_INVALID, "the L2 node's chain id is %llu, configured %lld",
-                       (unsigned long long)id, cfg->l2_chain_id);
-    x->base.chain_id = id;
-    return MP_OK;
+    return prv_l2_chain_id(&x->clients[0], cfg, &x->base.chain_id, err);
 }
 
 static int headers_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, mp_err *err)

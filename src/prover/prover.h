@@ -127,6 +127,8 @@ struct prv_executor {
 
 /** Creates cfg->executor ("headers" or "reexec") and checks the L2 node's chain id. */
 MP_WUR int prv_executor_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, mp_err *err);
+/** The L2 node's chain id through c, refused when cfg names another one. */
+MP_WUR int prv_l2_chain_id(mp_rpc *c, const prv_cfg *cfg, uint64_t *out, mp_err *err);
 /** The reexec executor (reexec.c). */
 MP_WUR int prv_reexec_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, mp_err *err);
 void prv_executor_free(prv_executor *x);

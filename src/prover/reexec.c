@@ -204,15 +204,5 @@ int prv_reexec_new(prv_executor **out, const prv_cfg *cfg, const mp_log *lg, mp_
     o.timeout_ms = cfg->l2_timeout_ms;
     o.retries = 2;
     MP_TRY(mp_rpc_init(&x->c, cfg->l2_rpc_url, &o, lg, err));
-    uint64_t id;
-    int rc = mp_eth_chain_id(&x->c, &id, err);
-    if (rc != MP_OK) {
-        mp_err_wrap(err, "asking the L2 node for its chain id");
-        return rc;
-    }
-    if (cfg->l2_chain_id != 0 && (uint64_t)cfg->l2_chain_id != id)
-        return MP_FAIL(err, MP_ERR_INVALID, "the L2 node's chain id is %llu, configured %lld",
-                       (unsigned long long)id, cfg->l2_chain_id);
-    x->base.chain_id = id;
-    return MP_OK;
+    return prv_l2_chain_id(&x->c, cfg, &x->base.chain_id, err);
 }

@@ -31,7 +31,6 @@
 #include "mpavs/abi.h"
 #include "mpavs/aggregate.h"
 #include "mpavs/bls.h"
-#include "mpavs/bn254_g1.h"
 #include "mpavs/ethrpc.h"
 #include "mpavs/file.h"
 #include "mpavs/hex.h"
@@ -39,7 +38,6 @@
 #include "mpavs/keccak.h"
 #include "mpavs/keystore.h"
 #include "mpavs/mem.h"
-#include "mpavs/secp.h"
 #include "mpavs/store.h"
 #include "mpavs/u256.h"
 #include "test.h"
@@ -247,30 +245,8 @@ static bool fetch(mp_test_ctx *mp_t, task *t, int wait_s)
 /* What operator i sends for state (64 bytes) of t. */
 static json_t *submission_n(const task *t, int i, const uint8_t *state, size_t state_len)
 {
-    const mp_avsw_op *op = &W.ops[i];
-    mp_state_header h = {.metadata = t->metadata,
-                         .metadata_len = t->metadata_len,
-                         .state = state,
-                         .state_len = state_len,
-                         .reference_block = t->ref};
-    mp_u256_from_u64(h.identifier, t->identifier);
-    mp_agg_digests dg;
-    mp_agg_digests_of(&dg, &h, W.d.chain_id, W.d.service_manager);
-    mp_bn254_g1 sig;
-    uint8_t enc[64], psig[65];
-    mp_bls_sign(&sig, &op->bls, dg.header);
-    mp_bn254_g1_encode(enc, &sig);
-    if (mp_secp_sign65(NULL, psig, dg.prover, op->enclave_sk, NULL) != MP_OK)
-        memset(psig, 0, 65);
-    return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "taskId",
-                     (json_int_t)t->id, "identifier", (json_int_t)t->identifier, "metadata",
-                     mp_json_hex_new(t->metadata, t->metadata_len, MP_JSON_0X), "state",
-                     mp_json_hex_new(state, state_len, MP_JSON_0X), "referenceBlockNumber",
-                     (json_int_t)t->ref, "operator", mp_json_hex_new(op->addr, 20, MP_JSON_0X),
-                     "operatorId", mp_json_hex_new(op->key.id, 32, MP_JSON_0X), "blsSignature",
-                     mp_json_hex_new(enc, 64, MP_JSON_0X), "proverSignature",
-                     mp_json_hex_new(psig, 65, MP_JSON_0X), "enclaveAddress",
-                     mp_json_hex_new(op->enclave, 20, MP_JSON_0X));
+    mp_avsw_task at = {t->id, t->identifier, t->ref, t->metadata, t->metadata_len};
+    return mp_avsw_submission(&W, &W.ops[i], &at, state, state_len);
 }
 
 static json_t *submission(const task *t, int i, const uint8_t state[64])

@@ -4,6 +4,9 @@
 #include "avsworld.h"
 
 #include "mpavs/abi.h"
+#include "mpavs/aggregate.h"
+#include "mpavs/bn254_g1.h"
+#include "mpavs/json.h"
 #include "mpavs/avsreg.h"
 #include "mpavs/clock.h"
 #include "mpavs/ethrpc.h"
@@ -554,6 +557,34 @@ int mp_avsw_make_proof(mp_avsw *w, mp_avsw_op *op, int i, const mp_sgxsim *sim,
     mp_sgxsim_enclave_default(&enc);
     mp_buf_free(quote);
     return mp_sgxsim_quote(sim, &enc, rd, quote, err);
+}
+
+json_t *mp_avsw_submission(const mp_avsw *w, const mp_avsw_op *op, const mp_avsw_task *t,
+                           const uint8_t *state, size_t state_len)
+{
+    mp_state_header h = {.metadata = t->metadata,
+                         .metadata_len = t->metadata_len,
+                         .state = state,
+                         .state_len = state_len,
+                         .reference_block = t->ref};
+    mp_u256_from_u64(h.identifier, t->identifier);
+    mp_agg_digests dg;
+    mp_agg_digests_of(&dg, &h, w->d.chain_id, w->d.service_manager);
+    mp_bn254_g1 sig;
+    uint8_t enc[64], psig[65];
+    mp_bls_sign(&sig, &op->bls, dg.header);
+    mp_bn254_g1_encode(enc, &sig);
+    if (mp_secp_sign65(NULL, psig, dg.prover, op->enclave_sk, NULL) != MP_OK)
+        return NULL;
+    return json_pack("{s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "taskId",
+                     (json_int_t)t->id, "identifier", (json_int_t)t->identifier, "metadata",
+                     mp_json_hex_new(t->metadata, t->metadata_len, MP_JSON_0X), "state",
+                     mp_json_hex_new(state, state_len, MP_JSON_0X), "referenceBlockNumber",
+                     (json_int_t)t->ref, "operator", mp_json_hex_new(op->addr, 20, MP_JSON_0X),
+                     "operatorId", mp_json_hex_new(op->key.id, 32, MP_JSON_0X), "blsSignature",
+                     mp_json_hex_new(enc, 64, MP_JSON_0X), "proverSignature",
+                     mp_json_hex_new(psig, 65, MP_JSON_0X), "enclaveAddress",
+                     mp_json_hex_new(op->enclave, 20, MP_JSON_0X));
 }
 
 int mp_avsw_submit_proof(mp_avsw *w, mp_avsw_op *op, int i, mp_eth_receipt *out, mp_err *err)

@@ -35,6 +35,8 @@
 #include "mpavs/sgxsim.h"
 #include "mpavs/txsend.h"
 
+#include <jansson.h>
+
 #define MP_AVSW_MAX_OPS 1024
 #define MP_AVSW_STAKE   "2000000000000000000" /* 2e18 token wei each; quorum minimum 1e18 */
 
@@ -95,6 +97,20 @@ MP_WUR int mp_avsw_send_ok(mp_txsend *s, const uint8_t to[20], mp_buf *cd, mp_er
 /** New ECDSA, BLS and enclave keys for op, its sender, funds, stake in the
  ** vault. Does not register (see mp_avsw_register). */
 MP_WUR int mp_avsw_operator_new(mp_avsw *w, mp_avsw_op *op, mp_err *err);
+/** A task as an aggregator issued it, to answer with mp_avsw_submission. */
+typedef struct mp_avsw_task {
+    uint64_t id, identifier;
+    uint32_t ref;
+    const uint8_t *metadata;
+    size_t metadata_len;
+} mp_avsw_task;
+
+/** The params object of aggregator_submitTask for op's answer state to t: BLS
+ ** signature over the StateHeader digest, the enclave key's over the prover
+ ** digest (docs/protocol.md 8). A new reference; NULL when signing fails. */
+json_t *mp_avsw_submission(const mp_avsw *w, const mp_avsw_op *op, const mp_avsw_task *t,
+                           const uint8_t *state, size_t state_len);
+
 /** Registers op in quorum 0 with socket "http://operator-<i>:9000". */
 MP_WUR int mp_avsw_register(mp_avsw *w, mp_avsw_op *op, int i, mp_err *err);
 /** Makes w->ops[first .. first + n) as mp_avsw_operator_new, mp_avsw_register
